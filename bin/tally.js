@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The executable: hands argv to the built CLI. `--version` alone skips loading the CLI: startup is a feature.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const { VERSION } = await import('../dist/version.js');
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  const { main } = await import('../dist/cli.js');
+  await main(process.argv);
+}

@@ -1,0 +1,150 @@
+// Builds the commander tree and maps every outcome to an exit code; each command's code loads only when it runs.
+import { Command, CommanderError, Option } from 'commander';
+import { type Context, createContext, parseGlobalOptions } from './core/context.js';
+import { ExitCode, exitCodeOf, formatError } from './core/errors.js';
+import { VERSION } from './version.js';
+
+type RunResult = number | undefined;
+type Action = (ctx: Context, args: string[], options: Record<string, unknown>) => Promise<RunResult | undefined>;
+
+let activeContext: Context | undefined;
+let verbose = false;
+
+/** Wraps a lazily imported command so that parsing, context and errors are handled in one place. */
+function action(load: () => Promise<Action>) {
+  return async (...params: unknown[]) => {
+    const command = params[params.length - 1] as Command;
+    const options = command.opts();
+    const args = params.slice(0, command.registeredArguments.length) as string[];
+    const globals = parseGlobalOptions(command.optsWithGlobals());
+    const ctx = createContext(globals, process.env);
+    activeContext = ctx;
+    const run = await load();
+    const code = await run(ctx, args, options);
+    if (typeof code === 'number') process.exitCode = code;
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('tally');
+  program
+    .description('Balances, ledgers, exports and reconciliation for LLM API gateway credits.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .option('-p, --profile <name>', 'profile to use (default: TALLY_PROFILE, then the default profile)')
+    .option('--provider <id>', 'provider id, overriding the profile (see `tally providers`)')
+    .option('--base-url <url>', "provider API base URL, overriding the profile's")
+    .option('--json', 'print JSON instead of a table')
+    .option('--no-color', 'never colour the output')
+    .option('-q, --quiet', 'print nothing but errors; the exit code tells')
+    .option('-v, --verbose', 'trace requests on stderr (keys redacted) and show stack traces')
+    .option('--timeout <seconds>', 'per-request timeout in seconds', '30')
+    .option('--retries <n>', 'retries on 429, 5xx and dropped connections', '4')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(`tally: ${text.replace(/^error: /, '').trimEnd()}\n  run \`tally --help\` for usage\n`),
+    })
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false });
+
+  program
+    .command('providers')
+    .description('list the providers tally knows, their auth, default base URL and the commands each supports')
+    .addHelpText('after', '\nExamples:\n  tally providers\n  tally providers --json')
+    .action(action(async () => (await import('./commands/providers.js')).run));
+
+  const profiles = program
+    .command('profiles')
+    .description('manage saved profiles (provider, base URL and key source)')
+    .addHelpText('after', '\nExamples:\n  tally profiles add work --provider bytespike --key-env BYTESPIKE_API_KEY\n  tally profiles list');
+  profiles
+    .command('add <name>')
+    .description('add or replace a profile; with no key flag on a TTY, asks for the key without echo')
+    .option('--key-stdin', 'read the key from standard input')
+    .option('--key-env <VAR>', 'read the key at run time from this environment variable (nothing secret is stored)')
+    .option('--default', 'make it the default profile')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  printf %s "$KEY" | tally profiles add work --provider conduit --key-stdin\n  tally profiles add acct --provider account-api --base-url https://api.example.com --key-env ACCT_JWT',
+    )
+    .action(action(async () => (await import('./commands/profiles/add.js')).run));
+  profiles
+    .command('list')
+    .description('list profiles: provider, base URL, key source and last four characters (never the key)')
+    .action(action(async () => (await import('./commands/profiles/list.js')).run));
+  profiles
+    .command('remove <name>')
+    .alias('rm')
+    .description('remove a profile')
+    .action(action(async () => (await import('./commands/profiles/remove.js')).run));
+  profiles
+    .command('use <name>')
+    .description('make a profile the default')
+    .action(action(async () => (await import('./commands/profiles/use.js')).run));
+
+  program
+    .command('balance')
+    .description('show the balance of one profile, or of every profile with --all')
+    .option('--all', 'query every profile concurrently and print one table')
+    .option('--min <amount>', 'exit 1 when an available balance is below this amount (in its own unit)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tally balance\n  tally balance --all --json\n  tally -p work balance --min 10 -q || echo "top up"',
+    )
+    .action(action(async () => (await import('./commands/balance.js')).run));
+
+  program
+    .command('sandbox')
+    .description('serve all five provider APIs on loopback with generated accounts, for trying tally safely')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', '4010')
+    .option('--seed <n>', 'seed for the generated accounts', '1')
+    .option('--entries <n>', 'ledger length of the large accounts', '250')
+    .addOption(new Option('--faults <spec>', 'inject faults, e.g. "503*2,429*1=1,reset%5" (see README)'))
+    .addHelpText('after', '\nExamples:\n  tally sandbox --port 4010\n  tally sandbox --port 0 --json')
+    .action(action(async () => (await import('./commands/sandbox.js')).run));
+
+  program
+    .command('demo')
+    .description('start the sandbox in-process and show tally working on it (no config, no network)')
+    .addHelpText('after', '\nExample:\n  tally demo')
+    .action(action(async () => (await import('./commands/demo.js')).run));
+
+  return program;
+}
+
+function onInterrupt(): void {
+  activeContext?.runCleanups();
+  process.stderr.write('tally: interrupted\n');
+  process.exit(ExitCode.interrupted);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  verbose = argv.includes('-v') || argv.includes('--verbose');
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // the reader went away (`tally ... | head`): stop quietly
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = handleError(error);
+  } finally {
+    if (process.exitCode && process.exitCode !== 0) activeContext?.runCleanups();
+  }
+}
+
+function handleError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    // `tally help` exits 0; help shown because no command was given is a usage error
+    if (error.code === 'commander.help') return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    // commander already printed its message through outputError
+    return ExitCode.usage;
+  }
+  process.stderr.write(formatError(error, verbose));
+  return exitCodeOf(error);
+}

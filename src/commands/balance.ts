@@ -1,0 +1,176 @@
+// `tally balance [--all] [--min <amount>]`: one profile's balance, or every profile's at once.
+import type { Context } from '../core/context.js';
+import { ExitCode, exitCodeOf, type TallyError, UsageError } from '../core/errors.js';
+import { type Decimal, formatAmount, parseAmount } from '../core/money.js';
+import { writeJson } from '../output/json.js';
+import { type Cell, renderTable } from '../output/table.js';
+import { assertOffers, openProvider } from '../providers/session.js';
+import { requireProvider, resolveTarget, type Target, targetFor } from '../providers/target.js';
+import type { Balance } from '../providers/types.js';
+
+export interface BalanceOptions {
+  all: boolean;
+  min?: Decimal;
+}
+
+/** One profile's outcome: a balance, or the error that stopped it. */
+export interface BalanceRow {
+  profile: string | null;
+  provider: string;
+  balance?: Balance;
+  error?: TallyError | Error;
+}
+
+export function parseBalanceOptions(raw: Record<string, unknown>): BalanceOptions {
+  let min: Decimal | undefined;
+  if (raw.min !== undefined) {
+    try {
+      min = parseAmount(String(raw.min));
+    } catch {
+      throw new UsageError(`--min "${String(raw.min)}" is not an amount`, 'give a decimal such as --min 10 or --min 2.50');
+    }
+  }
+  return { all: raw.all === true, min };
+}
+
+export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
+  const opts = parseBalanceOptions(raw);
+  if (!opts.all) {
+    const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
+    const row = await fetchBalance(ctx, target);
+    if (row.error) throw row.error;
+    return report(ctx, [row], opts, false);
+  }
+  const rows = await Promise.all(allTargets(ctx).map((t) => (t instanceof ProfileError ? failedRow(t) : fetchBalance(ctx, t))));
+  return report(ctx, rows, opts, true);
+}
+
+/** Every profile's target; a profile that cannot be resolved (bad URL, unset key variable) is kept as its error. */
+function allTargets(ctx: Context): Array<Target | ProfileError> {
+  const config = ctx.config();
+  const names = Object.keys(config.profiles);
+  if (names.length === 0) {
+    if (ctx.env.TALLY_PROVIDER || ctx.options.provider) return [resolveTarget(ctx.options, ctx.env, config, ctx.configDir)];
+    throw new UsageError('no profiles to query', 'add one with `tally profiles add <name> --provider <id>`');
+  }
+  // --all reads each profile as saved: overrides meant for one target would cross-wire keys and hosts
+  const env = { ...ctx.env, TALLY_API_KEY: undefined, TALLY_BASE_URL: undefined };
+  return names.map((name) => {
+    const profile = config.profiles[name];
+    try {
+      if (!profile) throw new UsageError(`no profile ${name}`);
+      return targetFor(requireProvider(profile.provider), name, profile, {}, env);
+    } catch (error) {
+      return new ProfileError(name, profile?.provider ?? '?', error);
+    }
+  });
+}
+
+class ProfileError extends Error {
+  constructor(
+    readonly profile: string,
+    readonly provider: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+function failedRow(e: ProfileError): BalanceRow {
+  return { profile: e.profile, provider: e.provider, error: e.cause instanceof Error ? e.cause : e };
+}
+
+export async function fetchBalance(ctx: Context, target: Target): Promise<BalanceRow> {
+  const base = { profile: target.profile, provider: target.provider.id };
+  try {
+    assertOffers(target, 'balance');
+    const session = await openProvider(ctx, target);
+    try {
+      const balanceOf = session.adapter.balance;
+      if (!balanceOf) throw new UsageError(`${target.provider.id} has no balance call`);
+      return { ...base, balance: await balanceOf(session.pctx) };
+    } finally {
+      await session.close();
+    }
+  } catch (error) {
+    return { ...base, error: error instanceof Error ? error : new Error(String(error)) };
+  }
+}
+
+/** The amount --min compares: what is available, else the balance. */
+function spendable(b: Balance): Decimal | null {
+  return b.available ?? b.balance;
+}
+
+function toJson(row: BalanceRow): Record<string, unknown> {
+  const b = row.balance;
+  return {
+    profile: row.profile,
+    provider: row.provider,
+    unit: b?.unit ?? null,
+    balance: b?.balance ? formatAmount(b.balance, b.unit) : null,
+    available: b?.available ? formatAmount(b.available, b.unit) : null,
+    reserved: b?.reserved ? formatAmount(b.reserved, b.unit) : null,
+    asOf: b?.asOf ?? null,
+    source: b?.source ?? null,
+    ...(row.error ? { error: { code: exitCodeOf(row.error), message: row.error.message } } : {}),
+  };
+}
+
+export async function report(ctx: Context, rows: BalanceRow[], opts: BalanceOptions, many: boolean): Promise<number> {
+  let code: number = ExitCode.ok;
+  const below: string[] = [];
+  for (const row of rows) {
+    if (row.error) {
+      code = Math.max(code, exitCodeOf(row.error));
+      continue;
+    }
+    if (opts.min && row.balance) {
+      const amount = spendable(row.balance);
+      const label = row.profile ?? row.provider;
+      if (amount === null) below.push(`${label}: no balance to compare with --min`);
+      else if (amount.cmp(opts.min) < 0) {
+        below.push(`${label}: ${formatAmount(amount, row.balance.unit)} ${row.balance.unit} is below --min ${opts.min.toString()}`);
+      }
+    }
+  }
+  if (below.length > 0) code = Math.max(code, ExitCode.checkFailed);
+
+  if (ctx.options.json) writeJson(ctx.io, many ? rows.map(toJson) : toJson(rows[0] as BalanceRow));
+  else if (!ctx.options.quiet) await renderBalances(ctx, rows);
+  if (!ctx.options.quiet) for (const line of below) ctx.io.err(`tally: ${line}\n`);
+  return code;
+}
+
+async function renderBalances(ctx: Context, rows: BalanceRow[]): Promise<void> {
+  const amount = (b: Balance, d: Decimal | null): Cell => (d === null ? '' : formatAmount(d, b.unit));
+  await renderTable(
+    ctx.io,
+    [
+      { header: 'PROFILE' },
+      { header: 'PROVIDER' },
+      { header: 'BALANCE', kind: 'amount' },
+      { header: 'AVAILABLE', kind: 'amount' },
+      { header: 'RESERVED', kind: 'amount' },
+      { header: 'UNIT' },
+      { header: 'AS OF' },
+      { header: 'NOTE' },
+    ],
+    rows.map((r) => {
+      const b = r.balance;
+      if (!b) {
+        return [r.profile ?? '(env)', r.provider, '', '', '', '', '', { text: `error: ${r.error?.message ?? 'unknown'}`, tone: 'error' }];
+      }
+      return [
+        r.profile ?? '(env)',
+        r.provider,
+        b.balance === null ? { text: 'unknown', tone: 'muted' } : amount(b, b.balance),
+        amount(b, b.available),
+        amount(b, b.reserved),
+        b.unit,
+        b.asOf ?? '',
+        b.source === 'newest transaction' ? "newest transaction's balance_after (no balance endpoint)" : '',
+      ];
+    }),
+  );
+}

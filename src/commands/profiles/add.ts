@@ -1,0 +1,83 @@
+// `tally profiles add <name> --provider <id> [--base-url] [--key-stdin | --key-env VAR]`.
+import { text } from 'node:stream/consumers';
+import { assertProfileName, configPath, type Profile, updateConfig } from '../../core/config.js';
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { redactKey } from '../../core/secrets.js';
+import { parseBaseUrl } from '../../core/url.js';
+import { requireProvider } from '../../providers/target.js';
+import { readHiddenLine } from './prompt.js';
+
+export interface AddOptions {
+  name: string;
+  provider?: string;
+  baseUrl?: string;
+  keyStdin: boolean;
+  keyEnv?: string;
+  makeDefault: boolean;
+}
+
+export async function run(ctx: Context, [name]: string[], raw: Record<string, unknown>): Promise<number> {
+  return addProfile(ctx, {
+    name: name ?? '',
+    provider: ctx.options.provider,
+    baseUrl: ctx.options.baseUrl,
+    keyStdin: raw.keyStdin === true,
+    keyEnv: typeof raw.keyEnv === 'string' ? raw.keyEnv : undefined,
+    makeDefault: raw.default === true,
+  });
+}
+
+export async function addProfile(ctx: Context, opts: AddOptions): Promise<number> {
+  assertProfileName(opts.name);
+  if (!opts.provider) {
+    throw new UsageError(
+      'profiles add needs --provider <id>',
+      `for example: tally profiles add ${opts.name} --provider conduit --key-stdin`,
+    );
+  }
+  const provider = requireProvider(opts.provider);
+  if (opts.baseUrl !== undefined) parseBaseUrl(opts.baseUrl, '--base-url');
+  else if (!provider.defaultBaseUrl) {
+    throw new UsageError(`${provider.id} has no default base URL`, 'pass --base-url <url> to store one in the profile');
+  }
+  if (opts.keyStdin && opts.keyEnv) throw new UsageError('give --key-stdin or --key-env, not both');
+  if (opts.keyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.keyEnv)) {
+    throw new UsageError(`--key-env "${opts.keyEnv}" is not an environment variable name`, 'such as --key-env BYTESPIKE_API_KEY');
+  }
+  const profile: Profile = { provider: provider.id };
+  if (opts.baseUrl !== undefined) profile.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  if (opts.keyEnv) {
+    profile.keyEnv = opts.keyEnv;
+  } else {
+    profile.key = await readKey(ctx, opts.keyStdin);
+  }
+  const config = await updateConfig(ctx.configDir, (c) => {
+    c.profiles[opts.name] = profile;
+    if (opts.makeDefault || c.defaultProfile === undefined) c.defaultProfile = opts.name;
+  });
+  if (!ctx.options.quiet) {
+    const keyText = profile.keyEnv ? `key from $${profile.keyEnv}` : `key ${redactKey(profile.key ?? '')}`;
+    const isDefault = config.defaultProfile === opts.name ? ', default' : '';
+    ctx.io.err(`saved profile "${opts.name}" (${provider.id}, ${keyText}${isDefault}) to ${configPath(ctx.configDir)}\n`);
+  }
+  return 0;
+}
+
+async function readKey(ctx: Context, fromStdin: boolean): Promise<string> {
+  let key: string;
+  if (fromStdin) {
+    key = (await text(ctx.io.stdin)).replace(/\r?\n$/, '');
+  } else if (ctx.io.stdinIsTTY && ctx.io.stderrIsTTY) {
+    key = await readHiddenLine(ctx.io, 'API key (input hidden): ');
+  } else {
+    throw new UsageError(
+      'no key given and no terminal to ask for one',
+      'pipe it in with --key-stdin, or name an environment variable with --key-env VAR',
+    );
+  }
+  key = key.trim();
+  if (!key) throw new UsageError('the key is empty', 'give the key on standard input, or use --key-env VAR');
+  if (/\s/.test(key)) throw new UsageError('the key contains white space', 'check what was pasted');
+  return key;
+}

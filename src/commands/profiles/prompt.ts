@@ -1,0 +1,30 @@
+// Asks for a secret on the terminal without echoing it.
+
+import { InterruptedError } from '../../core/errors.js';
+import type { IOStreams } from '../../core/io.js';
+
+export function readHiddenLine(io: IOStreams, prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  io.err(prompt);
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const finish = (fn: () => void) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      io.err('\n');
+      fn();
+    };
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return finish(() => resolve(value));
+        if (ch === '\u0003') return finish(() => reject(new InterruptedError()));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', onData);
+  });
+}

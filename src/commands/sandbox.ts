@@ -1,0 +1,55 @@
+// `tally sandbox`: serve all five provider APIs on loopback until interrupted, printing base URLs and keys.
+import type { Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import { writeJson } from '../output/json.js';
+import { renderTable } from '../output/table.js';
+import { parseFaults } from '../sandbox/faults.js';
+import { startSandbox } from '../sandbox/server.js';
+
+function wholeNumber(raw: unknown, flag: string, min: number, max: number): number {
+  const text = String(raw);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`${flag} "${text}" is not a whole number from ${min} to ${max}`);
+  }
+  return Number(text);
+}
+
+export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
+  const port = wholeNumber(raw.port, '--port', 0, 65535);
+  const seed = wholeNumber(raw.seed, '--seed', 0, 2 ** 31);
+  const entries = wholeNumber(raw.entries, '--entries', 0, 50_000_000);
+  const faults = typeof raw.faults === 'string' ? raw.faults : undefined;
+  if (faults) {
+    try {
+      parseFaults(faults);
+    } catch (error) {
+      throw new UsageError(`--faults: ${(error as Error).message}`);
+    }
+  }
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  try {
+    sandbox = await startSandbox({ port, seed, entries, faults });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use`, 'pick another with --port, or --port 0 for a free one');
+    throw error;
+  }
+  ctx.onCleanup(() => void sandbox.close());
+  if (ctx.options.json) {
+    writeJson(ctx.io, { url: sandbox.url, port: sandbox.port, seed, entries, providers: sandbox.providers });
+  } else {
+    ctx.io.err(`sandbox listening on ${sandbox.url} (seed ${seed}, ${entries} entries); Ctrl-C stops it\n`);
+    await renderTable(
+      ctx.io,
+      [{ header: 'PROVIDER' }, { header: 'BASE URL' }, { header: 'ACCOUNT' }, { header: 'KEY' }, { header: 'WHAT IT SHOWS' }],
+      sandbox.providers.flatMap((p) => p.accounts.map((a) => [p.id, p.baseUrl, a.name, a.key, a.purpose])),
+    );
+    const ok = sandbox.providers[0];
+    if (ok) {
+      ctx.io.err(`\ntry: TALLY_PROVIDER=${ok.id} TALLY_BASE_URL=${ok.baseUrl} TALLY_API_KEY=${ok.accounts[0]?.key ?? ''} tally balance\n`);
+    }
+  }
+  // serve until interrupted
+  await new Promise<never>(() => {});
+  return 0;
+}

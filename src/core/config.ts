@@ -1,0 +1,132 @@
+// The profile store (SPEC §3): reading is plain fs (fast, every command); writing goes through conf.
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from './errors.js';
+
+export interface Profile {
+  provider: string;
+  baseUrl?: string;
+  key?: string;
+  keyEnv?: string;
+}
+
+export interface ConfigData {
+  defaultProfile?: string;
+  profiles: Record<string, Profile>;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** `$TALLY_CONFIG_DIR`, else the platform config dir (no `-nodejs` suffix). */
+export function configDir(env: Env): string {
+  if (env.TALLY_CONFIG_DIR) return env.TALLY_CONFIG_DIR;
+  const home = homedir();
+  if (process.platform === 'darwin') return join(home, 'Library', 'Preferences', 'tally');
+  if (process.platform === 'win32') {
+    return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'tally', 'Config');
+  }
+  return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'tally');
+}
+
+export function configPath(dir: string): string {
+  return join(dir, 'config.json');
+}
+
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function assertProfileName(name: string): void {
+  if (!PROFILE_NAME.test(name)) {
+    throw new UsageError(
+      `"${name}" is not a valid profile name`,
+      'use letters, digits, ".", "_" or "-", starting with a letter or digit (at most 64)',
+    );
+  }
+}
+
+function broken(path: string, what: string): UsageError {
+  return new UsageError(
+    `config file ${path} is not valid: ${what}`,
+    'fix it by hand or move it away; tally will not rewrite it while it is broken',
+  );
+}
+
+/** Checks a parsed config file; anything unexpected names the file and the field. */
+export function validateConfig(raw: unknown, path: string): ConfigData {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw broken(path, 'expected a JSON object');
+  const record = raw as Record<string, unknown>;
+  const profilesRaw = record.profiles ?? {};
+  if (typeof profilesRaw !== 'object' || profilesRaw === null || Array.isArray(profilesRaw)) {
+    throw broken(path, '"profiles" must be an object');
+  }
+  const profiles: Record<string, Profile> = {};
+  for (const [name, value] of Object.entries(profilesRaw as Record<string, unknown>)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw broken(path, `profile "${name}" must be an object`);
+    }
+    const p = value as Record<string, unknown>;
+    if (typeof p.provider !== 'string') throw broken(path, `profile "${name}" has no "provider"`);
+    for (const field of ['baseUrl', 'key', 'keyEnv'] as const) {
+      if (p[field] !== undefined && typeof p[field] !== 'string') {
+        throw broken(path, `profile "${name}": "${field}" must be a string`);
+      }
+    }
+    profiles[name] = {
+      provider: p.provider,
+      ...(typeof p.baseUrl === 'string' ? { baseUrl: p.baseUrl } : {}),
+      ...(typeof p.key === 'string' ? { key: p.key } : {}),
+      ...(typeof p.keyEnv === 'string' ? { keyEnv: p.keyEnv } : {}),
+    };
+  }
+  const def = record.defaultProfile;
+  if (def !== undefined && typeof def !== 'string') throw broken(path, '"defaultProfile" must be a string');
+  return { ...(def !== undefined ? { defaultProfile: def } : {}), profiles };
+}
+
+/** Reads the config file; a missing file is an empty config, a broken one is exit 2 naming it. */
+export function readConfig(dir: string): ConfigData {
+  const path = configPath(dir);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} };
+    throw new UsageError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw broken(path, `not JSON (${(error as Error).message})`);
+  }
+  return validateConfig(raw, path);
+}
+
+/**
+ * Changes the config through conf (atomic write, mode 0600). The file is read and validated first,
+ * so a broken file is reported and left as it is rather than replaced.
+ */
+export async function updateConfig(dir: string, change: (config: ConfigData) => void): Promise<ConfigData> {
+  const path = configPath(dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const config = readConfig(dir);
+  const { default: Conf } = await import('conf');
+  let store: InstanceType<typeof Conf<Record<string, unknown>>>;
+  try {
+    store = new Conf<Record<string, unknown>>({
+      cwd: dir,
+      configName: 'config',
+      projectSuffix: '',
+      configFileMode: 0o600,
+      clearInvalidConfig: false,
+      accessPropertiesByDotNotation: false,
+    });
+  } catch (error) {
+    throw broken(path, (error as Error).message);
+  }
+  change(config);
+  store.store = config as unknown as Record<string, unknown>;
+  // atomic writes create a new file; make sure an older, looser mode is not carried over
+  chmodSync(path, 0o600);
+  return config;
+}

@@ -1,0 +1,92 @@
+// The factory every command receives: parsed global options, I/O, config, clock, cleanup. Lazy where it costs.
+import { type ConfigData, configDir, type Env, readConfig } from './config.js';
+import { UsageError } from './errors.js';
+import { type IOStreams, systemIO } from './io.js';
+
+/** Global flags (SPEC §4), validated. */
+export interface GlobalOptions {
+  profile?: string;
+  provider?: string;
+  baseUrl?: string;
+  json: boolean;
+  color: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  /** Per request, in seconds. */
+  timeout: number;
+  retries: number;
+}
+
+export interface Context {
+  readonly options: GlobalOptions;
+  readonly env: Env;
+  readonly io: IOStreams;
+  readonly configDir: string;
+  /** The config file, read once on first use. */
+  config(): ConfigData;
+  now(): Date;
+  /** A line on stderr when --verbose. */
+  trace(line: string): void;
+  /** Registers work to undo on Ctrl-C or failure (temp files); returns a function that unregisters it. */
+  onCleanup(fn: () => void): () => void;
+  runCleanups(): void;
+}
+
+export function parseGlobalOptions(raw: Record<string, unknown>): GlobalOptions {
+  const timeoutText = String(raw.timeout ?? '30');
+  const timeout = Number(timeoutText);
+  if (!/^\d+(\.\d+)?$/.test(timeoutText) || !(timeout > 0) || timeout > 3600) {
+    throw new UsageError(`--timeout "${timeoutText}" is not a number of seconds`, 'give a number above 0, such as --timeout 30');
+  }
+  const retriesText = String(raw.retries ?? '4');
+  if (!/^\d+$/.test(retriesText) || Number(retriesText) > 20) {
+    throw new UsageError(`--retries "${retriesText}" is not a whole number from 0 to 20`, 'such as --retries 4');
+  }
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return {
+    profile: str(raw.profile),
+    provider: str(raw.provider),
+    baseUrl: str(raw.baseUrl),
+    json: raw.json === true,
+    color: raw.color !== false,
+    quiet: raw.quiet === true,
+    verbose: raw.verbose === true,
+    timeout,
+    retries: Number(retriesText),
+  };
+}
+
+export function createContext(options: GlobalOptions, env: Env, io?: IOStreams): Context {
+  const streams = io ?? systemIO(env, !options.color);
+  const dir = configDir(env);
+  let config: ConfigData | undefined;
+  const cleanups = new Set<() => void>();
+  return {
+    options,
+    env,
+    io: streams,
+    configDir: dir,
+    config() {
+      config ??= readConfig(dir);
+      return config;
+    },
+    now: () => new Date(),
+    trace(line) {
+      if (options.verbose) streams.err(`${line}\n`);
+    },
+    onCleanup(fn) {
+      cleanups.add(fn);
+      return () => cleanups.delete(fn);
+    },
+    runCleanups() {
+      for (const fn of cleanups) {
+        try {
+          fn();
+        } catch {
+          // best effort: cleanup must never mask the original failure
+        }
+      }
+      cleanups.clear();
+    },
+  };
+}

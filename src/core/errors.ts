@@ -1,0 +1,105 @@
+// Typed failures and the one place that maps them to exit codes (SPEC §6).
+
+export const ExitCode = {
+  ok: 0,
+  checkFailed: 1,
+  usage: 2,
+  auth: 3,
+  provider: 4,
+  unsupported: 5,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A failure the user can act on: a message, an optional hint, and the exit code it maps to. */
+export class TallyError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue,
+    readonly suggestion?: string,
+  ) {
+    super(message);
+    this.name = 'TallyError';
+  }
+}
+
+/** Bad flag, bad value, bad or missing configuration: exit 2. */
+export class UsageError extends TallyError {
+  constructor(message: string, suggestion?: string) {
+    super(message, ExitCode.usage, suggestion);
+    this.name = 'UsageError';
+  }
+}
+
+/** The provider refused the credentials (401/403): exit 3. */
+export class AuthError extends TallyError {
+  constructor(message: string, suggestion?: string) {
+    super(message, ExitCode.auth, suggestion);
+    this.name = 'AuthError';
+  }
+}
+
+/** The provider could not be read: network, timeout, 5xx, wrong shape: exit 4. */
+export class ProviderError extends TallyError {
+  constructor(message: string, suggestion?: string) {
+    super(message, ExitCode.provider, suggestion);
+    this.name = 'ProviderError';
+  }
+}
+
+/** A response body that is not JSON or not the documented shape: exit 4, naming endpoint and field. */
+export class ShapeError extends ProviderError {
+  constructor(
+    readonly endpoint: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(
+      `unexpected response from ${endpoint}: ${field} ${detail}`,
+      'the provider answered in a shape tally does not know; check --base-url, or report it if the provider changed its API',
+    );
+    this.name = 'ShapeError';
+  }
+}
+
+/** The provider does not offer the command: exit 5. */
+export class UnsupportedError extends TallyError {
+  constructor(message: string, suggestion?: string) {
+    super(message, ExitCode.unsupported, suggestion);
+    this.name = 'UnsupportedError';
+  }
+}
+
+/** A check ran and failed (discrepancies, balance below --min): exit 1. */
+export class CheckFailedError extends TallyError {
+  constructor(message: string, suggestion?: string) {
+    super(message, ExitCode.checkFailed, suggestion);
+    this.name = 'CheckFailedError';
+  }
+}
+
+export class InterruptedError extends TallyError {
+  constructor() {
+    super('interrupted', ExitCode.interrupted);
+    this.name = 'InterruptedError';
+  }
+}
+
+export function exitCodeOf(error: unknown): ExitCodeValue {
+  return error instanceof TallyError ? error.exitCode : ExitCode.provider;
+}
+
+/** Renders an error as one or two lines for stderr; the stack only when verbose. */
+export function formatError(error: unknown, verbose: boolean): string {
+  if (error instanceof TallyError) {
+    const lines = [`tally: ${error.message}`];
+    if (error.suggestion) lines.push(`  ${error.suggestion}`);
+    if (verbose && error.stack) lines.push(error.stack);
+    return `${lines.join('\n')}\n`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = [`tally: internal error: ${message}`];
+  if (verbose && error instanceof Error && error.stack) lines.push(error.stack);
+  else lines.push('  run again with --verbose for details, and report it if it persists');
+  return `${lines.join('\n')}\n`;
+}

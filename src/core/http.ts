@@ -1,0 +1,343 @@
+// The one HTTP path every provider goes through: auth header, timeout, keep-alive, retries, tracing.
+import type { Dispatcher } from 'undici';
+import { AuthError, ProviderError, ShapeError, TallyError } from './errors.js';
+import { redactKey } from './secrets.js';
+import { assertSafeTransport, joinUrl } from './url.js';
+
+export interface AuthHeader {
+  /** Header name: "Authorization" or "X-API-Key". */
+  name: string;
+  /** Scheme prefix, e.g. "Bearer " (empty for X-API-Key). */
+  scheme: string;
+  key: string;
+}
+
+export interface HttpOptions {
+  timeoutMs: number;
+  retries: number;
+  /** Longest Retry-After tally will wait; a longer one fails fast and says when to retry. */
+  maxRetryAfterMs?: number;
+  /** First backoff step; doubles each attempt, with jitter. */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  trace?: (line: string) => void;
+  /** Provider's name, used in messages. */
+  providerName: string;
+  /** Pulls the provider's own message out of an error body. */
+  errorMessage?: (body: unknown) => string | undefined;
+  /** Advice for a 403 from this provider. */
+  forbiddenHint?: string;
+  userAgent?: string;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export type Query = Record<string, string | number | undefined>;
+
+export interface JsonResponse {
+  status: number;
+  body: unknown;
+  /** "GET /api/billing/ledger": the documented path, for messages. */
+  endpoint: string;
+}
+
+const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** Statuses that tell us a non-GET was not processed, so it is safe to repeat. */
+const RETRY_STATUS_UNSAFE_METHOD = new Set([429, 503]);
+const RESET_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+/** Parses Retry-After: delay-seconds or an HTTP date. Returns ms from now, or undefined. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number.parseInt(text, 10) * 1000;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so a retry never comes at once. */
+export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
+  const step = Math.min(capMs, baseMs * 2 ** attempt);
+  return Math.round(step / 2 + random() * (step / 2));
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function errorCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; depth < 4 && e; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function snippet(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 40 ? `${flat.slice(0, 40)}…` : flat;
+}
+
+/** A failed attempt that may be retried. */
+class RetryableFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class HttpClient {
+  private dispatcher: Dispatcher | undefined;
+  private readonly opts: Required<Pick<HttpOptions, 'maxRetryAfterMs' | 'backoffBaseMs' | 'backoffCapMs' | 'sleep' | 'random' | 'now'>> &
+    HttpOptions;
+  /** Requests sent, attempts included: tests and benchmarks read it. */
+  requestCount = 0;
+
+  constructor(
+    private readonly baseUrl: URL,
+    private readonly auth: AuthHeader | null,
+    options: HttpOptions,
+  ) {
+    assertSafeTransport(baseUrl);
+    this.opts = {
+      maxRetryAfterMs: 60_000,
+      backoffBaseMs: 500,
+      backoffCapMs: 8_000,
+      sleep: defaultSleep,
+      random: Math.random,
+      now: Date.now,
+      ...options,
+    };
+  }
+
+  private async agent(): Promise<Dispatcher> {
+    if (!this.dispatcher) {
+      const { Agent } = await import('undici');
+      this.dispatcher = new Agent({
+        keepAliveTimeout: 10_000,
+        connections: 16,
+        connect: { timeout: this.opts.timeoutMs },
+        headersTimeout: this.opts.timeoutMs,
+        bodyTimeout: this.opts.timeoutMs,
+      });
+    }
+    return this.dispatcher;
+  }
+
+  async close(): Promise<void> {
+    const d = this.dispatcher;
+    this.dispatcher = undefined;
+    if (d) await d.destroy();
+  }
+
+  getJson(path: string, query?: Query, init: { auth?: boolean } = {}): Promise<JsonResponse> {
+    return this.requestJson('GET', path, query, undefined, init.auth ?? true);
+  }
+
+  postJson(path: string, body: unknown, init: { auth?: boolean } = {}): Promise<JsonResponse> {
+    return this.requestJson('POST', path, undefined, body, init.auth ?? true);
+  }
+
+  private headers(withAuth: boolean, hasBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.opts.userAgent ?? 'tally',
+    };
+    if (hasBody) headers['content-type'] = 'application/json';
+    if (withAuth && this.auth) headers[this.auth.name.toLowerCase()] = `${this.auth.scheme}${this.auth.key}`;
+    return headers;
+  }
+
+  private trace(line: string): void {
+    this.opts.trace?.(line);
+  }
+
+  private async requestJson(
+    method: 'GET' | 'POST',
+    path: string,
+    query: Query | undefined,
+    body: unknown,
+    withAuth: boolean,
+  ): Promise<JsonResponse> {
+    const url = joinUrl(this.baseUrl, path, query);
+    const endpoint = `${method} ${path}`;
+    const headers = this.headers(withAuth, body !== undefined);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const attempts = this.opts.retries + 1;
+    let lastFailure: RetryableFailure | undefined;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      try {
+        return await this.attempt(method, url, endpoint, headers, payload, withAuth);
+      } catch (error) {
+        if (!(error instanceof RetryableFailure)) throw error;
+        lastFailure = error;
+        if (attempt + 1 >= attempts) break;
+        let delay = backoffDelay(attempt, this.opts.backoffBaseMs, this.opts.backoffCapMs, this.opts.random);
+        if (error.retryAfterMs !== undefined) {
+          if (error.retryAfterMs > this.opts.maxRetryAfterMs) throw this.rateLimited(endpoint, error.retryAfterMs);
+          // honour Retry-After exactly as the floor, with a little jitter above it
+          delay = error.retryAfterMs + Math.round(this.opts.random() * 250);
+        }
+        this.trace(`! ${error.message}; retry ${attempt + 1} of ${this.opts.retries} in ${delay} ms`);
+        await this.opts.sleep(delay);
+      }
+    }
+    const failure = lastFailure ?? new RetryableFailure('no attempt made');
+    if (failure.retryAfterMs !== undefined) throw this.rateLimited(endpoint, failure.retryAfterMs, attempts);
+    throw new ProviderError(
+      `${this.opts.providerName}: ${endpoint} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${failure.message}`,
+      'the provider is having trouble; try again later, or raise --retries',
+    );
+  }
+
+  private rateLimited(endpoint: string, retryAfterMs: number, attempts?: number): ProviderError {
+    const at = new Date(this.opts.now() + retryAfterMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const seconds = Math.ceil(retryAfterMs / 1000);
+    const tried = attempts ? ` after ${attempts} attempts` : '';
+    return new ProviderError(
+      `${this.opts.providerName} is rate limiting ${endpoint}${tried}: it asks to retry after ${seconds}s`,
+      `try again after ${at}`,
+    );
+  }
+
+  private async attempt(
+    method: string,
+    url: URL,
+    endpoint: string,
+    headers: Record<string, string>,
+    payload: string | undefined,
+    withAuth: boolean,
+  ): Promise<JsonResponse> {
+    const { request } = await import('undici');
+    const dispatcher = await this.agent();
+    const started = performance.now();
+    this.trace(`> ${method} ${url.href}`);
+    if (withAuth && this.auth) this.trace(`> ${this.auth.name}: ${this.auth.scheme}${redactKey(this.auth.key)}`);
+    this.requestCount++;
+    const idempotent = method === 'GET';
+    let status: number;
+    let text: string;
+    let retryAfter: string | undefined;
+    try {
+      const res = await request(url, {
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body: payload,
+        dispatcher,
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+      status = res.statusCode;
+      const ra = res.headers['retry-after'];
+      retryAfter = Array.isArray(ra) ? ra[0] : ra;
+      text = await res.body.text();
+    } catch (error) {
+      throw this.networkFailure(error, method, url, idempotent);
+    }
+    const ms = Math.round(performance.now() - started);
+    this.trace(`< ${status} ${endpoint} (${ms} ms, ${text.length} bytes)`);
+
+    if (status >= 200 && status < 300) {
+      if (text.length === 0) return { status, body: null, endpoint };
+      try {
+        return { status, body: JSON.parse(text), endpoint };
+      } catch {
+        throw new ShapeError(endpoint, 'the body', `is not JSON (starts "${snippet(text)}")`);
+      }
+    }
+    let errorBody: unknown = text;
+    try {
+      errorBody = JSON.parse(text);
+    } catch {
+      // a non-JSON error page: the status says enough
+    }
+    const providerMessage = this.opts.errorMessage?.(errorBody) ?? genericMessage(errorBody);
+    const said = providerMessage ? `: ${providerMessage}` : '';
+    if (status === 401) {
+      throw new AuthError(
+        `${this.opts.providerName} refused the key (401) on ${endpoint}${said}`,
+        'check the key: set TALLY_API_KEY, or re-add the profile with `tally profiles add <name> --provider <id> --key-stdin`',
+      );
+    }
+    if (status === 403) {
+      throw new AuthError(
+        `${this.opts.providerName} denied access (403) to ${endpoint}${said}`,
+        this.opts.forbiddenHint ?? 'the key is valid but lacks a permission this needs; check its scopes',
+      );
+    }
+    const retryable = idempotent ? RETRY_STATUS.has(status) : RETRY_STATUS_UNSAFE_METHOD.has(status);
+    if (retryable) {
+      const retryAfterMs = parseRetryAfter(retryAfter, this.opts.now());
+      throw new RetryableFailure(`HTTP ${status}${said}`, status === 429 || status === 503 ? retryAfterMs : undefined);
+    }
+    throw new ProviderError(
+      `${this.opts.providerName}: ${endpoint} answered HTTP ${status}${said}`,
+      status === 404 ? 'check --base-url: the endpoint was not found there' : undefined,
+    );
+  }
+
+  private networkFailure(error: unknown, method: string, url: URL, idempotent: boolean): Error {
+    if (error instanceof TallyError) return error;
+    const code = errorCode(error);
+    const name = (error as { name?: string }).name;
+    const seconds = this.opts.timeoutMs / 1000;
+    if (name === 'TimeoutError' || name === 'AbortError' || (code && TIMEOUT_CODES.has(code))) {
+      return new ProviderError(
+        `${this.opts.providerName}: ${method} ${url.origin}${url.pathname} timed out after ${seconds}s`,
+        'the provider is slow or unreachable; try again later or raise --timeout',
+      );
+    }
+    if (code === 'ECONNREFUSED') {
+      return new ProviderError(
+        `${this.opts.providerName}: cannot connect to ${url.host} (connection refused)`,
+        'check --base-url, and that the service is up',
+      );
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      return new ProviderError(`${this.opts.providerName}: cannot resolve host ${url.hostname}`, 'check --base-url and your network');
+    }
+    const detail = code ?? (error instanceof Error ? error.message : String(error));
+    if (code && RESET_CODES.has(code) && idempotent) {
+      return new RetryableFailure(`connection dropped (${detail})`);
+    }
+    return new ProviderError(`${this.opts.providerName}: ${method} ${url.origin}${url.pathname} failed: ${detail}`);
+  }
+}
+
+/** A message from the common error shapes: {"error": {"message"}}, {"error": "..."}, {"message"}. */
+export function genericMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') {
+    const t = body.trim();
+    return t && t.length < 200 && !t.startsWith('<') ? t : undefined;
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  const err = b.error;
+  if (typeof err === 'object' && err !== null) {
+    const m = (err as Record<string, unknown>).message;
+    if (typeof m === 'string') return m;
+  }
+  if (typeof err === 'string') return err;
+  if (typeof b.message === 'string') return b.message;
+  if (typeof b.detail === 'string') return b.detail;
+  return undefined;
+}

@@ -1,0 +1,66 @@
+// Where output goes and how it looks: TTY detection, colour decision, width. One place for all of it.
+import type { Env } from './config.js';
+
+export interface OutputStream {
+  write(chunk: string): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface IOStreams {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Colour on stdout (tables). */
+  readonly color: boolean;
+  /** Colour on stderr (messages). */
+  readonly colorStderr: boolean;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  readonly stdinIsTTY: boolean;
+  /** Width to fit tables in on a TTY. */
+  readonly columns: number;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/**
+ * Colour is decided once: --no-color and NO_COLOR turn it off; FORCE_COLOR / CLICOLOR_FORCE turn it on
+ * even off a TTY; CLICOLOR=0 turns it off; otherwise it follows the TTY.
+ */
+export function colorEnabled(isTTY: boolean, env: Env, noColorFlag: boolean): boolean {
+  if (noColorFlag) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return false;
+    return true;
+  }
+  if (env.CLICOLOR_FORCE !== undefined && env.CLICOLOR_FORCE !== '' && env.CLICOLOR_FORCE !== '0') return true;
+  if (env.CLICOLOR === '0') return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
+}
+
+export function systemIO(env: Env, noColorFlag: boolean): IOStreams {
+  const stdoutIsTTY = process.stdout.isTTY === true;
+  const stderrIsTTY = process.stderr.isTTY === true;
+  const envColumns = Number.parseInt(env.COLUMNS ?? '', 10);
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    color: colorEnabled(stdoutIsTTY, env, noColorFlag),
+    colorStderr: colorEnabled(stderrIsTTY, env, noColorFlag),
+    stdoutIsTTY,
+    stderrIsTTY,
+    stdinIsTTY: process.stdin.isTTY === true,
+    columns: envColumns > 0 ? envColumns : (process.stdout.columns ?? 80),
+    out: (text) => {
+      process.stdout.write(text);
+    },
+    err: (text) => {
+      process.stderr.write(text);
+    },
+  };
+}

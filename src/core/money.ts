@@ -1,0 +1,177 @@
+// Exact decimal amounts (SPEC §2): an integer count of 10^-scale units, never a float.
+
+const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const POW10: bigint[] = [];
+function pow10(n: number): bigint {
+  let p = POW10[n];
+  if (p === undefined) {
+    p = 10n ** BigInt(n);
+    if (n < 64) POW10[n] = p;
+  }
+  return p;
+}
+
+export class Decimal {
+  /** value = units / 10^scale */
+  private constructor(
+    readonly units: bigint,
+    readonly scale: number,
+  ) {}
+
+  static readonly ZERO = new Decimal(0n, 0);
+
+  static of(units: bigint, scale = 0): Decimal {
+    if (!Number.isInteger(scale) || scale < 0) throw new RangeError(`bad scale ${scale}`);
+    return new Decimal(units, scale);
+  }
+
+  /** Integer minor units: cents with scale 2, whole credits with scale 0. */
+  static fromMinor(minor: bigint | number, scale: number): Decimal {
+    if (typeof minor === 'number') {
+      if (!Number.isSafeInteger(minor)) throw new RangeError(`${minor} is not an exact integer`);
+      return Decimal.of(BigInt(minor), scale);
+    }
+    return Decimal.of(minor, scale);
+  }
+
+  /** Parses a decimal string exactly: "-12.50", "0.1", "1e-7". Throws RangeError on anything else. */
+  static parse(text: string): Decimal {
+    const m = DECIMAL_RE.exec(text.trim());
+    if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) {
+      throw new RangeError(`"${text}" is not a decimal number`);
+    }
+    const sign = m[1] === '-' ? -1n : 1n;
+    const intPart = m[2] ?? '';
+    const fracPart = m[3] ?? '';
+    const exp = m[4] === undefined ? 0 : Number.parseInt(m[4], 10);
+    if (Math.abs(exp) > 1000) throw new RangeError(`"${text}" is out of range`);
+    let units = BigInt(`${intPart}${fracPart}` || '0');
+    let scale = fracPart.length - exp;
+    if (scale < 0) {
+      units *= pow10(-scale);
+      scale = 0;
+    }
+    return new Decimal(sign * units, scale);
+  }
+
+  /**
+   * Reads a JSON number through its shortest round-trip decimal string, so 0.1 is exactly 0.1.
+   * An integer beyond 2^53 cannot have come through JSON.parse intact, so it is refused.
+   */
+  static fromNumber(n: number): Decimal {
+    if (!Number.isFinite(n)) throw new RangeError(`${n} is not a finite number`);
+    if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
+      throw new RangeError(`${n} is beyond the range a JSON number carries exactly`);
+    }
+    return Decimal.parse(String(n));
+  }
+
+  private align(other: Decimal): [bigint, bigint, number] {
+    if (this.scale === other.scale) return [this.units, other.units, this.scale];
+    if (this.scale > other.scale) {
+      return [this.units, other.units * pow10(this.scale - other.scale), this.scale];
+    }
+    return [this.units * pow10(other.scale - this.scale), other.units, other.scale];
+  }
+
+  add(other: Decimal): Decimal {
+    if (this.scale === other.scale) return new Decimal(this.units + other.units, this.scale);
+    const [a, b, s] = this.align(other);
+    return new Decimal(a + b, s);
+  }
+
+  sub(other: Decimal): Decimal {
+    if (this.scale === other.scale) return new Decimal(this.units - other.units, this.scale);
+    const [a, b, s] = this.align(other);
+    return new Decimal(a - b, s);
+  }
+
+  neg(): Decimal {
+    return new Decimal(-this.units, this.scale);
+  }
+
+  abs(): Decimal {
+    return this.units < 0n ? this.neg() : this;
+  }
+
+  cmp(other: Decimal): -1 | 0 | 1 {
+    const [a, b] = this.align(other);
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  eq(other: Decimal): boolean {
+    return this.cmp(other) === 0;
+  }
+
+  isNegative(): boolean {
+    return this.units < 0n;
+  }
+
+  isZero(): boolean {
+    return this.units === 0n;
+  }
+
+  /** The same value at a larger scale (exact); a smaller scale only when no digit is lost. */
+  rescale(scale: number): Decimal {
+    if (scale === this.scale) return this;
+    if (scale > this.scale) return new Decimal(this.units * pow10(scale - this.scale), scale);
+    const f = pow10(this.scale - scale);
+    if (this.units % f !== 0n) throw new RangeError(`${this.toString()} has more than ${scale} decimals`);
+    return new Decimal(this.units / f, scale);
+  }
+
+  /**
+   * Exact decimal string with at least `minFraction` decimals and no trailing zeros beyond them:
+   * 42.5 with minFraction 2 is "42.50"; 0.125 stays "0.125".
+   */
+  toString(minFraction = 0): string {
+    if (this.units === 0n) return minFraction > 0 ? `0.${'0'.repeat(minFraction)}` : '0';
+    const negative = this.units < 0n;
+    let digits = (negative ? -this.units : this.units).toString();
+    let scale = this.scale;
+    // drop trailing zeros beyond minFraction
+    while (scale > minFraction && digits.endsWith('0')) {
+      digits = digits.slice(0, -1);
+      scale--;
+    }
+    while (scale < minFraction) {
+      digits += '0';
+      scale++;
+    }
+    let text: string;
+    if (scale === 0) {
+      text = digits;
+    } else {
+      const padded = digits.padStart(scale + 1, '0');
+      text = `${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
+    }
+    return negative ? `-${text}` : text;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+/** An amount with its unit: an ISO currency ("USD") or "credits". */
+export interface Money {
+  readonly value: Decimal;
+  readonly unit: string;
+}
+
+/** Decimals shown at least, per unit: currencies show cents, credits show what they have. */
+export function minFractionFor(unit: string): number {
+  return /^[A-Z]{3}$/.test(unit) ? 2 : 0;
+}
+
+export function formatAmount(value: Decimal, unit: string): string {
+  return value.toString(minFractionFor(unit));
+}
+
+/** Parses a user-given amount (a flag value); RangeError on anything that is not a plain decimal. */
+export function parseAmount(text: string): Decimal {
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) {
+    throw new RangeError(`"${text}" is not an amount`);
+  }
+  return Decimal.parse(text);
+}

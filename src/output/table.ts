@@ -1,0 +1,65 @@
+// Tables: boxed and coloured on a TTY (cli-table3), tab-separated with one header line on a pipe.
+import type { IOStreams } from '../core/io.js';
+
+export type Tone = 'positive' | 'negative' | 'warning' | 'muted' | 'error';
+
+export interface Column {
+  header: string;
+  /** Amounts are right-aligned and never truncated. */
+  kind?: 'text' | 'amount';
+}
+
+export interface StyledCell {
+  text: string;
+  tone?: Tone;
+}
+export type Cell = string | StyledCell;
+
+const cellText = (c: Cell): string => (typeof c === 'string' ? c : c.text);
+
+export async function renderTable(io: IOStreams, columns: readonly Column[], rows: readonly Cell[][]): Promise<void> {
+  if (!io.stdoutIsTTY) {
+    const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
+    const lines = [columns.map((c) => c.header).join('\t'), ...rows.map((r) => r.map((c) => clean(cellText(c))).join('\t'))];
+    io.out(`${lines.join('\n')}\n`);
+    return;
+  }
+  const [{ default: Table }, paint] = await Promise.all([import('cli-table3'), painter(io.color)]);
+  const table = new Table({
+    head: columns.map((c) => paint('header', c.header)),
+    colAligns: columns.map((c) => (c.kind === 'amount' ? 'right' : 'left')),
+    style: { head: [], border: [] },
+    wordWrap: false,
+  });
+  for (const row of rows) {
+    table.push(row.map((c) => (typeof c === 'string' ? c : paint(c.tone ?? 'plain', c.text))));
+  }
+  io.out(`${table.toString()}\n`);
+}
+
+type Paint = (tone: Tone | 'header' | 'plain', text: string) => string;
+
+/** Colour functions, or identity when colour is off (chalk is loaded only when it is on). */
+export async function painter(color: boolean): Promise<Paint> {
+  if (!color) return (_tone, text) => text;
+  const { Chalk } = await import('chalk');
+  const chalk = new Chalk({ level: 1 });
+  return (tone, text) => {
+    switch (tone) {
+      case 'positive':
+        return chalk.green(text);
+      case 'negative':
+        return chalk.red(text);
+      case 'warning':
+        return chalk.yellow(text);
+      case 'error':
+        return chalk.red(text);
+      case 'muted':
+        return chalk.dim(text);
+      case 'header':
+        return chalk.bold(text);
+      default:
+        return text;
+    }
+  };
+}

@@ -1,0 +1,10 @@
+// ByteSpike: Bearer key, USD wallet, page/page_size transactions with total and since/until.
+import type { ProviderInfo } from '../types.js';
+
+export const info: ProviderInfo = {
+  id: 'bytespike',
+  name: 'ByteSpike',
+  auth: 'bearer',
+  defaultBaseUrl: 'https://llm.bytespike.ai',
+  commands: ['balance'],
+};

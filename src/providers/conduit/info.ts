@@ -1,0 +1,10 @@
+// conduit.im: Bearer key, balance in cents, newest-first ledger with limit/offset and no total.
+import type { ProviderInfo } from '../types.js';
+
+export const info: ProviderInfo = {
+  id: 'conduit',
+  name: 'Conduit',
+  auth: 'bearer',
+  defaultBaseUrl: 'https://conduit.im',
+  commands: ['balance'],
+};

@@ -1,0 +1,10 @@
+// Conflux: JWT bearer (none for packs), integer credits, purchases-only history.
+import type { ProviderInfo } from '../types.js';
+
+export const info: ProviderInfo = {
+  id: 'conflux',
+  name: 'Conflux',
+  auth: 'bearer',
+  defaultBaseUrl: 'https://theconflux.com',
+  commands: ['balance'],
+};

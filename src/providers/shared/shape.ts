@@ -1,0 +1,100 @@
+// Response checking: lenient to fields tally does not use, strict on the ones it does (exit 4 naming both).
+import { ShapeError } from '../../core/errors.js';
+import { Decimal } from '../../core/money.js';
+
+export type Json = Record<string, unknown>;
+
+/** A reader over one response: knows the endpoint, so every complaint names it and the field. */
+export class ShapeReader {
+  constructor(readonly endpoint: string) {}
+
+  fail(field: string, detail: string): never {
+    throw new ShapeError(this.endpoint, field, detail);
+  }
+
+  object(value: unknown, field: string): Json {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      this.fail(field, `should be an object but is ${describe(value)}`);
+    }
+    return value as Json;
+  }
+
+  array(value: unknown, field: string): unknown[] {
+    if (!Array.isArray(value)) this.fail(field, `should be an array but is ${describe(value)}`);
+    return value;
+  }
+
+  string(obj: Json, key: string, field: string): string {
+    const v = obj[key];
+    if (typeof v !== 'string') this.fail(`${field}.${key}`, `should be a string but is ${describe(v)}`);
+    return v;
+  }
+
+  optionalString(obj: Json, key: string, field: string): string | null {
+    const v = obj[key];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'string') this.fail(`${field}.${key}`, `should be a string but is ${describe(v)}`);
+    return v;
+  }
+
+  /** An id may be a number or a string; it is kept as text. */
+  id(obj: Json, key: string, field: string): string {
+    const v = obj[key];
+    if (typeof v === 'string' && v !== '') return v;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+    this.fail(`${field}.${key}`, `should be an id but is ${describe(v)}`);
+  }
+
+  integer(obj: Json, key: string, field: string): number {
+    const v = obj[key];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
+      this.fail(`${field}.${key}`, `should be an integer but is ${describe(v)}`);
+    }
+    return v;
+  }
+
+  /** An exact decimal from a JSON number (via its shortest string) or a numeric string. */
+  decimal(obj: Json, key: string, field: string): Decimal {
+    const v = obj[key];
+    const d = toDecimal(v);
+    if (!d) this.fail(`${field}.${key}`, `should be a number but is ${describe(v)}`);
+    return d;
+  }
+
+  optionalDecimal(obj: Json, key: string, field: string): Decimal | null {
+    const v = obj[key];
+    if (v === undefined || v === null) return null;
+    return this.decimal(obj, key, field);
+  }
+
+  /** Integer minor units (cents, credits) as an exact decimal at `scale`. */
+  minor(obj: Json, key: string, field: string, scale: number): Decimal {
+    return Decimal.fromMinor(this.integer(obj, key, field), scale);
+  }
+
+  timestamp(obj: Json, key: string, field: string): string {
+    const v = this.string(obj, key, field);
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) this.fail(`${field}.${key}`, `should be an ISO 8601 timestamp but is "${v}"`);
+    return new Date(t).toISOString();
+  }
+}
+
+function toDecimal(v: unknown): Decimal | undefined {
+  try {
+    if (typeof v === 'number') return Decimal.fromNumber(v);
+    if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim())) return Decimal.parse(v);
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string "${v.length > 30 ? `${v.slice(0, 30)}…` : v}"`;
+  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return `${v}, beyond exact range`;
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
+}

@@ -1,0 +1,111 @@
+// Which provider, base URL and key a command talks to: flags > environment > profile > defaults (SPEC §3).
+import { type ConfigData, configPath, type Env, type Profile } from '../core/config.js';
+import { UsageError } from '../core/errors.js';
+import { parseBaseUrl } from '../core/url.js';
+import { findProvider, providerIds } from './registry.js';
+import type { ProviderEntry } from './types.js';
+
+export interface Target {
+  /** The profile used, or null when flags and environment alone describe the target. */
+  profile: string | null;
+  provider: ProviderEntry;
+  baseUrl: URL;
+  key: string;
+}
+
+export interface TargetFlags {
+  profile?: string;
+  provider?: string;
+  baseUrl?: string;
+}
+
+export function requireProvider(id: string): ProviderEntry {
+  const provider = findProvider(id);
+  if (!provider) {
+    throw new UsageError(`unknown provider "${id}"`, `use one of: ${providerIds().join(', ')} (see \`tally providers\`)`);
+  }
+  return provider;
+}
+
+/** Picks the profile: --profile, then TALLY_PROFILE, then the default, then the only one there is. */
+function pickProfile(flags: TargetFlags, env: Env, config: ConfigData, dir: string): [string, Profile] | null {
+  const explicit = flags.profile ?? (env.TALLY_PROFILE || undefined);
+  const name = explicit ?? config.defaultProfile;
+  if (name !== undefined) {
+    const profile = config.profiles[name];
+    if (!profile) {
+      const where = flags.profile !== undefined ? '--profile' : explicit ? 'TALLY_PROFILE' : 'the default profile';
+      throw new UsageError(
+        `no profile named "${name}" (${where}) in ${configPath(dir)}`,
+        'list profiles with `tally profiles list`, or add one with `tally profiles add`',
+      );
+    }
+    return [name, profile];
+  }
+  const names = Object.keys(config.profiles);
+  if (names.length === 1 && names[0] !== undefined) {
+    const only = config.profiles[names[0]];
+    if (only) return [names[0], only];
+  }
+  return null;
+}
+
+export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigData, dir: string): Target {
+  let picked = pickProfile(flags, env, config, dir);
+  const providerId = flags.provider ?? (env.TALLY_PROVIDER || undefined) ?? picked?.[1].provider;
+  if (!providerId) {
+    throw new UsageError(
+      'no provider chosen',
+      'pass --provider <id> or set TALLY_PROVIDER, or add a profile with `tally profiles add <name> --provider <id>`',
+    );
+  }
+  const provider = requireProvider(providerId);
+  // A profile of another provider must not lend its key or host to this one.
+  if (picked && picked[1].provider !== provider.id) picked = null;
+  const profile = picked?.[1];
+  return targetFor(provider, picked?.[0] ?? null, profile, flags, env);
+}
+
+/** Resolves one target for a known profile (or none), applying flag and environment overrides. */
+export function targetFor(
+  provider: ProviderEntry,
+  profileName: string | null,
+  profile: Profile | undefined,
+  flags: TargetFlags,
+  env: Env,
+): Target {
+  const [urlText, urlSource] =
+    flags.baseUrl !== undefined
+      ? [flags.baseUrl, '--base-url']
+      : env.TALLY_BASE_URL
+        ? [env.TALLY_BASE_URL, 'TALLY_BASE_URL']
+        : profile?.baseUrl
+          ? [profile.baseUrl, `profile "${profileName}" baseUrl`]
+          : [provider.defaultBaseUrl, 'default base URL'];
+  if (!urlText) {
+    throw new UsageError(
+      `${provider.id} has no default base URL`,
+      'pass --base-url <url> or set TALLY_BASE_URL, or store one in the profile',
+    );
+  }
+  const baseUrl = parseBaseUrl(urlText, urlSource);
+  const key = resolveKey(provider, profileName, profile, env);
+  return { profile: profileName, provider, baseUrl, key };
+}
+
+function resolveKey(provider: ProviderEntry, profileName: string | null, profile: Profile | undefined, env: Env): string {
+  if (env.TALLY_API_KEY) return env.TALLY_API_KEY;
+  if (profile?.key) return profile.key;
+  if (profile?.keyEnv) {
+    const value = env[profile.keyEnv];
+    if (value) return value;
+    throw new UsageError(
+      `profile "${profileName}" reads its key from $${profile.keyEnv}, which is not set`,
+      `export ${profile.keyEnv}=… in the environment that runs tally`,
+    );
+  }
+  throw new UsageError(
+    `no API key for ${provider.id}`,
+    `set TALLY_API_KEY, or add a profile: tally profiles add <name> --provider ${provider.id} --key-stdin`,
+  );
+}

@@ -1,0 +1,78 @@
+// The --faults spec: which requests get a 429, a 5xx, a dropped connection, a slow or truncated body.
+import { sequence } from './rng.js';
+
+export const FAULT_KINDS = ['429', '500', '502', '503', '504', 'reset', 'truncate', 'slow', 'nonjson', 'badshape', 'shift'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface Fault {
+  kind: FaultKind;
+  /** Retry-After seconds for 429/503, delay in ms for slow. */
+  arg?: number;
+}
+
+interface FaultRule extends Fault {
+  /** remaining count for `kind*N`; undefined = not count-limited */
+  remaining?: number;
+  /** probability for `kind%P` */
+  probability?: number;
+}
+
+/**
+ * Grammar: item[,item…]; item = kind [*N | %P] [=ARG].
+ * `503*2` the next two requests; `reset%5` five per cent of requests; `slow=3000` every request, 3 s late;
+ * `429*1=3600` one 429 with Retry-After: 3600.
+ */
+export function parseFaults(spec: string): FaultRule[] {
+  const rules: FaultRule[] = [];
+  for (const raw of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z0-9]+)(?:\*(\d+)|%(\d+(?:\.\d+)?))?(?:=(\d+))?$/.exec(raw);
+    const kind = m?.[1] as FaultKind | undefined;
+    if (!m || !kind || !FAULT_KINDS.includes(kind)) {
+      throw new RangeError(`bad fault "${raw}": expected kind[*count|%percent][=arg] with kind one of ${FAULT_KINDS.join(', ')}`);
+    }
+    rules.push({
+      kind,
+      ...(m[2] !== undefined ? { remaining: Number(m[2]) } : {}),
+      ...(m[3] !== undefined ? { probability: Number(m[3]) / 100 } : {}),
+      ...(m[4] !== undefined ? { arg: Number(m[4]) } : {}),
+    });
+  }
+  return rules;
+}
+
+export class FaultInjector {
+  private readonly rules: FaultRule[];
+  private readonly random: () => number;
+
+  constructor(spec: string | undefined, seed: number) {
+    this.rules = spec ? parseFaults(spec) : [];
+    this.random = sequence(seed);
+  }
+
+  /** The fault for the next request, if any. Count-limited rules are used up in the order given. */
+  next(): Fault | undefined {
+    for (const rule of this.rules) {
+      if (rule.remaining !== undefined) {
+        if (rule.remaining > 0) {
+          rule.remaining--;
+          return rule;
+        }
+        continue;
+      }
+      if (rule.probability !== undefined) {
+        if (this.random() < rule.probability) return rule;
+        continue;
+      }
+      return rule;
+    }
+    return undefined;
+  }
+
+  /** Replaces the rules (tests reconfigure a running sandbox). */
+  set(spec: string | undefined): void {
+    this.rules.splice(0, this.rules.length, ...(spec ? parseFaults(spec) : []));
+  }
+}

@@ -1,0 +1,217 @@
+// A generated ledger addressable by index (0 = oldest), with planted faults, never materialised in memory.
+import { saltOf } from './rng.js';
+
+export interface GeneratedMovement {
+  kind: string;
+  /** The entry's amount in minor units, signed as it moves the balance (a debit is negative). */
+  amount: number;
+  /** How the balance moves from the previous entry to this one, when that differs from amount (conflux consumption). */
+  delta?: number;
+}
+
+export interface LedgerEntryModel {
+  /** Position in the provider's listing, oldest = 0 (after plants). */
+  position: number;
+  /** Index of the underlying generated entry. */
+  index: number;
+  kind: string;
+  amount: number;
+  balanceAfter: number;
+  createdAtMs: number;
+}
+
+export interface Plants {
+  /** From this index on, the reported balance_after is off by `delta` minor units (one break, later entries follow it). */
+  chainBreak?: { at: number; delta: number };
+  /** These indices appear twice in a row. */
+  duplicates?: number[];
+}
+
+export interface LedgerSpec {
+  seed: number;
+  name: string;
+  count: number;
+  openingBalance: number;
+  generate(seed: number, salt: number, index: number): GeneratedMovement;
+  /** Newest entry's timestamp. */
+  endMs?: number;
+  plants?: Plants;
+}
+
+const BLOCK = 1024;
+export const SANDBOX_END_MS = Date.parse('2026-11-01T00:00:00Z');
+
+export class LedgerModel {
+  readonly salt: number;
+  /** balance before the first entry of each block */
+  private readonly blockStart: number[] = [];
+  private readonly stepMs: number;
+  private readonly endMs: number;
+  private readonly duplicates: number[];
+  /** Entries posted after start-up (the "posted while paging" fault), oldest first. */
+  private readonly posted: GeneratedMovement[] = [];
+  private readonly postedBalance: number[] = [];
+
+  constructor(readonly spec: LedgerSpec) {
+    this.salt = saltOf(spec.name);
+    this.endMs = spec.endMs ?? SANDBOX_END_MS;
+    const twoYears = 730 * 24 * 3600 * 1000;
+    this.stepMs = Math.max(60_000, Math.min(3_600_000, Math.floor(twoYears / Math.max(1, spec.count))));
+    this.duplicates = [...(spec.plants?.duplicates ?? [])].sort((a, b) => a - b);
+    let balance = spec.openingBalance;
+    for (let i = 0; i < spec.count; i++) {
+      if (i % BLOCK === 0) this.blockStart.push(balance);
+      const m = this.movement(i);
+      balance += m.delta ?? m.amount;
+    }
+  }
+
+  movement(index: number): GeneratedMovement {
+    if (index >= this.spec.count) return this.posted[index - this.spec.count] as GeneratedMovement;
+    return this.spec.generate(this.spec.seed, this.salt, index);
+  }
+
+  /** Underlying entries, posted ones included. */
+  get size(): number {
+    return this.spec.count + this.posted.length;
+  }
+
+  /** Entries as the provider lists them (duplicates counted). */
+  get length(): number {
+    return this.size + this.duplicates.length;
+  }
+
+  /** True balance after underlying entry `index` (before any planted break). */
+  trueBalanceAfter(index: number): number {
+    if (index < 0) return this.spec.openingBalance;
+    if (index >= this.spec.count) return this.postedBalance[index - this.spec.count] as number;
+    const block = Math.floor(index / BLOCK);
+    let balance = this.blockStart[block] as number;
+    for (let i = block * BLOCK; i <= index; i++) {
+      const m = this.movement(i);
+      balance += m.delta ?? m.amount;
+    }
+    return balance;
+  }
+
+  reportedBalanceAfter(index: number): number {
+    return this.reported(index, this.trueBalanceAfter(index));
+  }
+
+  /** The balance a balance endpoint reports: the reported head. */
+  headBalance(): number {
+    return this.size === 0 ? this.spec.openingBalance : this.reportedBalanceAfter(this.size - 1);
+  }
+
+  createdAtMs(index: number): number {
+    if (index >= this.spec.count) return this.endMs + (index - this.spec.count + 1) * 1000;
+    const jitter = ((this.salt ^ (index * 2654435761)) >>> 0) % Math.floor(this.stepMs / 2);
+    return this.endMs - (this.spec.count - 1 - index) * this.stepMs - jitter;
+  }
+
+  /** Maps a listing position (oldest = 0) to the underlying index, accounting for duplicated entries. */
+  indexAt(position: number): number {
+    let index = position;
+    for (const d of this.duplicates) {
+      if (index > d) index--;
+      else break;
+    }
+    return index;
+  }
+
+  private reported(index: number, trueBalance: number): number {
+    const brk = this.spec.plants?.chainBreak;
+    return brk && index >= brk.at ? trueBalance + brk.delta : trueBalance;
+  }
+
+  entryAt(position: number): LedgerEntryModel {
+    const index = this.indexAt(position);
+    const m = this.movement(index);
+    return {
+      position,
+      index,
+      kind: m.kind,
+      amount: m.amount,
+      balanceAfter: this.reportedBalanceAfter(index),
+      createdAtMs: this.createdAtMs(index),
+    };
+  }
+
+  /** Walks the listing from `position` towards the oldest, keeping the balance incrementally (O(1) an entry). */
+  *walkNewestFirst(position = this.length - 1): Generator<LedgerEntryModel> {
+    if (position < 0) return;
+    let index = this.indexAt(position);
+    let balance = this.trueBalanceAfter(index);
+    let previousIndex = index;
+    for (let pos = position; pos >= 0; pos--) {
+      index = this.indexAt(pos);
+      if (index !== previousIndex) {
+        // stepping from previousIndex to the older index: undo previousIndex's movement
+        const undone = this.movement(previousIndex);
+        balance -= undone.delta ?? undone.amount;
+        previousIndex = index;
+      }
+      const m = this.movement(index);
+      yield {
+        position: pos,
+        index,
+        kind: m.kind,
+        amount: m.amount,
+        balanceAfter: this.reported(index, balance),
+        createdAtMs: this.createdAtMs(index),
+      };
+    }
+  }
+
+  /** Newest-first slice of the listing: `offset` entries (that `keep` keeps) skipped from the newest. */
+  *newestFirst(offset: number, limit: number, keep?: (e: LedgerEntryModel) => boolean): Generator<LedgerEntryModel> {
+    if (limit <= 0) return;
+    if (!keep) {
+      let n = 0;
+      for (const e of this.walkNewestFirst(this.length - 1 - offset)) {
+        yield e;
+        if (++n >= limit) return;
+      }
+      return;
+    }
+    let skipped = 0;
+    let yielded = 0;
+    for (const e of this.walkNewestFirst()) {
+      if (!keep(e)) continue;
+      if (skipped < offset) {
+        skipped++;
+        continue;
+      }
+      yield e;
+      if (++yielded >= limit) return;
+    }
+  }
+
+  /** Counts the entries a filter keeps (walks the listing: fine for the sandbox's sizes with filters). */
+  count(keep?: (e: LedgerEntryModel) => boolean): number {
+    if (!keep) return this.length;
+    let n = 0;
+    for (const e of this.walkNewestFirst()) if (keep(e)) n++;
+    return n;
+  }
+
+  /** Posts a new entry now (the newest), shifting newest-first offsets by one. */
+  post(movement: GeneratedMovement): void {
+    const before = this.size === 0 ? this.spec.openingBalance : this.trueBalanceAfter(this.size - 1);
+    this.posted.push(movement);
+    this.postedBalance.push(before + (movement.delta ?? movement.amount));
+  }
+}
+
+/** Formats minor units as a decimal string: 4262 at scale 2 is "42.62". */
+export function minorToDecimal(minor: number, scale: number): string {
+  if (scale === 0) return String(minor);
+  const negative = minor < 0;
+  const digits = String(Math.abs(minor)).padStart(scale + 1, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
+/** Minor units as a JSON number whose shortest form is the exact decimal (42.62, never 42.620000000000005). */
+export function minorToJsonNumber(minor: number, scale: number): number {
+  return Number(minorToDecimal(minor, scale));
+}

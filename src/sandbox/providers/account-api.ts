@@ -1,0 +1,105 @@
+// Account API as documented in seeds/account-api.txt (ledger envelope per SPEC §1): float credits, debits positive.
+import {
+  bearerKey,
+  intParam,
+  iso,
+  makeKey,
+  type SandboxOptions,
+  type SandboxProvider,
+  type SandboxResponse,
+  timeParam,
+} from '../common.js';
+import { type GeneratedMovement, LedgerModel, minorToJsonNumber } from '../ledger.js';
+import { between, unit } from '../rng.js';
+
+/** Tenths and fifths that never add up in binary floating point. */
+const TENTHS = [10, 20, 30, 70, 10, 20, 30, 60, 90, 15];
+const SCALE = 2;
+
+export function accountApiMovement(seed: number, salt: number, i: number): GeneratedMovement {
+  if (i % 30 === 0) return { kind: 'credit', amount: between(20, 200, seed, salt, i, 1) * 100 };
+  const r = unit(seed, salt, i, 2);
+  if (r < 0.04) return { kind: 'adjustment', amount: between(-200, 200, seed, salt, i, 3) };
+  return { kind: 'debit', amount: -(TENTHS[i % TENTHS.length] as number) };
+}
+
+const RESERVED = 1250;
+
+export function createAccountApi(opts: SandboxOptions): SandboxProvider {
+  const n = opts.entries;
+  const ledgers = new Map<string, LedgerModel>([
+    ['ok', new LedgerModel({ seed: opts.seed, name: 'account-api/ok', count: n, openingBalance: 10000, generate: accountApiMovement })],
+    [
+      'bad',
+      new LedgerModel({
+        seed: opts.seed,
+        name: 'account-api/bad',
+        count: n,
+        openingBalance: 10000,
+        generate: accountApiMovement,
+        plants: { chainBreak: { at: Math.floor(n * 0.5), delta: -10 }, duplicates: [Math.floor(n * 0.2)] },
+      }),
+    ],
+  ]);
+  const accounts = [
+    { name: 'ok', key: makeKey('account-api', 'ok'), purpose: 'ledger reconciles (0.1-style float amounts)' },
+    { name: 'bad', key: makeKey('account-api', 'bad'), purpose: 'planted chain break and duplicate' },
+    { name: 'revoked', key: makeKey('account-api', 'revoked'), purpose: 'refused (401)', refuse: 401 as const },
+  ];
+  const error = (status: number, message: string): SandboxResponse => ({ status, body: { detail: message } });
+  const num = (minor: number) => minorToJsonNumber(minor, SCALE);
+  return {
+    id: 'account-api',
+    accounts,
+    keyOf: bearerKey,
+    error,
+    handle(req, account) {
+      const ledger = account ? ledgers.get(account.name) : undefined;
+      if (!ledger) return error(401, 'Could not validate credentials');
+      if (req.method === 'GET' && req.path === '/auth/account/credits') {
+        const balance = ledger.headBalance();
+        return {
+          status: 200,
+          body: {
+            user_id: 42,
+            balance: num(balance),
+            reserved: num(RESERVED),
+            available: num(balance - RESERVED),
+            currency: 'USD',
+            last_updated: iso(ledger.createdAtMs(ledger.size - 1)),
+            auto_reload_enabled: false,
+            auto_reload_threshold: 10,
+            auto_reload_amount: 50,
+          },
+        };
+      }
+      if (req.method === 'GET' && req.path === '/auth/account/ledger') {
+        const limit = intParam(req.query, 'limit', 50, 1, 100);
+        const offset = intParam(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+        const type = req.query.get('type');
+        const from = timeParam(req.query, 'from');
+        const to = timeParam(req.query, 'to');
+        const filtered = type !== null || from !== undefined || to !== undefined;
+        const keep = filtered
+          ? (e: { kind: string; createdAtMs: number }) =>
+              (type === null || e.kind === type) &&
+              (from === undefined || e.createdAtMs >= from) &&
+              (to === undefined || e.createdAtMs < to)
+          : undefined;
+        const data = [...ledger.newestFirst(offset, limit, keep)].map((e) => ({
+          id: 1000 + e.index,
+          user_id: 42,
+          type: e.kind,
+          amount: num(e.kind === 'debit' ? -e.amount : e.amount),
+          balance_after: num(e.balanceAfter),
+          description: e.kind === 'credit' ? 'Credit purchase' : e.kind === 'debit' ? 'API usage' : 'Manual adjustment',
+          reference: e.kind === 'credit' ? `pay_${e.index.toString(36)}` : null,
+          metadata: {},
+          created_at: iso(e.createdAtMs),
+        }));
+        return { status: 200, body: { data, total: ledger.count(keep), limit, offset } };
+      }
+      return error(404, 'Not Found');
+    },
+  };
+}

@@ -1,0 +1,53 @@
+// Runs the built binary the way a user would, with a clean, deterministic environment.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa, type Result } from 'execa';
+
+export const BIN = resolve(import.meta.dirname, '../../bin/tally.js');
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  input?: string;
+  configDir?: string;
+  timeoutMs?: number;
+}
+
+export type TallyResult = Result<{ reject: false }>;
+
+/** A fresh config directory, removed by the returned function. */
+export function tempConfigDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tally-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function tally(args: string[], options: RunOptions = {}): Promise<TallyResult> {
+  return execa('node', [BIN, ...args], {
+    reject: false,
+    extendEnv: false,
+    input: options.input ?? '',
+    timeout: options.timeoutMs ?? 25_000,
+    env: {
+      PATH: process.env.PATH,
+      HOME: options.configDir ?? tmpdir(),
+      TZ: 'UTC',
+      NO_COLOR: '1',
+      COLUMNS: '100',
+      TALLY_CONFIG_DIR: options.configDir ?? join(tmpdir(), 'tally-test-no-config'),
+      ...options.env,
+    },
+  }) as Promise<TallyResult>;
+}
+
+/** Environment that points tally at one sandbox account with no config file. */
+export function sandboxEnv(
+  sandbox: { baseUrl(p: string): string; key(p: string, a: string): string },
+  provider: string,
+  account = 'ok',
+): Record<string, string> {
+  return {
+    TALLY_PROVIDER: provider,
+    TALLY_BASE_URL: sandbox.baseUrl(provider),
+    TALLY_API_KEY: sandbox.key(provider, account),
+  };
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configDir, readConfig, validateConfig } from '../../src/core/config.js';
+import { parseGlobalOptions } from '../../src/core/context.js';
+import { ExitCode, formatError, UsageError } from '../../src/core/errors.js';
+import { backoffDelay, genericMessage, parseRetryAfter } from '../../src/core/http.js';
+import { colorEnabled } from '../../src/core/io.js';
+import { redactKey } from '../../src/core/secrets.js';
+import { isLoopbackHost, joinUrl, parseBaseUrl } from '../../src/core/url.js';
+import { VERSION } from '../../src/version.js';
+
+describe('base URLs', () => {
+  it('accepts an origin with a path prefix and drops the trailing slash', () => {
+    expect(parseBaseUrl('http://127.0.0.1:4010/conduit/', 'x').href).toBe('http://127.0.0.1:4010/conduit');
+    expect(joinUrl(parseBaseUrl('https://conduit.im', 'x'), '/api/billing/ledger', { limit: 100, offset: 0 }).href).toBe(
+      'https://conduit.im/api/billing/ledger?limit=100&offset=0',
+    );
+  });
+
+  it('refuses plain http to a host that is not loopback', () => {
+    expect(() => parseBaseUrl('http://conduit.im', '--base-url')).toThrow(/plain http/);
+    expect(() => parseBaseUrl('http://10.0.0.5:8080', '--base-url')).toThrow(UsageError);
+    expect(() => parseBaseUrl('http://localhost:1', 'x')).not.toThrow();
+    expect(() => parseBaseUrl('http://[::1]:1', 'x')).not.toThrow();
+  });
+
+  it('refuses what is not a URL, other schemes, credentials and queries', () => {
+    expect(() => parseBaseUrl('not a url', '--base-url')).toThrow(/not a URL/);
+    expect(() => parseBaseUrl('ftp://x.example', 'x')).toThrow(UsageError);
+    expect(() => parseBaseUrl('https://u:p@x.example', 'x')).toThrow(/credentials/);
+    expect(() => parseBaseUrl('https://x.example/?a=1', 'x')).toThrow(/query/);
+  });
+
+  it('knows loopback hosts', () => {
+    for (const h of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) expect(isLoopbackHost(h)).toBe(true);
+    for (const h of ['128.0.0.1', 'example.com', '10.0.0.1', 'localhost.example.com']) expect(isLoopbackHost(h)).toBe(false);
+  });
+});
+
+describe('retry timing', () => {
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.parse('2026-11-23T10:00:00Z');
+    expect(parseRetryAfter('2', now)).toBe(2000);
+    expect(parseRetryAfter('Mon, 23 Nov 2026 10:01:00 GMT', now)).toBe(60_000);
+    expect(parseRetryAfter('Mon, 23 Nov 2026 09:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+
+  it('backs off exponentially with jitter and a cap', () => {
+    expect(backoffDelay(0, 500, 8000, () => 0)).toBe(250);
+    expect(backoffDelay(0, 500, 8000, () => 0.999)).toBeLessThanOrEqual(500);
+    expect(backoffDelay(3, 500, 8000, () => 0)).toBe(2000);
+    expect(backoffDelay(10, 500, 8000, () => 1)).toBe(8000);
+    const spread = new Set(Array.from({ length: 20 }, (_, i) => backoffDelay(2, 500, 8000, () => i / 20)));
+    expect(spread.size).toBeGreaterThan(10);
+  });
+
+  it('finds the provider message in the common error shapes', () => {
+    expect(genericMessage({ error: { type: 'authentication_error', message: 'revoked' } })).toBe('revoked');
+    expect(genericMessage({ error: 'Unauthorized' })).toBe('Unauthorized');
+    expect(genericMessage({ status: false, message: 'Missing scope' })).toBe('Missing scope');
+    expect(genericMessage({ detail: 'nope' })).toBe('nope');
+    expect(genericMessage('<html>')).toBeUndefined();
+  });
+});
+
+describe('secrets', () => {
+  it('shows at most the last four characters, and none of a short key', () => {
+    expect(redactKey('sk-live-abcdefgh1234')).toBe('****1234');
+    expect(redactKey('short')).toBe('****');
+  });
+});
+
+describe('colour decision', () => {
+  it('follows the TTY unless told otherwise', () => {
+    expect(colorEnabled(true, {}, false)).toBe(true);
+    expect(colorEnabled(false, {}, false)).toBe(false);
+  });
+  it('is off with --no-color, NO_COLOR or CLICOLOR=0, on with FORCE_COLOR or CLICOLOR_FORCE', () => {
+    expect(colorEnabled(true, {}, true)).toBe(false);
+    expect(colorEnabled(true, { NO_COLOR: '1' }, false)).toBe(false);
+    expect(colorEnabled(true, { NO_COLOR: '1', FORCE_COLOR: '1' }, false)).toBe(false);
+    expect(colorEnabled(true, { CLICOLOR: '0' }, false)).toBe(false);
+    expect(colorEnabled(false, { FORCE_COLOR: '1' }, false)).toBe(true);
+    expect(colorEnabled(true, { FORCE_COLOR: '0' }, false)).toBe(false);
+    expect(colorEnabled(false, { CLICOLOR_FORCE: '1' }, false)).toBe(true);
+  });
+});
+
+describe('global options', () => {
+  it('has the documented defaults', () => {
+    const o = parseGlobalOptions({});
+    expect(o.timeout).toBe(30);
+    expect(o.retries).toBe(4);
+    expect(o.color).toBe(true);
+  });
+  it.each([['0'], ['-1'], ['abc'], ['1e9']])('rejects --timeout %s', (t) => {
+    expect(() => parseGlobalOptions({ timeout: t })).toThrow(/--timeout/);
+  });
+  it.each([['-1'], ['x'], ['2.5'], ['99']])('rejects --retries %s', (r) => {
+    expect(() => parseGlobalOptions({ retries: r })).toThrow(/--retries/);
+  });
+});
+
+describe('config file', () => {
+  it('lives in TALLY_CONFIG_DIR, else ~/.config/tally without a -nodejs suffix', () => {
+    expect(configDir({ TALLY_CONFIG_DIR: '/x/y' })).toBe('/x/y');
+    if (process.platform === 'linux') {
+      expect(configDir({ XDG_CONFIG_HOME: '/cfg' })).toBe('/cfg/tally');
+      expect(configDir({})).toMatch(/\.config\/tally$/);
+    }
+  });
+
+  it('reads a missing file as no profiles', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-unit-'));
+    expect(readConfig(dir)).toEqual({ profiles: {} });
+  });
+
+  it('names the file when it is not JSON, and leaves it alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-unit-'));
+    writeFileSync(join(dir, 'config.json'), '{"profiles": {');
+    expect(() => readConfig(dir)).toThrow(new RegExp(`${join(dir, 'config.json')}.*not JSON`));
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe('{"profiles": {');
+  });
+
+  it('names the field when a profile is malformed', () => {
+    expect(() => validateConfig({ profiles: { a: { provider: 3 } } }, 'f.json')).toThrow(/profile "a" has no "provider"/);
+    expect(() => validateConfig({ profiles: [] }, 'f.json')).toThrow(/"profiles" must be an object/);
+    expect(() => validateConfig([], 'f.json')).toThrow(/expected a JSON object/);
+    expect(() => validateConfig({ profiles: { a: { provider: 'conduit', key: 5 } } }, 'f.json')).toThrow(/"key" must be a string/);
+  });
+});
+
+describe('errors', () => {
+  it('renders one or two lines, with a stack only when verbose', () => {
+    const e = new UsageError('bad thing', 'do this');
+    expect(e.exitCode).toBe(ExitCode.usage);
+    expect(formatError(e, false)).toBe('tally: bad thing\n  do this\n');
+    expect(formatError(e, true)).toContain('at ');
+  });
+});
+
+describe('version', () => {
+  it('matches package.json', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    expect(VERSION).toBe(pkg.version);
+  });
+});

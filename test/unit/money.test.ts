@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { Decimal, formatAmount, parseAmount } from '../../src/core/money.js';
+
+describe('Decimal', () => {
+  it('adds 0.1 and 0.2 to exactly 0.3', () => {
+    const sum = Decimal.fromNumber(0.1).add(Decimal.fromNumber(0.2));
+    expect(sum.toString()).toBe('0.3');
+    expect(sum.eq(Decimal.parse('0.3'))).toBe(true);
+  });
+
+  it('subtracts 0.258 from 16905.835 exactly', () => {
+    expect(Decimal.fromNumber(16905.835).sub(Decimal.fromNumber(0.258)).toString()).toBe('16905.577');
+  });
+
+  it('keeps negative amounts and their sign through arithmetic and formatting', () => {
+    const a = Decimal.parse('-12.50');
+    expect(a.toString(2)).toBe('-12.50');
+    expect(a.add(Decimal.parse('12.5')).toString()).toBe('0');
+    expect(Decimal.parse('-0.05').toString(2)).toBe('-0.05');
+    expect(a.isNegative()).toBe(true);
+    expect(a.abs().toString(2)).toBe('12.50');
+  });
+
+  it('turns integer cents into dollars', () => {
+    expect(Decimal.fromMinor(4250, 2).toString(2)).toBe('42.50');
+    expect(Decimal.fromMinor(-12, 2).toString(2)).toBe('-0.12');
+    expect(Decimal.fromMinor(5, 2).toString(2)).toBe('0.05');
+    expect(formatAmount(Decimal.fromMinor(4262, 2), 'USD')).toBe('42.62');
+    expect(formatAmount(Decimal.fromMinor(14847, 0), 'credits')).toBe('14847');
+  });
+
+  it('is exact beyond 2^53 minor units', () => {
+    const big = Decimal.fromMinor(9007199254740993n, 2); // 2^53 + 1 cents
+    expect(big.toString(2)).toBe('90071992547409.93');
+    expect(big.add(Decimal.fromMinor(1n, 2)).toString(2)).toBe('90071992547409.94');
+    expect(Decimal.parse('123456789012345678901234.56').sub(Decimal.parse('0.01')).toString()).toBe('123456789012345678901234.55');
+  });
+
+  it('refuses a JSON integer that cannot have survived JSON.parse', () => {
+    expect(() => Decimal.fromNumber(2 ** 53 + 2)).toThrow(RangeError);
+    expect(() => Decimal.fromNumber(Number.NaN)).toThrow(RangeError);
+    expect(() => Decimal.fromMinor(2 ** 60, 2)).toThrow(RangeError);
+  });
+
+  it('reads floats through their shortest decimal form, exponents included', () => {
+    expect(Decimal.fromNumber(1e-7).toString()).toBe('0.0000001');
+    expect(Decimal.fromNumber(81.4).toString(2)).toBe('81.40');
+    expect(Decimal.fromNumber(-0.1).toString()).toBe('-0.1');
+  });
+
+  it('compares across scales', () => {
+    expect(Decimal.parse('1.10').cmp(Decimal.parse('1.1'))).toBe(0);
+    expect(Decimal.parse('1.09').cmp(Decimal.parse('1.1'))).toBe(-1);
+    expect(Decimal.parse('2').cmp(Decimal.parse('1.999'))).toBe(1);
+  });
+
+  it('rescales only when no digit is lost', () => {
+    expect(Decimal.parse('1.5').rescale(3).toString(3)).toBe('1.500');
+    expect(Decimal.parse('1.500').rescale(1).toString()).toBe('1.5');
+    expect(() => Decimal.parse('1.55').rescale(1)).toThrow(RangeError);
+  });
+
+  it('sums a thousand 0.1 credits to exactly 100', () => {
+    let sum = Decimal.ZERO;
+    let float = 0;
+    for (let i = 0; i < 1000; i++) {
+      sum = sum.add(Decimal.fromNumber(0.1));
+      float += 0.1;
+    }
+    expect(sum.toString()).toBe('100');
+    expect(float).not.toBe(100);
+  });
+});
+
+describe('parseAmount', () => {
+  it.each(['10', '2.50', '-3', '.5', '0'])('accepts %s', (text) => {
+    expect(() => parseAmount(text)).not.toThrow();
+  });
+  it.each(['abc', '', '1e3', '1,000', '--1', '$5'])('rejects %j', (text) => {
+    expect(() => parseAmount(text)).toThrow(RangeError);
+  });
+});
