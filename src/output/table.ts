@@ -29,6 +29,8 @@ export async function renderTable(io: IOStreams, columns: readonly Column[], row
     head: columns.map((c) => paint('header', c.header)),
     colAligns: columns.map((c) => (c.kind === 'amount' ? 'right' : 'left')),
     style: { head: [], border: [] },
+    // compact: no rule between rows
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     wordWrap: false,
   });
   for (const row of rows) {

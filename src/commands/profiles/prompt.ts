@@ -5,7 +5,6 @@ import type { IOStreams } from '../../core/io.js';
 
 export function readHiddenLine(io: IOStreams, prompt: string): Promise<string> {
   const stdin = process.stdin;
-  io.err(prompt);
   return new Promise((resolve, reject) => {
     let value = '';
     const finish = (fn: () => void) => {
@@ -23,7 +22,9 @@ export function readHiddenLine(io: IOStreams, prompt: string): Promise<string> {
         else if (ch >= ' ') value += ch;
       }
     };
+    // echo goes off before the prompt shows, so nothing typed after it can be echoed
     stdin.setRawMode(true);
+    io.err(prompt);
     stdin.resume();
     stdin.on('data', onData);
   });

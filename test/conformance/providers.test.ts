@@ -1,0 +1,69 @@
+// One suite over every provider in the registry, against the sandbox: what each adapter must do alike.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthError, ShapeError } from '../../src/core/errors.js';
+import { HttpClient } from '../../src/core/http.js';
+import { PROVIDERS } from '../../src/providers/registry.js';
+import type { ProviderEntry } from '../../src/providers/types.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, seed: 7, entries: 120 });
+});
+afterAll(() => sandbox.close());
+
+async function session(provider: ProviderEntry, account: string, base?: Sandbox) {
+  const s = base ?? sandbox;
+  const adapter = await provider.load();
+  const http = new HttpClient(
+    new URL(s.baseUrl(provider.id)),
+    provider.auth === 'bearer'
+      ? { name: 'Authorization', scheme: 'Bearer ', key: s.key(provider.id, account) }
+      : { name: 'X-API-Key', scheme: '', key: s.key(provider.id, account) },
+    { timeoutMs: 5000, retries: 0, providerName: provider.id, errorMessage: adapter.errorMessage },
+  );
+  return { adapter, pctx: { http, now: () => new Date('2026-11-23T00:00:00Z') }, close: () => http.close() };
+}
+
+describe.each(PROVIDERS.map((p) => [p.id, p] as const))('provider %s', (_id, provider) => {
+  it('declares its identity and capabilities', async () => {
+    const adapter = await provider.load();
+    expect(adapter.info.id).toBe(provider.id);
+    expect(provider.commands).toContain('balance');
+    if (provider.defaultBaseUrl) expect(provider.defaultBaseUrl).toMatch(/^https:\/\//);
+  });
+
+  it('reads a balance as an exact decimal with its unit', async () => {
+    const s = await session(provider, 'ok');
+    try {
+      const b = await s.adapter.balance?.(s.pctx);
+      expect(b?.unit).toMatch(/^([A-Z]{3}|credits)$/);
+      expect(b?.balance?.toString()).toMatch(/^-?\d+(\.\d+)?$/);
+      expect(b?.asOf).toMatch(/^\d{4}-\d\d-\d\dT/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('turns a refused key into an authentication error', async () => {
+    const s = await session(provider, 'revoked');
+    try {
+      await expect(s.adapter.balance?.(s.pctx)).rejects.toBeInstanceOf(AuthError);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('rejects a response of the wrong shape, naming the endpoint', async () => {
+    const faulty = await startSandbox({ port: 0, seed: 7, entries: 10, faults: 'badshape' });
+    const s = await session(provider, 'ok', faulty);
+    try {
+      const failure = s.adapter.balance?.(s.pctx);
+      await expect(failure).rejects.toBeInstanceOf(ShapeError);
+      await expect(failure).rejects.toThrow(/unexpected response from GET \//);
+    } finally {
+      await s.close();
+      await faulty.close();
+    }
+  });
+});

@@ -1,0 +1,242 @@
+// `tally balance` end to end against the sandbox: every bad input with its exit code, and the happy paths.
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { sandboxEnv, tally } from '../helpers/tally.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, seed: 1, entries: 250 });
+});
+afterAll(() => sandbox.close());
+
+/** A fresh sandbox with faults, for one test. */
+async function withFaults<T>(faults: string, fn: (s: Sandbox) => Promise<T>): Promise<T> {
+  const s = await startSandbox({ port: 0, seed: 1, entries: 50, faults });
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
+
+describe('balance: configuration errors (exit 2)', () => {
+  it('exits 2 when no key is given', async () => {
+    const r = await tally(['balance'], { env: { TALLY_PROVIDER: 'conduit', TALLY_BASE_URL: sandbox.baseUrl('conduit') } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('no API key for conduit');
+    expect(r.stderr).toContain('TALLY_API_KEY');
+  });
+
+  it('exits 2 on a malformed base URL', async () => {
+    const r = await tally(['balance', '--base-url', 'htp//nope'], { env: sandboxEnv(sandbox, 'conduit') });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--base-url "htp//nope" is not a URL');
+  });
+
+  it('refuses plain http to a remote host before sending anything (exit 2)', async () => {
+    const r = await tally(['balance', '--base-url', 'http://conduit.im'], { env: sandboxEnv(sandbox, 'conduit') });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('refusing to send credentials over plain http to conduit.im');
+  });
+
+  it('exits 2 for account-api without a base URL', async () => {
+    const r = await tally(['balance', '--provider', 'account-api'], { env: { TALLY_API_KEY: 'k-1234567890123' } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('account-api has no default base URL');
+  });
+
+  it('exits 2 on a --min that is not an amount', async () => {
+    const r = await tally(['balance', '--min', 'ten'], { env: sandboxEnv(sandbox, 'conduit') });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--min "ten" is not an amount');
+  });
+});
+
+describe('balance on each provider', () => {
+  it.each(['conduit', 'account-api', 'bytespike', 'conflux', 'indigenius'])(
+    'prints %s balance as JSON with decimal strings',
+    async (id) => {
+      const r = await tally(['balance', '--json'], { env: sandboxEnv(sandbox, id) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      const b = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(Object.keys(b)).toEqual(['profile', 'provider', 'unit', 'balance', 'available', 'reserved', 'asOf', 'source']);
+      expect(b.provider).toBe(id);
+      expect(b.balance).toMatch(/^-?\d+(\.\d+)?$/);
+      expect(typeof b.asOf).toBe('string');
+    },
+  );
+
+  it('gives conduit in dollars from integer cents, with nulls for what it does not give', async () => {
+    const b = JSON.parse((await tally(['balance', '--json'], { env: sandboxEnv(sandbox, 'conduit') })).stdout);
+    expect(b).toMatchObject({ unit: 'USD', available: null, reserved: null, source: 'balance endpoint' });
+    expect(b.balance).toMatch(/^\d+\.\d{2}$/);
+  });
+
+  it('gives account-api available and reserved, and they add up to the balance', async () => {
+    const b = JSON.parse((await tally(['balance', '--json'], { env: sandboxEnv(sandbox, 'account-api') })).stdout);
+    expect(b.reserved).toBe('12.50');
+    const cents = (s: string) => Math.round(Number(s) * 100);
+    expect(cents(b.available) + cents(b.reserved)).toBe(cents(b.balance));
+  });
+
+  it("labels indigenius' balance as the newest transaction's balance_after", async () => {
+    const json = JSON.parse((await tally(['balance', '--json'], { env: sandboxEnv(sandbox, 'indigenius') })).stdout);
+    expect(json.source).toBe('newest transaction');
+    const table = await tally(['balance'], { env: sandboxEnv(sandbox, 'indigenius') });
+    expect(table.stdout).toContain("newest transaction's balance_after");
+  });
+
+  it('prints a tab-separated table with one header line when piped', async () => {
+    const r = await tally(['balance'], { env: sandboxEnv(sandbox, 'bytespike') });
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('PROFILE\tPROVIDER\tBALANCE\tAVAILABLE\tRESERVED\tUNIT\tAS OF\tNOTE');
+    expect(lines).toHaveLength(2);
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('exits 1 with --min when the balance is below it, 0 when at or above', async () => {
+    const env = sandboxEnv(sandbox, 'conflux');
+    const b = JSON.parse((await tally(['balance', '--json'], { env })).stdout);
+    const low = await tally(['balance', '--min', String(Number(b.balance) + 1)], { env });
+    expect(low.exitCode).toBe(1);
+    expect(low.stderr).toContain('is below --min');
+    const at = await tally(['balance', '--min', b.balance], { env });
+    expect(at.exitCode).toBe(0);
+    const quiet = await tally(['balance', '-q', '--min', '999999999999'], { env });
+    expect(quiet.exitCode).toBe(1);
+    expect(quiet.stdout).toBe('');
+    expect(quiet.stderr).toBe('');
+  });
+});
+
+describe('balance: refused credentials (exit 3)', () => {
+  it("exits 3 on a refused key with the provider's own message", async () => {
+    const r = await tally(['balance'], { env: sandboxEnv(sandbox, 'bytespike', 'revoked') });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('refused the key (401)');
+    expect(r.stderr).toContain('Missing or revoked API key');
+  });
+
+  it('exits 3 on an indigenius key without billing:read, saying which scope', async () => {
+    const r = await tally(['balance'], { env: sandboxEnv(sandbox, 'indigenius', 'noscope') });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('denied access (403)');
+    expect(r.stderr).toContain('Missing required scope: billing:read');
+    expect(r.stderr).toContain('billing:read');
+  });
+
+  it('does not retry a 401', async () => {
+    const before = sandbox.requests.get('conduit') ?? 0;
+    await tally(['balance'], { env: sandboxEnv(sandbox, 'conduit', 'revoked') });
+    expect((sandbox.requests.get('conduit') ?? 0) - before).toBe(1);
+  });
+});
+
+describe('balance: provider failures (exit 4) and retries', () => {
+  it('exits 4 when the connection is refused', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const r = await tally(['balance', '--base-url', `http://127.0.0.1:${port}/conduit`], { env: sandboxEnv(sandbox, 'conduit') });
+    expect(r.exitCode).toBe(4);
+    expect(r.stderr).toContain('connection refused');
+  });
+
+  it('exits 4 on a timeout, saying how long it waited', async () => {
+    await withFaults('slow=3000', async (s) => {
+      const r = await tally(['balance', '--timeout', '0.5'], { env: sandboxEnv(s, 'conduit') });
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).toContain('timed out after 0.5s');
+      expect(r.stderr).toContain('--timeout');
+    });
+  });
+
+  it('retries a 500 and succeeds (exit 0)', async () => {
+    await withFaults('500*1', async (s) => {
+      const r = await tally(['balance', '--json'], { env: sandboxEnv(s, 'conduit') });
+      expect(r.exitCode).toBe(0);
+      expect(s.requests.get('conduit')).toBe(2);
+    });
+  });
+
+  it('waits out a 429 Retry-After and succeeds (exit 0)', async () => {
+    await withFaults('429*1=1', async (s) => {
+      const started = Date.now();
+      const r = await tally(['balance', '--json', '-v'], { env: sandboxEnv(s, 'bytespike') });
+      expect(r.exitCode).toBe(0);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(r.stderr).toContain('HTTP 429');
+      expect(s.requests.get('bytespike')).toBe(2);
+    });
+  });
+
+  it('fails fast with exit 4 on a Retry-After beyond the cap, saying when to retry', async () => {
+    await withFaults('429*1=3600', async (s) => {
+      const started = Date.now();
+      const r = await tally(['balance'], { env: sandboxEnv(s, 'bytespike') });
+      expect(r.exitCode).toBe(4);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(r.stderr).toContain('retry after 3600s');
+      expect(r.stderr).toMatch(/try again after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+      expect(s.requests.get('bytespike')).toBe(1);
+    });
+  });
+
+  it('retries a dropped connection and a body cut off mid-stream', async () => {
+    await withFaults('reset*1,truncate*1', async (s) => {
+      const r = await tally(['balance', '--json'], { env: sandboxEnv(s, 'conflux') });
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout).balance).toMatch(/^\d+$/);
+      expect(s.requests.get('conflux')).toBe(3);
+    });
+  });
+
+  it('gives up with exit 4 after --retries', async () => {
+    await withFaults('503', async (s) => {
+      const r = await tally(['balance', '--retries', '1'], { env: sandboxEnv(s, 'conduit') });
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).toContain('failed after 2 attempts: HTTP 503');
+      expect(s.requests.get('conduit')).toBe(2);
+    });
+  });
+
+  it('exits 4 on a body that is not JSON, naming the endpoint', async () => {
+    await withFaults('nonjson*1', async (s) => {
+      const r = await tally(['balance'], { env: sandboxEnv(s, 'conduit') });
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).toContain('GET /api/billing/balance');
+      expect(r.stderr).toContain('is not JSON');
+    });
+  });
+
+  it('exits 4 on a body of the wrong shape, naming the endpoint and the field', async () => {
+    await withFaults('badshape*1', async (s) => {
+      const r = await tally(['balance'], { env: sandboxEnv(s, 'bytespike') });
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).toContain('unexpected response from GET /api/v1/balance: body.balance_usd should be a number but is missing');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  });
+});
+
+describe('balance: interruption', () => {
+  it('exits 130 on Ctrl-C', async () => {
+    await withFaults('slow=10000', async (s) => {
+      const { execa } = await import('execa');
+      const { BIN } = await import('../helpers/tally.js');
+      const child = execa('node', [BIN, 'balance'], { reject: false, env: { ...sandboxEnv(s, 'conduit'), NO_COLOR: '1' } });
+      await new Promise((r) => setTimeout(r, 800));
+      child.kill('SIGINT');
+      const r = await child;
+      expect(r.exitCode).toBe(130);
+      expect(r.stderr).toContain('interrupted');
+    });
+  });
+});
