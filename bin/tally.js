@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 // The executable: hands argv to the built CLI. `--version` alone skips loading the CLI: startup is a feature.
+import module from 'node:module';
+
+// Node 22+ caches compiled code between runs; Node 20 has no such call and skips it.
+module.enableCompileCache?.();
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { VERSION } = await import('../dist/version.js');
