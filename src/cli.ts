@@ -93,6 +93,43 @@ export function buildProgram(): Command {
     )
     .action(action(async () => (await import('./commands/balance.js')).run));
 
+  const ledger = program
+    .command('ledger')
+    .description('list and export ledger entries (newest first)')
+    .addHelpText('after', '\nExamples:\n  tally ledger list --limit 50\n  tally ledger export --out ledger.csv');
+  const filterFlags = (cmd: Command) =>
+    cmd
+      .option(
+        '--type <type>',
+        "only this type: purchase, usage, refund, credit, debit, adjustment, subscription, or the provider's own word",
+      )
+      .option('--since <date>', 'from this instant, inclusive: 2026-03-01, 2026-03-01T10:00:00Z, 7d, 12h (UTC unless an offset is given)')
+      .option('--until <date>', 'before this instant, exclusive (same forms as --since)');
+  filterFlags(
+    ledger
+      .command('list')
+      .description('list entries newest first; a table on a terminal, tab-separated on a pipe, or --json')
+      .option('--limit <n>', 'entries to show (more than a page fetches as many as needed)', '20')
+      .option('--offset <n>', 'entries to skip first', '0'),
+  )
+    .addHelpText('after', '\nExamples:\n  tally ledger list\n  tally ledger list --limit 500 --type usage --since 7d --json')
+    .action(action(async () => (await import('./commands/ledger/list.js')).run));
+  filterFlags(
+    ledger
+      .command('export')
+      .description('export every entry, streamed in constant memory: CSV (default), --json or --ndjson')
+      .option('--csv', 'CSV with the columns accountants expect (the default)')
+      .option('--ndjson', 'one JSON entry per line')
+      .option('--out <file>', 'write to this file atomically (temp file + rename) instead of stdout')
+      .addOption(new Option('--order <order>', 'desc (newest first) or asc').choices(['desc', 'asc']).default('desc'))
+      .option('--bom', 'start the CSV with a UTF-8 byte-order mark, for Excel'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tally ledger export --out ledger.csv\n  tally ledger export --ndjson --since 2026-01-01 --until 2026-04-01 | jq .amount\n  tally ledger export --order asc --bom --out for-excel.csv',
+    )
+    .action(action(async () => (await import('./commands/ledger/export.js')).run));
+
   program
     .command('sandbox')
     .description('serve all five provider APIs on loopback with generated accounts, for trying tally safely')

@@ -16,6 +16,8 @@ export interface ProviderInfo {
   /** null: the user must give a base URL. */
   readonly defaultBaseUrl: string | null;
   readonly commands: readonly CommandName[];
+  /** The provider's own ledger entry types and what each normalises to. */
+  readonly entryTypes: Readonly<Record<string, EntryType>>;
   /** Advice shown with a 403. */
   readonly forbiddenHint?: string;
 }
@@ -37,11 +39,50 @@ export interface ProviderContext {
   now: () => Date;
 }
 
+/** Normalised entry types (SPEC §4); `providerType` keeps the provider's own word. */
+export const ENTRY_TYPES = ['purchase', 'usage', 'refund', 'credit', 'debit', 'adjustment', 'subscription'] as const;
+export type EntryType = (typeof ENTRY_TYPES)[number];
+
+/** One ledger entry, normalised: amount signed as it moves the balance (a debit is negative). */
+export interface LedgerEntry {
+  id: string;
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  type: EntryType;
+  providerType: string;
+  amount: Decimal;
+  balanceAfter: Decimal | null;
+  unit: string;
+  description: string | null;
+  reference: string | null;
+  metadata: Record<string, unknown> | null;
+}
+
+/** What a ledger read asks for; the adapter pushes what its API can filter and says which it did. */
+export interface LedgerQuery {
+  /** A normalised type or the provider's own word. */
+  type?: string;
+  since?: Date;
+  until?: Date;
+  /** The instant the read started: an upper bound for APIs that take one, so entries posted meanwhile stay out. */
+  startedAt: Date;
+  /** Reports each page as it arrives (progress). */
+  onPage?: (entries: number) => void;
+}
+
+export interface LedgerRead {
+  /** Newest first, each entry exactly once. */
+  entries: AsyncIterable<LedgerEntry>;
+  /** Filters the provider applied itself; the rest are applied locally. */
+  applied: { type: boolean; since: boolean; until: boolean };
+}
+
 export interface ProviderAdapter {
   readonly info: ProviderInfo;
   /** Pulls the provider's own message out of an error body. */
   errorMessage?(body: unknown): string | undefined;
   balance?(ctx: ProviderContext): Promise<Balance>;
+  ledger?(ctx: ProviderContext, query: LedgerQuery): LedgerRead;
 }
 
 export interface ProviderEntry extends ProviderInfo {

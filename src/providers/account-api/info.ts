@@ -6,5 +6,6 @@ export const info: ProviderInfo = {
   name: 'Account API',
   auth: 'bearer',
   defaultBaseUrl: null,
-  commands: ['balance'],
+  commands: ['balance', 'ledger'],
+  entryTypes: { credit: 'credit', debit: 'debit', adjustment: 'adjustment' },
 };

@@ -6,5 +6,12 @@ export const info: ProviderInfo = {
   name: 'ByteSpike',
   auth: 'bearer',
   defaultBaseUrl: 'https://llm.bytespike.ai',
-  commands: ['balance'],
+  commands: ['balance', 'ledger'],
+  entryTypes: {
+    topup: 'purchase',
+    refund: 'refund',
+    admin_credit: 'credit',
+    admin_debit: 'debit',
+    subscription_renew: 'subscription',
+  },
 };

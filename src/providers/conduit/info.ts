@@ -6,5 +6,6 @@ export const info: ProviderInfo = {
   name: 'Conduit',
   auth: 'bearer',
   defaultBaseUrl: 'https://conduit.im',
-  commands: ['balance'],
+  commands: ['balance', 'ledger'],
+  entryTypes: { CREDIT_PURCHASE: 'purchase', USAGE_DEBIT: 'usage', SUPPORT_CREDIT: 'credit', REFUND_DEBIT: 'refund' },
 };

@@ -6,5 +6,7 @@ export const info: ProviderInfo = {
   name: 'Conflux',
   auth: 'bearer',
   defaultBaseUrl: 'https://theconflux.com',
-  commands: ['balance'],
+  commands: ['balance', 'ledger'],
+  // the history holds purchases only and has no type field
+  entryTypes: { purchase: 'purchase' },
 };

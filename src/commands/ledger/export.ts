@@ -1,0 +1,94 @@
+// `tally ledger export`: every entry, streamed in constant memory, as CSV (default), JSON or NDJSON.
+import { once } from 'node:events';
+import { AtomicFile } from '../../core/atomic-file.js';
+import type { Context } from '../../core/context.js';
+import { UsageError } from '../../core/errors.js';
+import { ReverseSpool } from '../../core/spool.js';
+import { type EntryJson, entryToJson, ExportEncoder, type ExportFormat } from '../../output/ledger.js';
+import { startProgress } from '../../output/progress.js';
+import { parseFilter } from './query.js';
+import { openLedger, prepareLedger, readEntries } from './read.js';
+
+export interface ExportOptions {
+  format: ExportFormat;
+  order: 'desc' | 'asc';
+  out?: string;
+  bom: boolean;
+}
+
+export function parseExportOptions(ctx: Context, raw: Record<string, unknown>): ExportOptions {
+  const chosen = [raw.csv === true && 'csv', ctx.options.json && 'json', raw.ndjson === true && 'ndjson'].filter(Boolean) as ExportFormat[];
+  if (chosen.length > 1) throw new UsageError(`choose one format, not ${chosen.map((f) => `--${f}`).join(' and ')}`);
+  const order = String(raw.order ?? 'desc');
+  if (order !== 'desc' && order !== 'asc') throw new UsageError(`--order "${order}" must be desc or asc`);
+  const format = chosen[0] ?? 'csv';
+  if (raw.bom === true && format !== 'csv') throw new UsageError('--bom applies to CSV only');
+  return { format, order, out: typeof raw.out === 'string' ? raw.out : undefined, bom: raw.bom === true };
+}
+
+/** Collects text and writes it in large chunks, waiting when stdout is full. */
+class Output {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly file: AtomicFile | undefined) {}
+
+  async push(text: string): Promise<void> {
+    if (!text) return;
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= 1 << 16) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.parts.length === 0) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    if (this.file) this.file.write(text);
+    else if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  }
+}
+
+export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
+  const opts = parseExportOptions(ctx, raw);
+  const { target, filter } = prepareLedger(ctx, parseFilter(ctx, raw));
+  // the output file is checked and created before any request: a bad path costs nothing
+  const file = opts.out ? new AtomicFile(opts.out) : undefined;
+  const spool = opts.order === 'asc' ? new ReverseSpool() : undefined;
+  const dropCleanup = ctx.onCleanup(() => {
+    file?.abort();
+    spool?.dispose();
+  });
+  const progress = await startProgress(ctx, 'exporting');
+  const encoder = new ExportEncoder(opts.format, opts.bom);
+  try {
+    const open = await openLedger(ctx, target, filter);
+    const out = new Output(file);
+    try {
+      await out.push(encoder.start());
+      let seen = 0;
+      const entries = readEntries(ctx, open, (n) => progress?.update((seen += n)));
+      if (spool) {
+        // ascending without holding the ledger: spool newest-first to disk, read it back in reverse
+        for await (const e of entries) spool.push(JSON.stringify(entryToJson(e)));
+        for (const line of spool.reversed()) await out.push(encoder.add(JSON.parse(line) as EntryJson));
+      } else {
+        for await (const e of entries) await out.push(encoder.add(entryToJson(e)));
+      }
+      await out.push(encoder.end());
+      await out.flush();
+    } finally {
+      await open.session.close();
+    }
+    file?.commit();
+    progress?.done(`exported ${encoder.entries} entries${opts.out ? ` to ${opts.out}` : ''}`);
+    return 0;
+  } catch (error) {
+    progress?.fail();
+    file?.abort();
+    throw error;
+  } finally {
+    spool?.dispose();
+    dropCleanup();
+  }
+}

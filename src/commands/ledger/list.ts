@@ -1,0 +1,57 @@
+// `tally ledger list`: newest first, --limit (default 20) from --offset, filtered; a table or --json.
+import type { Context } from '../../core/context.js';
+import { formatAmount } from '../../core/money.js';
+import { writeJson } from '../../output/json.js';
+import { entryToJson } from '../../output/ledger.js';
+import { renderTable } from '../../output/table.js';
+import type { LedgerEntry } from '../../providers/types.js';
+import { parseFilter, positiveInt } from './query.js';
+import { openLedger, prepareLedger, readEntries } from './read.js';
+
+export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
+  const limit = positiveInt(raw.limit ?? '20', '--limit', 1);
+  const offset = positiveInt(raw.offset ?? '0', '--offset', 0);
+  const { target, filter } = prepareLedger(ctx, parseFilter(ctx, raw));
+  const open = await openLedger(ctx, target, filter);
+  const entries: LedgerEntry[] = [];
+  try {
+    let skipped = 0;
+    for await (const e of readEntries(ctx, open)) {
+      if (skipped < offset) {
+        skipped++;
+        continue;
+      }
+      entries.push(e);
+      if (entries.length >= limit) break;
+    }
+  } finally {
+    await open.session.close();
+  }
+  if (ctx.options.json) {
+    writeJson(ctx.io, entries.map(entryToJson));
+    return 0;
+  }
+  if (ctx.options.quiet) return 0;
+  await renderTable(
+    ctx.io,
+    [
+      { header: 'CREATED AT' },
+      { header: 'ID' },
+      { header: 'TYPE' },
+      { header: 'AMOUNT', kind: 'amount' },
+      { header: 'BALANCE AFTER', kind: 'amount' },
+      { header: 'UNIT' },
+      { header: 'DESCRIPTION' },
+    ],
+    entries.map((e) => [
+      e.createdAt,
+      e.id,
+      e.type === e.providerType ? e.type : `${e.type} (${e.providerType})`,
+      { text: formatAmount(e.amount, e.unit), tone: e.amount.isNegative() ? 'negative' : 'positive' },
+      e.balanceAfter === null ? '' : formatAmount(e.balanceAfter, e.unit),
+      e.unit,
+      e.description ?? '',
+    ]),
+  );
+  return 0;
+}

@@ -1,0 +1,33 @@
+// Opens a ledger read for the chosen target: provider pushdown first, the rest of the filter locally.
+import type { Context } from '../../core/context.js';
+import { UnsupportedError } from '../../core/errors.js';
+import { assertOffers, openProvider, type ProviderSession } from '../../providers/session.js';
+import { resolveTarget, type Target } from '../../providers/target.js';
+import type { LedgerEntry } from '../../providers/types.js';
+import { applyFilter, type LedgerFilter, resolveType } from './query.js';
+
+export interface OpenLedger {
+  target: Target;
+  session: ProviderSession;
+  /** The filter, with --type resolved to a known word. */
+  filter: LedgerFilter;
+}
+
+/** Resolves and checks everything that can fail with exit 2 or 5, without a request. */
+export function prepareLedger(ctx: Context, filter: LedgerFilter): { target: Target; filter: LedgerFilter } {
+  const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
+  assertOffers(target, 'ledger');
+  return { target, filter: { ...filter, type: resolveType(target, filter.type) } };
+}
+
+export async function openLedger(ctx: Context, target: Target, filter: LedgerFilter): Promise<OpenLedger> {
+  return { target, filter, session: await openProvider(ctx, target) };
+}
+
+/** Newest first, every entry once, filtered. */
+export function readEntries(ctx: Context, open: OpenLedger, onPage?: (n: number) => void): AsyncGenerator<LedgerEntry> {
+  const ledger = open.session.adapter.ledger;
+  if (!ledger) throw new UnsupportedError(`${open.target.provider.id} does not offer \`ledger\``);
+  const read = ledger(open.session.pctx, { ...open.filter, startedAt: ctx.now(), onPage });
+  return applyFilter(read.entries, open.filter, read.applied);
+}

@@ -1,0 +1,31 @@
+// Progress on stderr, only when it is a TTY and not --quiet: entries so far and the rate (ora, loaded lazily).
+import type { Context } from '../core/context.js';
+
+export interface Progress {
+  update(entries: number): void;
+  done(message: string): void;
+  fail(): void;
+}
+
+export async function startProgress(ctx: Context, verb: string): Promise<Progress | undefined> {
+  if (!ctx.io.stderrIsTTY || ctx.options.quiet || ctx.options.verbose) return undefined;
+  const { default: ora } = await import('ora');
+  const started = performance.now();
+  const spinner = ora({ text: `${verb}…`, stream: process.stderr, isEnabled: true }).start();
+  let last = 0;
+  return {
+    update(entries) {
+      const now = performance.now();
+      if (now - last < 100) return;
+      last = now;
+      const rate = Math.round(entries / ((now - started) / 1000));
+      spinner.text = `${verb}… ${entries.toLocaleString('en-US')} entries (${rate.toLocaleString('en-US')}/s)`;
+    },
+    done(message) {
+      spinner.succeed(message);
+    },
+    fail() {
+      spinner.stop();
+    },
+  };
+}
