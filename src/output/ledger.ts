@@ -61,6 +61,8 @@ const CSV_OPTIONS = {
   // prefix a negative amount such as -12.50, which must stay a number
   escape_formulas: false,
   record_delimiter: '\r\n',
+  // a line break inside a cell is always quoted (RFC 4180), whichever break it is
+  quoted_match: /[\r\n]/,
   cast: {
     string: (value: string, context: { index: number }) => (TEXT_COLUMN[context.index] ? neutraliseFormula(value) : value),
   },

@@ -34,6 +34,8 @@ export interface SandboxProvider {
   /** Paths answered without a key. */
   isPublic?(req: SandboxRequest): boolean;
   handle(req: SandboxRequest, account: SandboxAccount | undefined): SandboxResponse;
+  /** Posts a new entry on the account's ledger now (the `shift` fault). */
+  post(account: SandboxAccount): void;
   /** An error body in the provider's own shape. */
   error(status: number, message: string, type?: string): SandboxResponse;
 }

@@ -15,12 +15,15 @@ interface FaultRule extends Fault {
   remaining?: number;
   /** probability for `kind%P` */
   probability?: number;
+  /** `kind@N`: only the N-th request (1-based) */
+  at?: number;
 }
 
 /**
- * Grammar: item[,item…]; item = kind [*N | %P] [=ARG].
- * `503*2` the next two requests; `reset%5` five per cent of requests; `slow=3000` every request, 3 s late;
- * `429*1=3600` one 429 with Retry-After: 3600.
+ * Grammar: item[,item…]; item = kind [*N | %P | @N] [=ARG].
+ * `503*2` the next two requests; `reset%5` five per cent of requests; `503@3` the third request only;
+ * `slow=3000` every request, 3 s late; `429*1=3600` one 429 with Retry-After: 3600;
+ * `shift%20` an entry posts before one request in five is answered.
  */
 export function parseFaults(spec: string): FaultRule[] {
   const rules: FaultRule[] = [];
@@ -28,16 +31,17 @@ export function parseFaults(spec: string): FaultRule[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const m = /^([a-z0-9]+)(?:\*(\d+)|%(\d+(?:\.\d+)?))?(?:=(\d+))?$/.exec(raw);
+    const m = /^([a-z0-9]+)(?:\*(\d+)|%(\d+(?:\.\d+)?)|@(\d+))?(?:=(\d+))?$/.exec(raw);
     const kind = m?.[1] as FaultKind | undefined;
     if (!m || !kind || !FAULT_KINDS.includes(kind)) {
-      throw new RangeError(`bad fault "${raw}": expected kind[*count|%percent][=arg] with kind one of ${FAULT_KINDS.join(', ')}`);
+      throw new RangeError(`bad fault "${raw}": expected kind[*count|%percent|@request][=arg] with kind one of ${FAULT_KINDS.join(', ')}`);
     }
     rules.push({
       kind,
       ...(m[2] !== undefined ? { remaining: Number(m[2]) } : {}),
       ...(m[3] !== undefined ? { probability: Number(m[3]) / 100 } : {}),
-      ...(m[4] !== undefined ? { arg: Number(m[4]) } : {}),
+      ...(m[4] !== undefined ? { at: Number(m[4]) } : {}),
+      ...(m[5] !== undefined ? { arg: Number(m[5]) } : {}),
     });
   }
   return rules;
@@ -46,6 +50,7 @@ export function parseFaults(spec: string): FaultRule[] {
 export class FaultInjector {
   private readonly rules: FaultRule[];
   private readonly random: () => number;
+  private served = 0;
 
   constructor(spec: string | undefined, seed: number) {
     this.rules = spec ? parseFaults(spec) : [];
@@ -54,7 +59,12 @@ export class FaultInjector {
 
   /** The fault for the next request, if any. Count-limited rules are used up in the order given. */
   next(): Fault | undefined {
+    this.served++;
     for (const rule of this.rules) {
+      if (rule.at !== undefined) {
+        if (rule.at === this.served) return rule;
+        continue;
+      }
       if (rule.remaining !== undefined) {
         if (rule.remaining > 0) {
           rule.remaining--;
@@ -74,5 +84,6 @@ export class FaultInjector {
   /** Replaces the rules (tests reconfigure a running sandbox). */
   set(spec: string | undefined): void {
     this.rules.splice(0, this.rules.length, ...(spec ? parseFaults(spec) : []));
+    this.served = 0;
   }
 }

@@ -25,6 +25,8 @@ export interface Plants {
   chainBreak?: { at: number; delta: number };
   /** These indices appear twice in a row. */
   duplicates?: number[];
+  /** This index appears twice in a row, the second copy with a different amount: one id, two contents. */
+  conflictingDuplicate?: number;
 }
 
 export interface LedgerSpec {
@@ -48,8 +50,9 @@ export class LedgerModel {
   private readonly stepMs: number;
   private readonly endMs: number;
   private readonly duplicates: number[];
-  /** Entries posted after start-up (the "posted while paging" fault), oldest first. */
+  /** Entries posted after start-up (the "posted while paging" fault), oldest first, with when they posted. */
   private readonly posted: GeneratedMovement[] = [];
+  private readonly postedAt: number[] = [];
   private readonly postedBalance: number[] = [];
 
   constructor(readonly spec: LedgerSpec) {
@@ -57,7 +60,8 @@ export class LedgerModel {
     this.endMs = spec.endMs ?? SANDBOX_END_MS;
     const twoYears = 730 * 24 * 3600 * 1000;
     this.stepMs = Math.max(60_000, Math.min(3_600_000, Math.floor(twoYears / Math.max(1, spec.count))));
-    this.duplicates = [...(spec.plants?.duplicates ?? [])].sort((a, b) => a - b);
+    const conflict = spec.plants?.conflictingDuplicate;
+    this.duplicates = [...(spec.plants?.duplicates ?? []), ...(conflict === undefined ? [] : [conflict])].sort((a, b) => a - b);
     let balance = spec.openingBalance;
     for (let i = 0; i < spec.count; i++) {
       if (i % BLOCK === 0) this.blockStart.push(balance);
@@ -104,7 +108,7 @@ export class LedgerModel {
   }
 
   createdAtMs(index: number): number {
-    if (index >= this.spec.count) return this.endMs + (index - this.spec.count + 1) * 1000;
+    if (index >= this.spec.count) return this.postedAt[index - this.spec.count] as number;
     const jitter = ((this.salt ^ (index * 2654435761)) >>> 0) % Math.floor(this.stepMs / 2);
     return this.endMs - (this.spec.count - 1 - index) * this.stepMs - jitter;
   }
@@ -124,17 +128,10 @@ export class LedgerModel {
     return brk && index >= brk.at ? trueBalance + brk.delta : trueBalance;
   }
 
-  entryAt(position: number): LedgerEntryModel {
-    const index = this.indexAt(position);
-    const m = this.movement(index);
-    return {
-      position,
-      index,
-      kind: m.kind,
-      amount: m.amount,
-      balanceAfter: this.reportedBalanceAfter(index),
-      createdAtMs: this.createdAtMs(index),
-    };
+  /** The second copy of a conflicting duplicate shows a different amount. */
+  private amountAt(position: number, index: number, amount: number): number {
+    const conflict = this.spec.plants?.conflictingDuplicate;
+    return conflict === index && this.indexAt(position - 1) === index ? amount + 1 : amount;
   }
 
   /** Walks the listing from `position` towards the oldest, keeping the balance incrementally (O(1) an entry). */
@@ -156,7 +153,7 @@ export class LedgerModel {
         position: pos,
         index,
         kind: m.kind,
-        amount: m.amount,
+        amount: this.amountAt(pos, index, m.amount),
         balanceAfter: this.reported(index, balance),
         createdAtMs: this.createdAtMs(index),
       };
@@ -195,9 +192,12 @@ export class LedgerModel {
     return n;
   }
 
-  /** Posts a new entry now (the newest), shifting newest-first offsets by one. */
-  post(movement: GeneratedMovement): void {
+  /** Posts the next generated entry now, as the newest: newest-first offsets shift by one. */
+  postNext(): void {
+    const movement = this.spec.generate(this.spec.seed, this.salt, this.size);
     const before = this.size === 0 ? this.spec.openingBalance : this.trueBalanceAfter(this.size - 1);
+    const newest = this.size === 0 ? 0 : this.createdAtMs(this.size - 1);
+    this.postedAt.push(Math.max(Date.now(), newest + 1));
     this.posted.push(movement);
     this.postedBalance.push(before + (movement.delta ?? movement.amount));
   }

@@ -95,6 +95,7 @@ export async function startSandbox(config: SandboxConfig = {}): Promise<Sandbox>
       send(res, provider.error(401, key === undefined ? 'Missing API key' : 'Invalid API key', 'authentication_error'));
       return;
     }
+    if (fault?.kind === 'shift' && account) provider.post(account);
     let response: SandboxResponse;
     try {
       response = provider.handle(request, account);
@@ -137,7 +138,7 @@ export async function startSandbox(config: SandboxConfig = {}): Promise<Sandbox>
         await new Promise((r) => setTimeout(r, fault.arg ?? 2000));
         return false;
       default:
-        // truncate is applied when the body is sent; shift comes with the ledger work
+        // truncate is applied when the body is sent, shift once the account is known
         return false;
     }
   }

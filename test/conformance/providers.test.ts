@@ -45,6 +45,27 @@ describe.each(PROVIDERS.map((p) => [p.id, p] as const))('provider %s', (_id, pro
     }
   });
 
+  it('reads its ledger newest first, every entry once, with exact amounts in its unit', async () => {
+    const s = await session(provider, 'ok');
+    try {
+      const read = s.adapter.ledger?.(s.pctx, { startedAt: new Date() });
+      expect(read).toBeDefined();
+      const seen = new Set<string>();
+      let previous: string | undefined;
+      for await (const e of read!.entries) {
+        expect(seen.has(e.id)).toBe(false);
+        seen.add(e.id);
+        if (previous) expect(e.createdAt <= previous).toBe(true);
+        previous = e.createdAt;
+        expect(e.unit).toMatch(/^([A-Z]{3}|credits)$/);
+        expect(Object.keys(provider.entryTypes)).toContain(e.providerType);
+      }
+      expect(seen.size).toBe(120);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('turns a refused key into an authentication error', async () => {
     const s = await session(provider, 'revoked');
     try {

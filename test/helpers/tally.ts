@@ -11,6 +11,8 @@ export interface RunOptions {
   input?: string;
   configDir?: string;
   timeoutMs?: number;
+  /** false keeps stdout byte for byte (execa strips a final newline by default). */
+  stripFinalNewline?: boolean;
 }
 
 export type TallyResult = Result<{ reject: false }>;
@@ -27,6 +29,7 @@ export function tally(args: string[], options: RunOptions = {}): Promise<TallyRe
     extendEnv: false,
     input: options.input ?? '',
     timeout: options.timeoutMs ?? 25_000,
+    stripFinalNewline: options.stripFinalNewline ?? true,
     env: {
       PATH: process.env.PATH,
       HOME: options.configDir ?? tmpdir(),

@@ -53,6 +53,7 @@ export function createAccountApi(opts: SandboxOptions): SandboxProvider {
     accounts,
     keyOf: bearerKey,
     error,
+    post: (account) => ledgers.get(account.name)?.postNext(),
     handle(req, account) {
       const ledger = account ? ledgers.get(account.name) : undefined;
       if (!ledger) return error(401, 'Could not validate credentials');

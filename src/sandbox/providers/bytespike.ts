@@ -12,6 +12,16 @@ import {
 import { type GeneratedMovement, LedgerModel, minorToJsonNumber } from '../ledger.js';
 import { between, unit } from '../rng.js';
 
+/** Admin notes, some of which a spreadsheet would take for formulas. */
+const NOTES = [
+  'Goodwill credit — failed call burst, ticket #312',
+  '=HYPERLINK("http://example.invalid","refund")',
+  '-5 correction after audit',
+  '@ops please check',
+  '+1 bonus, "loyalty"',
+  'Manual adjustment\nsecond line',
+];
+
 const KINDS = ['topup', 'refund', 'admin_credit', 'admin_debit', 'subscription_renew'];
 
 export function bytespikeMovement(seed: number, salt: number, i: number): GeneratedMovement {
@@ -54,6 +64,7 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
     accounts,
     keyOf: bearerKey,
     error,
+    post: (account) => ledgers.get(account.name)?.postNext(),
     handle(req, account) {
       const ledger = account ? ledgers.get(account.name) : undefined;
       if (!ledger) return error(401, 'Missing or revoked API key', 'authentication_error');
@@ -96,7 +107,7 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
               : e.kind.startsWith('admin')
                 ? { actor: 'ops@bytespike.ai' }
                 : {},
-          note: e.kind.startsWith('admin') ? 'Goodwill credit — failed call burst' : null,
+          note: e.kind.startsWith('admin') ? NOTES[e.index % NOTES.length] : null,
         }));
         return { status: 200, body: { items, total: ledger.count(keep), page, page_size: pageSize } };
       }

@@ -37,10 +37,22 @@ export function createConduit(opts: SandboxOptions): SandboxProvider {
         plants: { chainBreak: { at: Math.floor(n * 0.6), delta: 7 }, duplicates: [Math.floor(n * 0.3)] },
       }),
     ],
+    [
+      'conflict',
+      new LedgerModel({
+        seed: opts.seed,
+        name: 'conduit/conflict',
+        count: n,
+        openingBalance: 5000,
+        generate: conduitMovement,
+        plants: { conflictingDuplicate: Math.floor(n * 0.5) },
+      }),
+    ],
   ]);
   const accounts = [
     { name: 'ok', key: makeKey('conduit', 'ok'), purpose: 'ledger reconciles' },
     { name: 'bad', key: makeKey('conduit', 'bad'), purpose: 'planted chain break and duplicate' },
+    { name: 'conflict', key: makeKey('conduit', 'conflict'), purpose: 'one id returned twice with different content' },
     { name: 'revoked', key: makeKey('conduit', 'revoked'), purpose: 'refused (401)', refuse: 401 as const },
   ];
   const error = (status: number, message: string): SandboxResponse => ({ status, body: { error: message } });
@@ -49,6 +61,7 @@ export function createConduit(opts: SandboxOptions): SandboxProvider {
     accounts,
     keyOf: bearerKey,
     error,
+    post: (account) => ledgers.get(account.name)?.postNext(),
     handle(req, account) {
       const ledger = account ? ledgers.get(account.name) : undefined;
       if (!ledger) return error(401, 'Invalid API key');

@@ -36,6 +36,7 @@ export function createConflux(opts: SandboxOptions): SandboxProvider {
     accounts,
     keyOf: bearerKey,
     error,
+    post: (account) => ledgers.get(account.name)?.postNext(),
     isPublic: (req) => req.path === '/v1/billing/packs',
     handle(req, account) {
       if (req.method === 'GET' && req.path === '/v1/billing/packs') return { status: 200, body: { data: PACKS } };

@@ -40,6 +40,7 @@ export function createIndigenius(opts: SandboxOptions): SandboxProvider {
       return Array.isArray(h) ? h[0] : h;
     },
     error,
+    post: (account) => ledgers.get(account.name)?.postNext(),
     handle(req, account) {
       if (account?.refuse === 403) return error(403, 'Missing required scope: billing:read');
       const ledger = account ? ledgers.get(account.name) : undefined;

@@ -1,0 +1,120 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AtomicFile } from '../../src/core/atomic-file.js';
+import { parseDateFlag } from '../../src/core/dates.js';
+import { Decimal } from '../../src/core/money.js';
+import { ReverseSpool } from '../../src/core/spool.js';
+import { type EntryJson, ExportEncoder, neutraliseFormula } from '../../src/output/ledger.js';
+import { closestType, pushableType } from '../../src/providers/shared/entries.js';
+
+const entry = (over: Partial<EntryJson> = {}): EntryJson => ({
+  id: '1',
+  createdAt: '2026-03-01T00:00:00.000Z',
+  type: 'debit',
+  providerType: 'debit',
+  amount: '-12.50',
+  balanceAfter: '100.00',
+  unit: 'USD',
+  description: null,
+  reference: null,
+  metadata: null,
+  ...over,
+});
+
+describe('CSV export', () => {
+  it('never alters amounts and dates, and neutralises formulas in text cells', () => {
+    const enc = new ExportEncoder('csv', false);
+    const text = enc.start() + enc.add(entry({ description: '=1+1', reference: '@x', providerType: '-debit' })) + enc.end();
+    expect(text).toBe(
+      'created_at,id,type,provider_type,amount,balance_after,unit,description,reference\r\n' +
+        "2026-03-01T00:00:00.000Z,1,debit,'-debit,-12.50,100.00,USD,'=1+1,'@x\r\n",
+    );
+  });
+
+  it('quotes commas, quotes and line breaks per RFC 4180', () => {
+    const enc = new ExportEncoder('csv', false);
+    enc.start();
+    const text = enc.add(entry({ description: 'a, "b"\nc' })) + enc.end();
+    expect(text).toContain(',"a, ""b""\nc",');
+  });
+
+  it('neutralises every formula lead, and nothing else', () => {
+    for (const lead of ['=', '+', '-', '@', '\t', '\r', '\uFF1D']) expect(neutraliseFormula(`${lead}x`)).toBe(`'${lead}x`);
+    expect(neutraliseFormula('plain')).toBe('plain');
+  });
+
+  it('keeps the empty shapes: header only, [] and nothing', () => {
+    for (const [format, shape] of [
+      ['csv', 'created_at,id,type,provider_type,amount,balance_after,unit,description,reference\r\n'],
+      ['json', '[]\n'],
+      ['ndjson', ''],
+    ] as const) {
+      const enc = new ExportEncoder(format, false);
+      expect(enc.start() + enc.end()).toBe(shape);
+    }
+  });
+
+  it('writes JSON as a parseable array', () => {
+    const enc = new ExportEncoder('json', false);
+    const text = enc.start() + enc.add(entry({ id: 'a' })) + enc.add(entry({ id: 'b' })) + enc.end();
+    expect((JSON.parse(text) as EntryJson[]).map((e) => e.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('date flags', () => {
+  const now = new Date('2026-11-23T12:00:00Z');
+  it('reads days, UTC times, offsets and relative spans', () => {
+    expect(parseDateFlag('2026-03-01', '--since', now).toISOString()).toBe('2026-03-01T00:00:00.000Z');
+    expect(parseDateFlag('2026-03-01T10:00:00Z', '--since', now).toISOString()).toBe('2026-03-01T10:00:00.000Z');
+    expect(parseDateFlag('2026-03-01T10:00:00', '--since', now).toISOString()).toBe('2026-03-01T10:00:00.000Z');
+    expect(parseDateFlag('2026-03-01T10:00:00+02:00', '--since', now).toISOString()).toBe('2026-03-01T08:00:00.000Z');
+    expect(parseDateFlag('7d', '--since', now).toISOString()).toBe('2026-11-16T12:00:00.000Z');
+    expect(parseDateFlag('12h', '--since', now).toISOString()).toBe('2026-11-23T00:00:00.000Z');
+  });
+  it.each(['yesterday-ish', '2026-02-30', '2026-13-01', '7y', ''])('rejects %j naming the flag', (text) => {
+    expect(() => parseDateFlag(text, '--until', now)).toThrow(/--until/);
+  });
+});
+
+describe('entry types', () => {
+  it('finds the closest type for an unknown provider word, never failing', () => {
+    expect(closestType('PROMO_CREDIT', Decimal.parse('5'))).toBe('credit');
+    expect(closestType('chargeback_refund', Decimal.parse('-5'))).toBe('refund');
+    expect(closestType('weird', Decimal.parse('-1'))).toBe('debit');
+    expect(closestType('weird', Decimal.parse('1'))).toBe('credit');
+  });
+  it('pushes a type filter to the API only when one word matches', () => {
+    const table = { topup: 'purchase', refund: 'refund', admin_credit: 'credit' } as const;
+    expect(pushableType(table, 'purchase')).toBe('topup');
+    expect(pushableType(table, 'admin_credit')).toBe('admin_credit');
+    expect(pushableType(table, 'usage')).toBeUndefined();
+  });
+});
+
+describe('files', () => {
+  it('reads a spool back in reverse, across chunk boundaries', () => {
+    const spool = new ReverseSpool();
+    const lines = Array.from({ length: 20000 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`);
+    for (const l of lines) spool.push(l);
+    expect([...spool.reversed()]).toEqual(lines.reverse());
+    spool.dispose();
+  });
+
+  it('replaces the target only on commit, and leaves nothing on abort', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-atomic-'));
+    const target = join(dir, 'out.csv');
+    writeFileSync(target, 'old');
+    const aborted = new AtomicFile(target);
+    aborted.write('partial');
+    aborted.abort();
+    expect(readFileSync(target, 'utf8')).toBe('old');
+    const done = new AtomicFile(target);
+    done.write('new');
+    expect(readFileSync(target, 'utf8')).toBe('old');
+    done.commit();
+    expect(readFileSync(target, 'utf8')).toBe('new');
+    expect(readdirSync(dir)).toEqual(['out.csv']);
+  });
+});
