@@ -39,9 +39,13 @@ export class AtomicFile {
 
   write(text: string): void {
     if (this.fd === undefined) throw new Error('write after close');
-    const buffer = Buffer.from(text, 'utf8');
-    let offset = 0;
-    while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
+    // writeSync with a string may write less than all of it; retry the rest as bytes
+    const written = writeSync(this.fd, text);
+    if (written < Buffer.byteLength(text)) {
+      const buffer = Buffer.from(text, 'utf8');
+      let offset = written;
+      while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
+    }
   }
 
   /** Flushes, closes and renames over the target: the target is only ever replaced by a complete file. */

@@ -12,11 +12,25 @@ function pow10(n: number): bigint {
 }
 
 export class Decimal {
-  /** value = units / 10^scale */
+  #units: bigint | undefined;
+  /** The signed integer digits of `units` ("-1250" for -12.50), kept when parsed so printing needs no bigint. */
+  readonly #digits: string | undefined;
+
+  /** value = units / 10^scale; give units, or the digit string they are parsed from on first use. */
   private constructor(
-    readonly units: bigint,
+    units: bigint | undefined,
     readonly scale: number,
-  ) {}
+    digits?: string,
+  ) {
+    this.#units = units;
+    this.#digits = digits;
+  }
+
+  /** The value times 10^scale, exactly. */
+  get units(): bigint {
+    if (this.#units === undefined) this.#units = BigInt(this.#digits as string);
+    return this.#units;
+  }
 
   static readonly ZERO = new Decimal(0n, 0);
 
@@ -63,7 +77,12 @@ export class Decimal {
     if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
       throw new RangeError(`${n} is beyond the range a JSON number carries exactly`);
     }
-    return Decimal.parse(String(n));
+    const text = String(n);
+    if (Number.isInteger(n)) return new Decimal(undefined, 0, text);
+    const dot = text.indexOf('.');
+    // plain notation (the usual case) needs no regex: the digits without the point, scaled
+    if (dot > 0 && !text.includes('e')) return new Decimal(undefined, text.length - dot - 1, text.slice(0, dot) + text.slice(dot + 1));
+    return Decimal.parse(text);
   }
 
   private align(other: Decimal): [bigint, bigint, number] {
@@ -87,6 +106,8 @@ export class Decimal {
   }
 
   neg(): Decimal {
+    const d = this.#digits;
+    if (d !== undefined) return new Decimal(undefined, this.scale, d.startsWith('-') ? d.slice(1) : /^0+$/.test(d) ? d : `-${d}`);
     return new Decimal(-this.units, this.scale);
   }
 
@@ -104,7 +125,8 @@ export class Decimal {
   }
 
   isNegative(): boolean {
-    return this.units < 0n;
+    const d = this.#digits;
+    return d !== undefined ? d.startsWith('-') && !/^-0+$/.test(d) : this.units < 0n;
   }
 
   isZero(): boolean {
@@ -125,9 +147,11 @@ export class Decimal {
    * 42.5 with minFraction 2 is "42.50"; 0.125 stays "0.125".
    */
   toString(minFraction = 0): string {
-    if (this.units === 0n) return minFraction > 0 ? `0.${'0'.repeat(minFraction)}` : '0';
-    const negative = this.units < 0n;
-    let digits = (negative ? -this.units : this.units).toString();
+    const signed = this.#digits ?? this.units.toString();
+    const negative = signed.startsWith('-');
+    let digits = negative ? signed.slice(1) : signed;
+    if (digits.length > 1 && digits.charCodeAt(0) === 48) digits = digits.replace(/^0+(?=\d)/, '');
+    if (digits === '0') return minFraction > 0 ? `0.${'0'.repeat(minFraction)}` : '0';
     let scale = this.scale;
     // drop trailing zeros beyond minFraction
     while (scale > minFraction && digits.endsWith('0')) {

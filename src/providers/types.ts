@@ -71,8 +71,8 @@ export interface LedgerQuery {
 }
 
 export interface LedgerRead {
-  /** Newest first, each entry exactly once. */
-  entries: AsyncIterable<LedgerEntry>;
+  /** Newest first, each entry exactly once, a page at a time (per-entry promises cost more than the work). */
+  pages: AsyncIterable<LedgerEntry[]>;
   /** Filters the provider applied itself; the rest are applied locally. */
   applied: { type: boolean; since: boolean; until: boolean };
 }

@@ -29,6 +29,11 @@ export interface Plants {
   conflictingDuplicate?: number;
 }
 
+export interface TimeWindow {
+  sinceMs?: number;
+  untilMs?: number;
+}
+
 export interface LedgerSpec {
   seed: number;
   name: string;
@@ -160,12 +165,37 @@ export class LedgerModel {
     }
   }
 
-  /** Newest-first slice of the listing: `offset` entries (that `keep` keeps) skipped from the newest. */
-  *newestFirst(offset: number, limit: number, keep?: (e: LedgerEntryModel) => boolean): Generator<LedgerEntryModel> {
+  /** Listing positions [from, to) whose timestamps fall in [sinceMs, untilMs): timestamps rise with position. */
+  positionRange(sinceMs?: number, untilMs?: number): [number, number] {
+    const firstAtOrAfter = (t: number) => {
+      let lo = 0;
+      let hi = this.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.createdAtMs(this.indexAt(mid)) < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    return [sinceMs === undefined ? 0 : firstAtOrAfter(sinceMs), untilMs === undefined ? this.length : firstAtOrAfter(untilMs)];
+  }
+
+  /**
+   * Newest-first slice of the listing within a time window: `offset` entries (that `keep` keeps) skipped
+   * from the newest. Without `keep` it jumps straight to the page.
+   */
+  *newestFirst(
+    offset: number,
+    limit: number,
+    window: TimeWindow = {},
+    keep?: (e: LedgerEntryModel) => boolean,
+  ): Generator<LedgerEntryModel> {
     if (limit <= 0) return;
+    const [from, to] = this.positionRange(window.sinceMs, window.untilMs);
     if (!keep) {
       let n = 0;
-      for (const e of this.walkNewestFirst(this.length - 1 - offset)) {
+      for (const e of this.walkNewestFirst(to - 1 - offset)) {
+        if (e.position < from) return;
         yield e;
         if (++n >= limit) return;
       }
@@ -173,7 +203,8 @@ export class LedgerModel {
     }
     let skipped = 0;
     let yielded = 0;
-    for (const e of this.walkNewestFirst()) {
+    for (const e of this.walkNewestFirst(to - 1)) {
+      if (e.position < from) return;
       if (!keep(e)) continue;
       if (skipped < offset) {
         skipped++;
@@ -184,11 +215,15 @@ export class LedgerModel {
     }
   }
 
-  /** Counts the entries a filter keeps (walks the listing: fine for the sandbox's sizes with filters). */
-  count(keep?: (e: LedgerEntryModel) => boolean): number {
-    if (!keep) return this.length;
+  /** How many entries the window (and `keep`, which needs a walk) holds. */
+  count(window: TimeWindow = {}, keep?: (e: LedgerEntryModel) => boolean): number {
+    const [from, to] = this.positionRange(window.sinceMs, window.untilMs);
+    if (!keep) return Math.max(0, to - from);
     let n = 0;
-    for (const e of this.walkNewestFirst()) if (keep(e)) n++;
+    for (const e of this.walkNewestFirst(to - 1)) {
+      if (e.position < from) break;
+      if (keep(e)) n++;
+    }
     return n;
   }
 

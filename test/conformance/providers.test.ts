@@ -52,7 +52,9 @@ describe.each(PROVIDERS.map((p) => [p.id, p] as const))('provider %s', (_id, pro
       expect(read).toBeDefined();
       const seen = new Set<string>();
       let previous: string | undefined;
-      for await (const e of read!.entries) {
+      for await (const e of (async function* () {
+        for await (const page of read!.pages) yield* page;
+      })()) {
         expect(seen.has(e.id)).toBe(false);
         seen.add(e.id);
         if (previous) expect(e.createdAt <= previous).toBe(true);

@@ -26,7 +26,7 @@ const entry = (over: Partial<EntryJson> = {}): EntryJson => ({
 describe('CSV export', () => {
   it('never alters amounts and dates, and neutralises formulas in text cells', () => {
     const enc = new ExportEncoder('csv', false);
-    const text = enc.start() + enc.add(entry({ description: '=1+1', reference: '@x', providerType: '-debit' })) + enc.end();
+    const text = enc.start() + enc.addEntryJson(entry({ description: '=1+1', reference: '@x', providerType: '-debit' })) + enc.end();
     expect(text).toBe(
       'created_at,id,type,provider_type,amount,balance_after,unit,description,reference\r\n' +
         "2026-03-01T00:00:00.000Z,1,debit,'-debit,-12.50,100.00,USD,'=1+1,'@x\r\n",
@@ -36,7 +36,7 @@ describe('CSV export', () => {
   it('quotes commas, quotes and line breaks per RFC 4180', () => {
     const enc = new ExportEncoder('csv', false);
     enc.start();
-    const text = enc.add(entry({ description: 'a, "b"\nc' })) + enc.end();
+    const text = enc.addEntryJson(entry({ description: 'a, "b"\nc' })) + enc.end();
     expect(text).toContain(',"a, ""b""\nc",');
   });
 
@@ -58,7 +58,7 @@ describe('CSV export', () => {
 
   it('writes JSON as a parseable array', () => {
     const enc = new ExportEncoder('json', false);
-    const text = enc.start() + enc.add(entry({ id: 'a' })) + enc.add(entry({ id: 'b' })) + enc.end();
+    const text = enc.start() + enc.addEntryJson(entry({ id: 'a' })) + enc.addEntryJson(entry({ id: 'b' })) + enc.end();
     expect((JSON.parse(text) as EntryJson[]).map((e) => e.id)).toEqual(['a', 'b']);
   });
 });
@@ -116,5 +116,21 @@ describe('files', () => {
     done.commit();
     expect(readFileSync(target, 'utf8')).toBe('new');
     expect(readdirSync(dir)).toEqual(['out.csv']);
+  });
+});
+
+describe('CSV batches', () => {
+  it('keeps rows in order when plain rows and rows needing quotes are mixed', () => {
+    const enc = new ExportEncoder('csv', false);
+    let text = enc.start();
+    const notes = ['plain', 'a, b', '=cmd', 'x\u001ey', 'line\r\nbreak', 'q"uote'];
+    for (let i = 0; i < 1100; i++) text += enc.addEntryJson(entry({ id: String(i), description: notes[i % notes.length] as string }));
+    text += enc.end();
+    expect(text).toContain('\r\n2026-03-01T00:00:00.000Z,1,debit,debit,-12.50,100.00,USD,"a, b",\r\n');
+    const ids = [...text.matchAll(/^2026-03-01T00:00:00\.000Z,(\d+),/gm)].map((m) => Number(m[1]));
+    expect(ids).toEqual(Array.from({ length: 1100 }, (_, i) => i));
+    expect(text).toContain(`,'=cmd,`);
+    expect(text).toContain(`,"q""uote",`);
+    expect(text).toContain('"line\r\nbreak"');
   });
 });

@@ -34,9 +34,9 @@ const opts = (pageSize: number): PagingOptions<Item> => ({
   concurrency: 3,
 });
 
-async function collect(gen: AsyncGenerator<Item>): Promise<string[]> {
+async function collect(gen: AsyncGenerator<Item[]>): Promise<string[]> {
   const out: string[] = [];
-  for await (const i of gen) out.push(i.id);
+  for await (const page of gen) for (const i of page) out.push(i.id);
   return out;
 }
 

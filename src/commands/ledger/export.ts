@@ -7,7 +7,7 @@ import { ReverseSpool } from '../../core/spool.js';
 import { type EntryJson, entryToJson, ExportEncoder, type ExportFormat } from '../../output/ledger.js';
 import { startProgress } from '../../output/progress.js';
 import { parseFilter } from './query.js';
-import { openLedger, prepareLedger, readEntries } from './read.js';
+import { openLedger, prepareLedger, readPages } from './read.js';
 
 export interface ExportOptions {
   format: ExportFormat;
@@ -34,6 +34,11 @@ class Output {
 
   async push(text: string): Promise<void> {
     if (!text) return;
+    if (this.file) {
+      // a file takes each page's text as it comes: no joining
+      this.file.write(text);
+      return;
+    }
     this.parts.push(text);
     this.size += text.length;
     if (this.size >= 1 << 16) await this.flush();
@@ -67,13 +72,17 @@ export async function run(ctx: Context, _args: string[], raw: Record<string, unk
     try {
       await out.push(encoder.start());
       let seen = 0;
-      const entries = readEntries(ctx, open, (n) => progress?.update((seen += n)));
+      const pages = readPages(ctx, open, (n) => progress?.update((seen += n)));
       if (spool) {
         // ascending without holding the ledger: spool newest-first to disk, read it back in reverse
-        for await (const e of entries) spool.push(JSON.stringify(entryToJson(e)));
-        for (const line of spool.reversed()) await out.push(encoder.add(JSON.parse(line) as EntryJson));
+        for await (const page of pages) for (const e of page) spool.push(JSON.stringify(entryToJson(e)));
+        for (const line of spool.reversed()) await out.push(encoder.addEntryJson(JSON.parse(line) as EntryJson));
       } else {
-        for await (const e of entries) await out.push(encoder.add(entryToJson(e)));
+        for await (const page of pages) {
+          let text = '';
+          for (const e of page) text += encoder.add(e);
+          await out.push(text);
+        }
       }
       await out.push(encoder.end());
       await out.flush();

@@ -6,7 +6,7 @@ import { entryToJson } from '../../output/ledger.js';
 import { renderTable } from '../../output/table.js';
 import type { LedgerEntry } from '../../providers/types.js';
 import { parseFilter, positiveInt } from './query.js';
-import { openLedger, prepareLedger, readEntries } from './read.js';
+import { openLedger, prepareLedger, readPages } from './read.js';
 
 export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
   const limit = positiveInt(raw.limit ?? '20', '--limit', 1);
@@ -15,13 +15,11 @@ export async function run(ctx: Context, _args: string[], raw: Record<string, unk
   const open = await openLedger(ctx, target, filter);
   const entries: LedgerEntry[] = [];
   try {
-    let skipped = 0;
-    for await (const e of readEntries(ctx, open)) {
-      if (skipped < offset) {
-        skipped++;
-        continue;
-      }
-      entries.push(e);
+    let skip = offset;
+    for await (const page of readPages(ctx, open)) {
+      const from = Math.min(skip, page.length);
+      skip -= from;
+      entries.push(...page.slice(from, from + limit - entries.length));
       if (entries.length >= limit) break;
     }
   } finally {

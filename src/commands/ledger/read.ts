@@ -24,10 +24,10 @@ export async function openLedger(ctx: Context, target: Target, filter: LedgerFil
   return { target, filter, session: await openProvider(ctx, target) };
 }
 
-/** Newest first, every entry once, filtered. */
-export function readEntries(ctx: Context, open: OpenLedger, onPage?: (n: number) => void): AsyncGenerator<LedgerEntry> {
+/** Newest first, every entry once, filtered, a page at a time. */
+export function readPages(ctx: Context, open: OpenLedger, onPage?: (n: number) => void): AsyncGenerator<LedgerEntry[]> {
   const ledger = open.session.adapter.ledger;
   if (!ledger) throw new UnsupportedError(`${open.target.provider.id} does not offer \`ledger\``);
   const read = ledger(open.session.pctx, { ...open.filter, startedAt: ctx.now(), onPage });
-  return applyFilter(read.entries, open.filter, read.applied);
+  return applyFilter(read.pages, open.filter, read.applied);
 }

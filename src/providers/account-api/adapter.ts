@@ -48,7 +48,7 @@ export function mapAccountApiEntry(r: ShapeReader, raw: unknown, field: string, 
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const type = pushableType(info.entryTypes, query.type);
   const filters = { type, from: query.since?.toISOString(), to: upperBound(query).toISOString() };
-  async function* read(): AsyncGenerator<LedgerEntry> {
+  async function* read(): AsyncGenerator<LedgerEntry[]> {
     // ledger entries carry no currency; the credit balance does, so the unit comes from there
     const { unit } = await balance(ctx);
     yield* countedPages(
@@ -65,8 +65,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
       entryPaging(`GET ${LEDGER}`, PAGE, query),
     );
   }
-  const entries = read();
-  return { entries, applied: { type: type !== undefined, since: query.since !== undefined, until: true } };
+  return { pages: read(), applied: { type: type !== undefined, since: query.since !== undefined, until: true } };
 }
 
 export const adapter: ProviderAdapter = { info, balance, ledger };

@@ -45,7 +45,7 @@ export function mapBytespikeEntry(r: ShapeReader, raw: unknown, field: string): 
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const kind = pushableType(info.entryTypes, query.type);
   const filters = { kind, since: query.since?.toISOString(), until: upperBound(query).toISOString() };
-  const entries = countedPages(
+  const pages = countedPages(
     async (index) => {
       const res = await ctx.http.getJson(TRANSACTIONS, { page: index + 1, page_size: PAGE, ...filters });
       const r = new ShapeReader(res.endpoint);
@@ -55,7 +55,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
     },
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
   );
-  return { entries, applied: { type: kind !== undefined, since: query.since !== undefined, until: true } };
+  return { pages, applied: { type: kind !== undefined, since: query.since !== undefined, until: true } };
 }
 
 export const adapter: ProviderAdapter = { info, balance, ledger };

@@ -42,7 +42,7 @@ export function mapConduitEntry(r: ShapeReader, raw: unknown, field: string): Le
 
 /** Conduit filters nothing server-side and reports no total: overlapping offset pages, newest first. */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
-  const entries = overlappingOffsets(
+  const pages = overlappingOffsets(
     async (offset, limit) => {
       const res = await ctx.http.getJson(LEDGER, { limit, offset });
       const r = new ShapeReader(res.endpoint);
@@ -51,7 +51,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
     },
     entryPaging(`GET ${LEDGER}`, PAGE, query),
   );
-  return { entries, applied: { type: false, since: false, until: false } };
+  return { pages, applied: { type: false, since: false, until: false } };
 }
 
 export const adapter: ProviderAdapter = { info, balance, ledger };

@@ -40,7 +40,7 @@ export function mapConfluxEntry(r: ShapeReader, raw: unknown, field: string): Le
 
 /** One unpaginated response; the seed does not promise an order, so it is put newest first. */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
-  const entries = singlePage(
+  const pages = singlePage(
     async () => {
       const res = await ctx.http.getJson(HISTORY);
       const r = new ShapeReader(res.endpoint);
@@ -53,7 +53,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
     },
     entryPaging(`GET ${HISTORY}`, Number.MAX_SAFE_INTEGER, query),
   );
-  return { entries, applied: { type: false, since: false, until: false } };
+  return { pages, applied: { type: false, since: false, until: false } };
 }
 
 export const adapter: ProviderAdapter = { info, balance, ledger };

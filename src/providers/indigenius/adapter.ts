@@ -55,7 +55,7 @@ async function balance(ctx: ProviderContext): Promise<Balance> {
 
 /** Page/pageSize with meta.totalCount; no server-side filters, so shifts are followed through the total. */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
-  const entries = countedPages(
+  const pages = countedPages(
     async (index) => {
       const res = await ctx.http.getJson(TRANSACTIONS, { page: index + 1, pageSize: PAGE });
       const r = new ShapeReader(res.endpoint);
@@ -69,7 +69,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
     },
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
   );
-  return { entries, applied: { type: false, since: false, until: false } };
+  return { pages, applied: { type: false, since: false, until: false } };
 }
 
 export const adapter: ProviderAdapter = {

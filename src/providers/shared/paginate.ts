@@ -1,4 +1,4 @@
-// Pagination for every style the seeds use, yielding each entry exactly once while the ledger grows.
+// Pagination for every style the seeds use, yielding pages of entries, each entry exactly once while the ledger grows.
 //
 // Newest-first listings shift when an entry posts between two page requests. Two strategies keep the
 // export exact: where the API reports a total, the growth of the total is the shift, so each item's
@@ -45,7 +45,7 @@ function sameIdDifferentContent<T>(endpoint: string, opts: PagingOptions<T>, a: 
  * Pages with a total: page/page_size (bytespike, indigenius) or limit/offset with a total (account-api),
  * addressed by page index. Pages are fetched `concurrency` at a time and emitted in order.
  */
-export async function* countedPages<T>(fetchPage: (index: number) => Promise<Page<T>>, opts: PagingOptions<T>): AsyncGenerator<T> {
+export async function* countedPages<T>(fetchPage: (index: number) => Promise<Page<T>>, opts: PagingOptions<T>): AsyncGenerator<T[]> {
   const { pageSize, endpoint } = opts;
   const first = await fetchPage(0);
   if (first.total === undefined) throw new ProviderError(`${endpoint}: the response has no total to page by`);
@@ -57,10 +57,11 @@ export async function* countedPages<T>(fetchPage: (index: number) => Promise<Pag
   let next = 0;
   let last: T | undefined;
 
-  function* accept(page: Page<T>, index: number): Generator<T> {
+  /** The page's entries that are new to this read, in order. */
+  function accept(page: Page<T>, index: number): T[] {
     const shift = (page.total ?? startTotal) - startTotal;
     if (shift < 0) throw changed(endpoint, `its total fell from ${startTotal} to ${page.total}`);
-    let emitted = 0;
+    const fresh: T[] = [];
     for (let k = 0; k < page.items.length; k++) {
       const position = index * pageSize + k - shift;
       const item = page.items[k] as T;
@@ -79,13 +80,13 @@ export async function* countedPages<T>(fetchPage: (index: number) => Promise<Pag
       recent.delete(position - 2 * pageSize);
       last = item;
       next++;
-      emitted++;
-      yield item;
+      fresh.push(item);
     }
-    opts.onPage?.(emitted);
+    opts.onPage?.(fresh.length);
+    return fresh;
   }
 
-  yield* accept(first, 0);
+  yield accept(first, 0);
   const inflight = new Map<number, Promise<Page<T>>>();
   const request = (i: number) => {
     const p = fetchPage(i);
@@ -100,7 +101,7 @@ export async function* countedPages<T>(fetchPage: (index: number) => Promise<Pag
     const page = await (inflight.get(i) as Promise<Page<T>>);
     inflight.delete(i);
     if (page.items.length === 0) throw changed(endpoint, `it ended after ${next} of ${startTotal} entries`);
-    yield* accept(page, i);
+    yield accept(page, i);
   }
 }
 
@@ -111,20 +112,20 @@ export async function* countedPages<T>(fetchPage: (index: number) => Promise<Pag
 export async function* overlappingOffsets<T>(
   fetchAt: (offset: number, limit: number) => Promise<Page<T>>,
   opts: PagingOptions<T>,
-): AsyncGenerator<T> {
+): AsyncGenerator<T[]> {
   const { pageSize: size, endpoint } = opts;
   const fp = (item: T) => opts.fingerprint(item);
   const first = await fetchAt(0, size);
   let last: T | undefined;
-  function* emit(items: T[]): Generator<T> {
+  function checked(items: T[]): T[] {
     for (const item of items) {
       if (last) sameIdDifferentContent(endpoint, opts, last, item);
       last = item;
-      yield item;
     }
     opts.onPage?.(items.length);
+    return items;
   }
-  yield* emit(first.items);
+  yield checked(first.items);
   if (first.items.length < size) return;
   const headId = opts.idOf(first.items[0] as T);
   let previous = first.items;
@@ -178,7 +179,7 @@ export async function* overlappingOffsets<T>(
       }
     }
     shiftSoFar += j;
-    yield* emit(page.slice(j + 1));
+    yield checked(page.slice(j + 1));
     cursor = cursor - 1 + page.length;
     if (page.length < size) return;
     previous = page;
@@ -186,8 +187,8 @@ export async function* overlappingOffsets<T>(
 }
 
 /** An unpaginated listing (conflux): one request, newest first. */
-export async function* singlePage<T>(fetch: () => Promise<Page<T>>, opts: Pick<PagingOptions<T>, 'onPage'>): AsyncGenerator<T> {
+export async function* singlePage<T>(fetch: () => Promise<Page<T>>, opts: Pick<PagingOptions<T>, 'onPage'>): AsyncGenerator<T[]> {
   const page = await fetch();
   opts.onPage?.(page.items.length);
-  yield* page.items;
+  yield page.items;
 }

@@ -80,14 +80,9 @@ export function createAccountApi(opts: SandboxOptions): SandboxProvider {
         const type = req.query.get('type');
         const from = timeParam(req.query, 'from');
         const to = timeParam(req.query, 'to');
-        const filtered = type !== null || from !== undefined || to !== undefined;
-        const keep = filtered
-          ? (e: { kind: string; createdAtMs: number }) =>
-              (type === null || e.kind === type) &&
-              (from === undefined || e.createdAtMs >= from) &&
-              (to === undefined || e.createdAtMs < to)
-          : undefined;
-        const data = [...ledger.newestFirst(offset, limit, keep)].map((e) => ({
+        const window = { sinceMs: from, untilMs: to };
+        const keep = type === null ? undefined : (e: { kind: string }) => e.kind === type;
+        const data = [...ledger.newestFirst(offset, limit, window, keep)].map((e) => ({
           id: 1000 + e.index,
           user_id: 42,
           type: e.kind,
@@ -98,7 +93,7 @@ export function createAccountApi(opts: SandboxOptions): SandboxProvider {
           metadata: {},
           created_at: iso(e.createdAtMs),
         }));
-        return { status: 200, body: { data, total: ledger.count(keep), limit, offset } };
+        return { status: 200, body: { data, total: ledger.count(window, keep), limit, offset } };
       }
       return error(404, 'Not Found');
     },

@@ -88,14 +88,9 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
         if (kind !== null && !KINDS.includes(kind)) return error(400, `kind must be one of ${KINDS.join(', ')}`);
         const since = timeParam(req.query, 'since');
         const until = timeParam(req.query, 'until');
-        const filtered = kind !== null || since !== undefined || until !== undefined;
-        const keep = filtered
-          ? (e: { kind: string; createdAtMs: number }) =>
-              (kind === null || e.kind === kind) &&
-              (since === undefined || e.createdAtMs >= since) &&
-              (until === undefined || e.createdAtMs < until)
-          : undefined;
-        const items = [...ledger.newestFirst((page - 1) * pageSize, pageSize, keep)].map((e) => ({
+        const window = { sinceMs: since, untilMs: until };
+        const keep = kind === null ? undefined : (e: { kind: string }) => e.kind === kind;
+        const items = [...ledger.newestFirst((page - 1) * pageSize, pageSize, window, keep)].map((e) => ({
           id: 900000 + e.index,
           created_at: iso(e.createdAtMs).replace('.000Z', 'Z'),
           kind: e.kind,
@@ -109,7 +104,7 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
                 : {},
           note: e.kind.startsWith('admin') ? NOTES[e.index % NOTES.length] : null,
         }));
-        return { status: 200, body: { items, total: ledger.count(keep), page, page_size: pageSize } };
+        return { status: 200, body: { items, total: ledger.count(window, keep), page, page_size: pageSize } };
       }
       return error(404, 'Not found', 'not_found_error');
     },
