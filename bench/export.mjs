@@ -70,6 +70,7 @@ try {
     results.tally.push(timed(process.execPath, [bin, 'ledger', 'export', '--out', out], env).seconds);
     results.python.push(timed('python3', [python], { BYTESPIKE_BASE_URL: sandbox.baseUrl, BYTESPIKE_API_KEY: sandbox.key }).seconds);
   }
+  for (const [name, xs] of Object.entries(results)) console.log(`  runs ${name}: ${xs.map((x) => x.toFixed(2)).join(' ')}`);
   const t = median(results.tally);
   const c = median(results.curl);
   const p = median(results.python);

@@ -1,5 +1,6 @@
 // `tally balance [--all] [--min <amount>]`: one profile's balance, or every profile's at once.
 import type { Context } from '../core/context.js';
+import { formatInZone } from '../core/dates.js';
 import { ExitCode, exitCodeOf, type TallyError, UsageError } from '../core/errors.js';
 import { type Decimal, formatAmount, parseAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
@@ -153,7 +154,7 @@ async function renderBalances(ctx: Context, rows: BalanceRow[]): Promise<void> {
       { header: 'AVAILABLE', kind: 'amount' },
       { header: 'RESERVED', kind: 'amount' },
       { header: 'UNIT' },
-      { header: 'AS OF' },
+      { header: `AS OF (${ctx.options.zone})` },
       { header: 'NOTE' },
     ],
     rows.map((r) => {
@@ -168,7 +169,7 @@ async function renderBalances(ctx: Context, rows: BalanceRow[]): Promise<void> {
         amount(b, b.available),
         amount(b, b.reserved),
         b.unit,
-        b.asOf ?? '',
+        b.asOf === null ? '' : formatInZone(b.asOf, ctx.options.zone),
         b.source === 'newest transaction' ? "newest transaction's balance_after (no balance endpoint)" : '',
       ];
     }),

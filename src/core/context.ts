@@ -1,5 +1,6 @@
 // The factory every command receives: parsed global options, I/O, config, clock, cleanup. Lazy where it costs.
 import { type ConfigData, configDir, type Env, readConfig } from './config.js';
+import { resolveZone } from './dates.js';
 import { UsageError } from './errors.js';
 import { type IOStreams, systemIO } from './io.js';
 
@@ -15,6 +16,8 @@ export interface GlobalOptions {
   /** Per request, in seconds. */
   timeout: number;
   retries: number;
+  /** The zone tables show times in (IANA), resolved from --tz or the system. */
+  zone: string;
 }
 
 export interface Context {
@@ -53,6 +56,7 @@ export function parseGlobalOptions(raw: Record<string, unknown>): GlobalOptions 
     verbose: raw.verbose === true,
     timeout,
     retries: Number(retriesText),
+    zone: resolveZone(str(raw.tz)),
   };
 }
 

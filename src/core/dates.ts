@@ -29,6 +29,40 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
   );
 }
 
+/** The zone tables show times in: --tz, else the system's. Exit 2 for a zone Intl does not know. */
+export function resolveZone(tz: string | undefined): string {
+  if (tz === undefined) return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    // as the user spelled it: ICU would rename some (Asia/Kolkata to Asia/Calcutta)
+    return tz;
+  } catch {
+    throw new UsageError(`--tz "${tz}" is not a time zone`, 'give an IANA zone such as UTC, Europe/Paris or America/New_York');
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** An ISO instant as "2026-03-09 15:32:00" in `zone`, for tables (CSV and JSON stay ISO UTC). */
+export function formatInZone(iso: string, zone: string): string {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(zone, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
 /** Checks that --since comes before --until when both are given. */
 export function assertRange(since: Date | undefined, until: Date | undefined): void {
   if (since && until && since.getTime() >= until.getTime()) {

@@ -92,7 +92,7 @@ describe('balance on each provider', () => {
     const r = await tally(['balance'], { env: sandboxEnv(sandbox, 'bytespike') });
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('PROFILE\tPROVIDER\tBALANCE\tAVAILABLE\tRESERVED\tUNIT\tAS OF\tNOTE');
+    expect(lines[0]).toBe('PROFILE\tPROVIDER\tBALANCE\tAVAILABLE\tRESERVED\tUNIT\tAS OF (UTC)\tNOTE');
     expect(lines).toHaveLength(2);
     expect(r.stdout).not.toContain('\u001b[');
   });

@@ -239,8 +239,22 @@ describe('ledger list', () => {
     const r = await tally(['ledger', 'list'], { env: sandboxEnv(sandbox, 'conduit') });
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('CREATED AT\tID\tTYPE\tAMOUNT\tBALANCE AFTER\tUNIT\tDESCRIPTION');
+    expect(lines[0]).toBe('CREATED AT (UTC)\tID\tTYPE\tAMOUNT\tBALANCE AFTER\tUNIT\tDESCRIPTION');
     expect(lines).toHaveLength(21);
+  });
+
+  it('shows table times in --tz, while JSON stays UTC', async () => {
+    const env = sandboxEnv(sandbox, 'conduit');
+    const json = JSON.parse((await tally(['ledger', 'list', '--json', '--limit', '1'], { env })).stdout)[0];
+    const table = await tally(['ledger', 'list', '--limit', '1', '--tz', 'Asia/Kolkata'], { env });
+    const row = table.stdout.split('\n')[1]!.split('\t');
+    expect(table.stdout.split('\n')[0]).toContain('CREATED AT (Asia/Kolkata)');
+    const shifted = new Date(Date.parse(json.createdAt) + 5.5 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(row[0]).toBe(shifted);
+    expect(json.createdAt).toMatch(/Z$/);
+    const bad = await tally(['ledger', 'list', '--tz', 'Mars/Olympus'], { env });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--tz "Mars/Olympus" is not a time zone');
   });
 
   it('fetches as many pages as --limit needs, from --offset', async () => {

@@ -1,5 +1,6 @@
 // `tally ledger list`: newest first, --limit (default 20) from --offset, filtered; a table or --json.
 import type { Context } from '../../core/context.js';
+import { formatInZone } from '../../core/dates.js';
 import { formatAmount } from '../../core/money.js';
 import { writeJson } from '../../output/json.js';
 import { entryToJson } from '../../output/ledger.js';
@@ -33,7 +34,7 @@ export async function run(ctx: Context, _args: string[], raw: Record<string, unk
   await renderTable(
     ctx.io,
     [
-      { header: 'CREATED AT' },
+      { header: `CREATED AT (${ctx.options.zone})` },
       { header: 'ID' },
       { header: 'TYPE' },
       { header: 'AMOUNT', kind: 'amount' },
@@ -42,7 +43,7 @@ export async function run(ctx: Context, _args: string[], raw: Record<string, unk
       { header: 'DESCRIPTION' },
     ],
     entries.map((e) => [
-      e.createdAt,
+      formatInZone(e.createdAt, ctx.options.zone),
       e.id,
       e.type === e.providerType ? e.type : `${e.type} (${e.providerType})`,
       { text: formatAmount(e.amount, e.unit), tone: e.amount.isNegative() ? 'negative' : 'positive' },
