@@ -98,14 +98,17 @@ export function buildProgram(): Command {
     .command('ledger')
     .description('list and export ledger entries (newest first)')
     .addHelpText('after', '\nExamples:\n  tally ledger list --limit 50\n  tally ledger export --out ledger.csv');
-  const filterFlags = (cmd: Command) =>
+  const dateFlags = (cmd: Command) =>
     cmd
-      .option(
-        '--type <type>',
-        "only this type: purchase, usage, refund, credit, debit, adjustment, subscription, or the provider's own word",
-      )
       .option('--since <date>', 'from this instant, inclusive: 2026-03-01, 2026-03-01T10:00:00Z, 7d, 12h (UTC unless an offset is given)')
       .option('--until <date>', 'before this instant, exclusive (same forms as --since)');
+  const filterFlags = (cmd: Command) =>
+    dateFlags(
+      cmd.option(
+        '--type <type>',
+        "only this type: purchase, usage, refund, credit, debit, adjustment, subscription, or the provider's own word",
+      ),
+    );
   filterFlags(
     ledger
       .command('list')
@@ -130,6 +133,21 @@ export function buildProgram(): Command {
       '\nExamples:\n  tally ledger export --out ledger.csv\n  tally ledger export --ndjson --since 2026-01-01 --until 2026-04-01 | jq .amount\n  tally ledger export --order asc --bom --out for-excel.csv',
     )
     .action(action(async () => (await import('./commands/ledger/export.js')).run));
+
+  dateFlags(
+    program
+      .command('reconcile')
+      .description('prove the ledger adds up: every balance_after follows from the one before, and the newest meets the live balance')
+      .option('--all', 'reconcile every profile concurrently and print a summary table')
+      .option('--file <path>', 'reconcile an earlier `ledger export` (CSV, JSON or NDJSON) offline')
+      .option('--checkpoint', 'remember the newest verified entry and read only newer entries next time')
+      .option('--tolerance <amount>', 'accept differences up to this amount', '0'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tally reconcile\n  tally reconcile --all --json\n  tally reconcile --file ledger.csv\n  tally -p work reconcile --checkpoint -q || echo "ledger does not add up"',
+    )
+    .action(action(async () => (await import('./commands/reconcile.js')).run));
 
   program
     .command('sandbox')

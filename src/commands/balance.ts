@@ -6,7 +6,7 @@ import { type Decimal, formatAmount, parseAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { type Cell, renderTable } from '../output/table.js';
 import { assertOffers, openProvider } from '../providers/session.js';
-import { requireProvider, resolveTarget, type Target, targetFor } from '../providers/target.js';
+import { ProfileError, profileTargets, resolveTarget, type Target } from '../providers/target.js';
 import type { Balance } from '../providers/types.js';
 
 export interface BalanceOptions {
@@ -42,43 +42,15 @@ export async function run(ctx: Context, _args: string[], raw: Record<string, unk
     if (row.error) throw row.error;
     return report(ctx, [row], opts, false);
   }
-  const rows = await Promise.all(allTargets(ctx).map((t) => (t instanceof ProfileError ? failedRow(t) : fetchBalance(ctx, t))));
+  const targets = profileTargets(ctx.options, ctx.env, ctx.config(), ctx.configDir);
+  const rows = await Promise.all(
+    targets.map((t) =>
+      t instanceof ProfileError
+        ? { profile: t.profile, provider: t.provider, error: t.cause instanceof Error ? t.cause : t }
+        : fetchBalance(ctx, t),
+    ),
+  );
   return report(ctx, rows, opts, true);
-}
-
-/** Every profile's target; a profile that cannot be resolved (bad URL, unset key variable) is kept as its error. */
-function allTargets(ctx: Context): Array<Target | ProfileError> {
-  const config = ctx.config();
-  const names = Object.keys(config.profiles);
-  if (names.length === 0) {
-    if (ctx.env.TALLY_PROVIDER || ctx.options.provider) return [resolveTarget(ctx.options, ctx.env, config, ctx.configDir)];
-    throw new UsageError('no profiles to query', 'add one with `tally profiles add <name> --provider <id>`');
-  }
-  // --all reads each profile as saved: overrides meant for one target would cross-wire keys and hosts
-  const env = { ...ctx.env, TALLY_API_KEY: undefined, TALLY_BASE_URL: undefined };
-  return names.map((name) => {
-    const profile = config.profiles[name];
-    try {
-      if (!profile) throw new UsageError(`no profile ${name}`);
-      return targetFor(requireProvider(profile.provider), name, profile, {}, env);
-    } catch (error) {
-      return new ProfileError(name, profile?.provider ?? '?', error);
-    }
-  });
-}
-
-class ProfileError extends Error {
-  constructor(
-    readonly profile: string,
-    readonly provider: string,
-    override readonly cause: unknown,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause));
-  }
-}
-
-function failedRow(e: ProfileError): BalanceRow {
-  return { profile: e.profile, provider: e.provider, error: e.cause instanceof Error ? e.cause : e };
 }
 
 export async function fetchBalance(ctx: Context, target: Target): Promise<BalanceRow> {

@@ -9,31 +9,31 @@ export class AtomicFile {
   readonly path: string;
 
   /** Checks the target and creates the temp file; fails with exit 2 before any request is made. */
-  constructor(target: string) {
+  constructor(target: string, label = `--out ${target}`) {
     this.path = resolve(target);
     const dir = dirname(this.path);
     let dirStat: ReturnType<typeof statSync>;
     try {
       dirStat = statSync(dir);
     } catch {
-      throw new UsageError(`--out ${target}: directory ${dir} does not exist`, 'create it first, or pick another path');
+      throw new UsageError(`${label}: directory ${dir} does not exist`, 'create it first, or pick another path');
     }
-    if (!dirStat.isDirectory()) throw new UsageError(`--out ${target}: ${dir} is not a directory`);
+    if (!dirStat.isDirectory()) throw new UsageError(`${label}: ${dir} is not a directory`);
     try {
-      if (statSync(this.path).isDirectory()) throw new UsageError(`--out ${target} is a directory`, 'give a file name');
+      if (statSync(this.path).isDirectory()) throw new UsageError(`${label} is a directory`, 'give a file name');
     } catch (error) {
       if (error instanceof UsageError) throw error;
     }
     try {
       accessSync(dir, constants.W_OK);
     } catch {
-      throw new UsageError(`--out ${target}: cannot write in ${dir} (permission denied)`, 'pick a directory you can write to');
+      throw new UsageError(`${label}: cannot write in ${dir} (permission denied)`, 'pick a directory you can write to');
     }
     this.tempPath = join(dir, `.${basename(this.path)}.tally-${process.pid}-${Date.now().toString(36)}.tmp`);
     try {
       this.fd = openSync(this.tempPath, 'wx', 0o644);
     } catch (error) {
-      throw new UsageError(`--out ${target}: cannot create a file in ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new UsageError(`${label}: cannot create a file in ${dir} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
 

@@ -109,3 +109,36 @@ function resolveKey(provider: ProviderEntry, profileName: string | null, profile
     `set TALLY_API_KEY, or add a profile: tally profiles add <name> --provider ${provider.id} --key-stdin`,
   );
 }
+
+/** A profile that could not be resolved (bad URL, unset key variable), kept as its row's error. */
+export class ProfileError extends Error {
+  constructor(
+    readonly profile: string,
+    readonly provider: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/**
+ * Every saved profile's target, for --all. Each profile is read as saved: TALLY_API_KEY and
+ * TALLY_BASE_URL, meant for one target, would cross-wire keys and hosts. With no profiles, the
+ * environment's one target, if it names a provider.
+ */
+export function profileTargets(flags: TargetFlags, env: Env, config: ConfigData, dir: string): Array<Target | ProfileError> {
+  const names = Object.keys(config.profiles);
+  if (names.length === 0) {
+    if (env.TALLY_PROVIDER || flags.provider) return [resolveTarget(flags, env, config, dir)];
+    throw new UsageError('no profiles to query', 'add one with `tally profiles add <name> --provider <id>`');
+  }
+  const saved = { ...env, TALLY_API_KEY: undefined, TALLY_BASE_URL: undefined };
+  return names.map((name) => {
+    const profile = config.profiles[name] as Profile;
+    try {
+      return targetFor(requireProvider(profile.provider), name, profile, {}, saved);
+    } catch (error) {
+      return new ProfileError(name, profile.provider, error);
+    }
+  });
+}

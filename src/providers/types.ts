@@ -16,6 +16,8 @@ export interface ProviderInfo {
   /** null: the user must give a base URL. */
   readonly defaultBaseUrl: string | null;
   readonly commands: readonly CommandName[];
+  /** 'purchases': the ledger lists purchases only (conflux), so balances drop between entries by consumption. */
+  readonly ledgerKind?: 'chain' | 'purchases';
   /** The provider's own ledger entry types and what each normalises to. */
   readonly entryTypes: Readonly<Record<string, EntryType>>;
   /** Advice shown with a 403. */
@@ -31,6 +33,8 @@ export interface Balance {
   asOf: string | null;
   /** Where the figure comes from: the balance endpoint, or (indigenius) the newest transaction. */
   source: 'balance endpoint' | 'newest transaction';
+  /** Lifetime totals, where the provider reports them (conflux): balance == purchased - consumed. */
+  totals?: { purchased: Decimal; consumed: Decimal };
 }
 
 /** What an adapter is handed: the HTTP client already carrying base URL, auth and retries. */

@@ -16,7 +16,8 @@ export interface LedgerEntryModel {
   index: number;
   kind: string;
   amount: number;
-  balanceAfter: number;
+  /** null where a plant removed it. */
+  balanceAfter: number | null;
   createdAtMs: number;
 }
 
@@ -27,6 +28,12 @@ export interface Plants {
   duplicates?: number[];
   /** This index appears twice in a row, the second copy with a different amount: one id, two contents. */
   conflictingDuplicate?: number;
+  /** The balance endpoint reports the head plus this (minor units). */
+  headOffset?: number;
+  /** This index carries the timestamp of an entry ten places older: out of time order. */
+  outOfOrder?: number;
+  /** This index is listed without a balance_after. */
+  missingBalance?: number;
 }
 
 export interface TimeWindow {
@@ -107,13 +114,23 @@ export class LedgerModel {
     return this.reported(index, this.trueBalanceAfter(index));
   }
 
-  /** The balance a balance endpoint reports: the reported head. */
+  /** The newest entry's balance_after, as listed. */
   headBalance(): number {
     return this.size === 0 ? this.spec.openingBalance : this.reportedBalanceAfter(this.size - 1);
   }
 
+  /** What a balance endpoint reports: the head, unless a plant makes them disagree. */
+  liveBalance(): number {
+    return this.headBalance() + (this.spec.plants?.headOffset ?? 0);
+  }
+
   createdAtMs(index: number): number {
     if (index >= this.spec.count) return this.postedAt[index - this.spec.count] as number;
+    if (index === this.spec.plants?.outOfOrder) return this.generatedAtMs(Math.max(0, index - 10));
+    return this.generatedAtMs(index);
+  }
+
+  private generatedAtMs(index: number): number {
     const jitter = ((this.salt ^ (index * 2654435761)) >>> 0) % Math.floor(this.stepMs / 2);
     return this.endMs - (this.spec.count - 1 - index) * this.stepMs - jitter;
   }
@@ -159,7 +176,7 @@ export class LedgerModel {
         index,
         kind: m.kind,
         amount: this.amountAt(pos, index, m.amount),
-        balanceAfter: this.reported(index, balance),
+        balanceAfter: index === this.spec.plants?.missingBalance ? null : this.reported(index, balance),
         createdAtMs: this.createdAtMs(index),
       };
     }
@@ -247,6 +264,8 @@ export function minorToDecimal(minor: number, scale: number): string {
 }
 
 /** Minor units as a JSON number whose shortest form is the exact decimal (42.62, never 42.620000000000005). */
-export function minorToJsonNumber(minor: number, scale: number): number {
-  return Number(minorToDecimal(minor, scale));
+export function minorToJsonNumber(minor: number, scale: number): number;
+export function minorToJsonNumber(minor: number | null, scale: number): number | null;
+export function minorToJsonNumber(minor: number | null, scale: number): number | null {
+  return minor === null ? null : Number(minorToDecimal(minor, scale));
 }

@@ -37,6 +37,8 @@ export interface Sandbox {
   faults: FaultInjector;
   /** Requests answered per provider id, faults included. */
   requests: Map<string, number>;
+  /** Requests per provider and path ("conduit /api/billing/ledger"), faults included. */
+  requestsByPath: Map<string, number>;
   /** The key of an account: key('conduit', 'ok'). */
   key(provider: string, account: string): string;
   baseUrl(provider: string): string;
@@ -57,6 +59,7 @@ export async function startSandbox(config: SandboxConfig = {}): Promise<Sandbox>
   const byId = new Map(providers.map((p) => [p.id, p]));
   const faults = new FaultInjector(config.faults, options.seed);
   const requests = new Map<string, number>();
+  const requestsByPath = new Map<string, number>();
   const sockets = new Set<Socket>();
 
   const server: Server = createServer((req, res) => {
@@ -79,6 +82,8 @@ export async function startSandbox(config: SandboxConfig = {}): Promise<Sandbox>
       return;
     }
     requests.set(provider.id, (requests.get(provider.id) ?? 0) + 1);
+    const pathKey = `${provider.id} /${rest.join('/')}`;
+    requestsByPath.set(pathKey, (requestsByPath.get(pathKey) ?? 0) + 1);
     const body = await readBody(req);
     const request: SandboxRequest = {
       method: req.method ?? 'GET',
@@ -156,6 +161,7 @@ export async function startSandbox(config: SandboxConfig = {}): Promise<Sandbox>
     port: address.port,
     faults,
     requests,
+    requestsByPath,
     providers: providers.map((p) => ({
       id: p.id,
       baseUrl: `${url}/${p.id}`,

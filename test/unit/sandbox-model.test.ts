@@ -20,7 +20,7 @@ describe('sandbox ledger model', () => {
     for (let i = 0; i + 1 < page.length; i++) {
       const newer = page[i]!;
       const older = page[i + 1]!;
-      expect(newer.balanceAfter).toBe(older.balanceAfter + newer.amount);
+      expect(newer.balanceAfter).toBe(older.balanceAfter! + newer.amount);
       expect(newer.createdAtMs).toBeGreaterThan(older.createdAtMs);
     }
     expect(page[page.length - 1]!.balanceAfter).toBe(105);
@@ -41,7 +41,7 @@ describe('sandbox ledger model', () => {
     let dups = 0;
     for (let i = 1; i < all.length; i++) {
       if (all[i]!.index === all[i - 1]!.index) dups++;
-      else if (all[i]!.balanceAfter !== all[i - 1]!.balanceAfter + all[i]!.amount) breaks++;
+      else if (all[i]!.balanceAfter !== all[i - 1]!.balanceAfter! + all[i]!.amount) breaks++;
     }
     expect([breaks, dups]).toEqual([1, 1]);
   });

@@ -6,6 +6,6 @@ export const info: ProviderInfo = {
   name: 'Account API',
   auth: 'bearer',
   defaultBaseUrl: null,
-  commands: ['balance', 'ledger'],
+  commands: ['balance', 'ledger', 'reconcile'],
   entryTypes: { credit: 'credit', debit: 'debit', adjustment: 'adjustment' },
 };

@@ -6,7 +6,7 @@ export const info: ProviderInfo = {
   name: 'ByteSpike',
   auth: 'bearer',
   defaultBaseUrl: 'https://llm.bytespike.ai',
-  commands: ['balance', 'ledger'],
+  commands: ['balance', 'ledger', 'reconcile'],
   entryTypes: {
     topup: 'purchase',
     refund: 'refund',

@@ -6,6 +6,6 @@ export const info: ProviderInfo = {
   name: 'Conduit',
   auth: 'bearer',
   defaultBaseUrl: 'https://conduit.im',
-  commands: ['balance', 'ledger'],
+  commands: ['balance', 'ledger', 'reconcile'],
   entryTypes: { CREDIT_PURCHASE: 'purchase', USAGE_DEBIT: 'usage', SUPPORT_CREDIT: 'credit', REFUND_DEBIT: 'refund' },
 };

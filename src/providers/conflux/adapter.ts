@@ -18,6 +18,7 @@ async function balance(ctx: ProviderContext): Promise<Balance> {
     reserved: null,
     asOf: ctx.now().toISOString(),
     source: 'balance endpoint',
+    totals: { purchased: r.decimal(body, 'total_purchased', 'body'), consumed: r.decimal(body, 'total_consumed', 'body') },
   };
 }
 

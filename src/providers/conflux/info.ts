@@ -6,7 +6,8 @@ export const info: ProviderInfo = {
   name: 'Conflux',
   auth: 'bearer',
   defaultBaseUrl: 'https://theconflux.com',
-  commands: ['balance', 'ledger'],
+  commands: ['balance', 'ledger', 'reconcile'],
   // the history holds purchases only and has no type field
   entryTypes: { purchase: 'purchase' },
+  ledgerKind: 'purchases',
 };

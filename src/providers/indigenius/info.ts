@@ -6,7 +6,7 @@ export const info: ProviderInfo = {
   name: 'Indigenius',
   auth: 'x-api-key',
   defaultBaseUrl: 'https://api.indigenius.ai',
-  commands: ['balance', 'ledger'],
+  commands: ['balance', 'ledger', 'reconcile'],
   entryTypes: { credit: 'credit', debit: 'debit' },
   forbiddenHint: 'the key lacks the billing:read scope; create a key with billing:read and use that',
 };

@@ -72,7 +72,7 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
         return {
           status: 200,
           body: {
-            balance_usd: usd(ledger.headBalance()),
+            balance_usd: usd(ledger.liveBalance()),
             currency: 'USD',
             keys: [
               { id: 'key_1', name: 'production', spent_usd: 412.3, limit_usd: 1000 },
@@ -95,7 +95,7 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
           created_at: iso(e.createdAtMs).replace('.000Z', 'Z'),
           kind: e.kind,
           amount_usd: usd(e.amount),
-          balance_after_usd: usd(e.balanceAfter),
+          balance_after_usd: minorToJsonNumber(e.balanceAfter, 2),
           source:
             e.kind === 'topup'
               ? { provider: 'stripe', receipt_id: `ch_${e.index.toString(36)}`, method: 'card_visa_4242' }

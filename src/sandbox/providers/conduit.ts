@@ -48,10 +48,26 @@ export function createConduit(opts: SandboxOptions): SandboxProvider {
         plants: { conflictingDuplicate: Math.floor(n * 0.5) },
       }),
     ],
+    ...(
+      [
+        ['head', { headOffset: 250 }],
+        ['order', { outOfOrder: Math.floor(n * 0.4) }],
+        ['gaps', { missingBalance: Math.floor(n * 0.45) }],
+      ] as const
+    ).map(
+      ([name, plants]) =>
+        [
+          name,
+          new LedgerModel({ seed: opts.seed, name: `conduit/${name}`, count: n, openingBalance: 5000, generate: conduitMovement, plants }),
+        ] as const,
+    ),
   ]);
   const accounts = [
     { name: 'ok', key: makeKey('conduit', 'ok'), purpose: 'ledger reconciles' },
     { name: 'bad', key: makeKey('conduit', 'bad'), purpose: 'planted chain break and duplicate' },
+    { name: 'head', key: makeKey('conduit', 'head'), purpose: 'balance endpoint disagrees with the ledger head' },
+    { name: 'order', key: makeKey('conduit', 'order'), purpose: 'one entry out of time order' },
+    { name: 'gaps', key: makeKey('conduit', 'gaps'), purpose: 'one entry without a balance' },
     { name: 'conflict', key: makeKey('conduit', 'conflict'), purpose: 'one id returned twice with different content' },
     { name: 'revoked', key: makeKey('conduit', 'revoked'), purpose: 'refused (401)', refuse: 401 as const },
   ];
@@ -66,7 +82,7 @@ export function createConduit(opts: SandboxOptions): SandboxProvider {
       const ledger = account ? ledgers.get(account.name) : undefined;
       if (!ledger) return error(401, 'Invalid API key');
       if (req.method === 'GET' && req.path === '/api/billing/balance') {
-        const cents = ledger.headBalance();
+        const cents = ledger.liveBalance();
         return { status: 200, body: { balanceInCents: cents, balanceInDollars: cents / 100 } };
       }
       if (req.method === 'GET' && req.path === '/api/billing/ledger') {

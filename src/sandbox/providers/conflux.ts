@@ -25,9 +25,13 @@ const TAIL_CONSUMED = 153;
 export function createConflux(opts: SandboxOptions): SandboxProvider {
   const n = Math.min(opts.entries, MAX_PURCHASES);
   const ledger = new LedgerModel({ seed: opts.seed, name: 'conflux/ok', count: n, openingBalance: 0, generate: confluxMovement });
-  const ledgers = new Map([['ok', ledger]]);
+  const ledgers = new Map([
+    ['ok', ledger],
+    ['bad', new LedgerModel({ seed: opts.seed, name: 'conflux/bad', count: n, openingBalance: 0, generate: confluxMovement })],
+  ]);
   const accounts = [
     { name: 'ok', key: makeKey('conflux', 'ok'), purpose: 'purchases-only ledger that adds up' },
+    { name: 'bad', key: makeKey('conflux', 'bad'), purpose: 'total_consumed disagrees with the history (identity mismatch)' },
     { name: 'revoked', key: makeKey('conflux', 'revoked'), purpose: 'refused (401)', refuse: 401 as const },
   ];
   const error = (status: number, message: string): SandboxResponse => ({ status, body: { error: message } });
@@ -56,7 +60,9 @@ export function createConflux(opts: SandboxOptions): SandboxProvider {
         let purchased = 0;
         for (let i = 0; i < model.size; i++) purchased += model.movement(i).amount;
         const balance = model.headBalance() - TAIL_CONSUMED;
-        return { status: 200, body: { balance, total_purchased: purchased, total_consumed: purchased - balance } };
+        // the `bad` account reports 500 credits more consumed than its balance and purchases allow
+        const consumed = purchased - balance + (account?.name === 'bad' ? 500 : 0);
+        return { status: 200, body: { balance, total_purchased: purchased, total_consumed: consumed } };
       }
       if (req.method === 'POST' && req.path === '/v1/billing/checkout') {
         const pack = (req.body as { pack?: unknown } | null)?.pack;

@@ -52,7 +52,7 @@ export function createIndigenius(opts: SandboxOptions): SandboxProvider {
           id: `665e${ledger.salt.toString(16).padStart(8, '0')}${e.index.toString(16).padStart(12, '0')}`,
           type: e.kind,
           amount: usd(Math.abs(e.amount)),
-          balance_after: usd(e.balanceAfter),
+          balance_after: minorToJsonNumber(e.balanceAfter, 2),
           currency: 'USD',
           createdAt: iso(e.createdAtMs),
           description: e.kind === 'credit' ? 'Plan top-up' : 'Agent minutes',

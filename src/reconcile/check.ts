@@ -1,0 +1,392 @@
+// The pure reconciliation checker (SPEC §5): entries in, issues out, streaming in constant memory.
+//
+// For consecutive entries, older o and newer n: n.balanceAfter == o.balanceAfter + n.amount, exactly.
+// Entries may arrive newest first (as the APIs list them) or oldest first (an `--order asc` export).
+// Each problem is reported once, at the entry where it happens:
+// - a break that later entries continue from is one break, at the first entry off the chain;
+// - a single wrong balance_after (the entries around it agree with each other) is one break, at it;
+// - a repeated id is one `duplicate`, and the copy is skipped so it does not cascade;
+// - an entry without balance_after is `missing_balance_after`, and the chain is carried across it.
+// A purchases-only history (conflux) is checked differently: the drop between one purchase's balance and
+// the next purchase's starting point is consumption, never negative, summed for the identities.
+import { Decimal, formatAmount } from '../core/money.js';
+
+export const ISSUE_KINDS = [
+  'chain_break',
+  'duplicate',
+  'head_mismatch',
+  'identity_mismatch',
+  'order',
+  'missing_balance_after',
+  'checkpoint_mismatch',
+] as const;
+export type IssueKind = (typeof ISSUE_KINDS)[number];
+
+export interface Issue {
+  kind: IssueKind;
+  entryId: string | null;
+  previousId: string | null;
+  expected: Decimal | null;
+  actual: Decimal | null;
+  delta: Decimal | null;
+  createdAt: string | null;
+  message: string;
+}
+
+/** What the checker needs of an entry. */
+export interface CheckEntry {
+  id: string;
+  createdAt: string;
+  type: string;
+  amount: Decimal;
+  balanceAfter: Decimal | null;
+  /** Carried for reports; the check does not use it. */
+  unit?: string;
+}
+
+export type ChainMode = 'chain' | 'purchases' | 'auto';
+
+export interface CheckOptions {
+  /** The order entries arrive in. */
+  direction: 'desc' | 'asc';
+  /** Differences up to this are not breaks. */
+  tolerance?: Decimal;
+  /** chain: every movement is listed; purchases: only purchases are (conflux); auto: purchases when every entry is one. */
+  mode?: ChainMode;
+  /** For purchases: the history starts at a zero balance (the whole history was read). */
+  fromZero?: boolean;
+  /** Issues kept in full; the rest are counted. */
+  maxIssues?: number;
+  /** For amounts in messages ("USD" shows cents). */
+  unit?: string;
+}
+
+export interface PurchaseTotals {
+  /** Σ purchase amounts read. */
+  purchased: Decimal;
+  /** Σ drops between purchases (credits consumed between them). */
+  consumedBetween: Decimal;
+}
+
+export interface CheckResult {
+  checked: number;
+  /** The balance before the oldest entry, where known. */
+  opening: Decimal | null;
+  /** The newest entry's balance_after. */
+  closing: Decimal | null;
+  oldest: CheckEntry | null;
+  newest: CheckEntry | null;
+  issues: Issue[];
+  /** All issues found, including those past maxIssues. */
+  issueCount: number;
+  /** The mode the result was judged in (auto resolves to one of the two). */
+  mode: 'chain' | 'purchases';
+  purchases: PurchaseTotals;
+}
+
+const RECENT_IDS = 1024;
+
+interface Link {
+  /** The older entry with a balance. */
+  older: CheckEntry;
+  /** The newer entry with a balance. */
+  newer: CheckEntry;
+  /** Σ amounts of the entries after `older` up to and including `newer`. */
+  moved: Decimal;
+}
+
+/** Issues in arrival order, the first `max` kept in full. */
+class IssueLog {
+  readonly kept: Issue[] = [];
+  count = 0;
+  constructor(private readonly max: number) {}
+  add(issue: Issue): void {
+    this.count++;
+    if (this.kept.length < this.max) this.kept.push(issue);
+  }
+}
+
+function chainBreak(at: CheckEntry, expected: Decimal, previous: CheckEntry, unit: string): Issue {
+  const actual = at.balanceAfter as Decimal;
+  const show = (d: Decimal) => formatAmount(d, at.unit ?? unit);
+  const delta = actual.sub(expected);
+  return {
+    kind: 'chain_break',
+    entryId: at.id,
+    previousId: previous.id,
+    expected,
+    actual,
+    delta,
+    createdAt: at.createdAt,
+    message: `balance after ${at.id} should be ${show(expected)} (balance after ${previous.id} plus the amounts since), is ${show(actual)}`,
+  };
+}
+
+const expectedFor = (link: Link): Decimal => (link.older.balanceAfter as Decimal).add(link.moved);
+
+/** The full-ledger chain rule over links between entries that carry a balance, with one link of lookahead. */
+class ChainRule {
+  private pending: Link | undefined;
+  constructor(
+    private readonly log: IssueLog,
+    private readonly tolerance: Decimal,
+    /** links arrive oldest first (asc) or newest first (desc) */
+    private readonly asc: boolean,
+    private readonly unit: string,
+  ) {}
+
+  private holds(link: Link): boolean {
+    const actual = link.newer.balanceAfter as Decimal;
+    const expected = expectedFor(link);
+    return actual.eq(expected) || actual.sub(expected).abs().cmp(this.tolerance) <= 0;
+  }
+
+  private report(link: Link): void {
+    this.log.add(chainBreak(link.newer, expectedFor(link), link.older, this.unit));
+  }
+
+  link(link: Link): void {
+    const broken = !this.holds(link);
+    const held = this.pending;
+    this.pending = undefined;
+    if (held) {
+      // two links in a row broke; they share the middle entry
+      const [first, second] = this.asc ? [held, link] : [link, held];
+      if (broken) {
+        const across: Link = { older: first.older, newer: second.newer, moved: first.moved.add(second.moved) };
+        if (this.holds(across)) {
+          // the entries either side agree: only the middle entry's balance is wrong, one break there
+          this.report(first);
+          return;
+        }
+      }
+      this.report(held);
+    }
+    if (broken) this.pending = link;
+  }
+
+  finish(): void {
+    if (this.pending) this.report(this.pending);
+    this.pending = undefined;
+  }
+}
+
+/** The purchases-only rule: drops between purchases are consumption and never negative. */
+class PurchaseRule {
+  purchased = Decimal.ZERO;
+  consumed = Decimal.ZERO;
+  constructor(private readonly log: IssueLog) {}
+
+  /** A purchase and the purchase before it (null for the first of a history that starts at zero). */
+  step(older: CheckEntry | null, newer: CheckEntry, openingZero: boolean): void {
+    this.purchased = this.purchased.add(newer.amount);
+    if (newer.balanceAfter === null) return;
+    if (older === null && !openingZero) return;
+    const before = older === null ? Decimal.ZERO : older.balanceAfter;
+    if (before === null) return;
+    const drop = before.add(newer.amount).sub(newer.balanceAfter);
+    if (drop.isNegative()) {
+      const expected = before.add(newer.amount);
+      this.log.add({
+        kind: 'chain_break',
+        entryId: newer.id,
+        previousId: older?.id ?? null,
+        expected,
+        actual: newer.balanceAfter,
+        delta: newer.balanceAfter.sub(expected),
+        createdAt: newer.createdAt,
+        message: `balance after purchase ${newer.id} is more than the balance before it plus the purchase`,
+      });
+      return;
+    }
+    this.consumed = this.consumed.add(drop);
+  }
+}
+
+export class ChainChecker {
+  private readonly chainLog: IssueLog;
+  private readonly purchaseLog: IssueLog;
+  /** Issues that hold in either mode (duplicates, order, missing balances). */
+  private readonly commonLog: IssueLog;
+  private readonly chain: ChainRule;
+  private readonly purchaseRule: PurchaseRule;
+  private readonly mode: ChainMode;
+  private readonly asc: boolean;
+  private readonly fromZero: boolean;
+
+  private checked = 0;
+  private first: CheckEntry | null = null;
+  private last: CheckEntry | null = null;
+  private allPurchases = true;
+  private readonly recent = new Map<string, CheckEntry>();
+  private readonly recentOrder: string[] = [];
+  // order check: the two entries before the current one, in arrival order
+  private beforePrevious: CheckEntry | null = null;
+  private previous: CheckEntry | null = null;
+  private reportedOrder = new Set<string>();
+  // chain: the last entry with a balance, and the amounts moved since (arrival-order dependent)
+  private anchor: CheckEntry | null = null;
+  private moved = Decimal.ZERO;
+  // purchases: the previous purchase in arrival order
+  private previousPurchase: CheckEntry | null = null;
+
+  constructor(options: CheckOptions) {
+    const max = options.maxIssues ?? 1000;
+    this.chainLog = new IssueLog(max);
+    this.purchaseLog = new IssueLog(max);
+    this.commonLog = new IssueLog(max);
+    this.chain = new ChainRule(this.chainLog, options.tolerance ?? Decimal.ZERO, options.direction === 'asc', options.unit ?? 'credits');
+    this.purchaseRule = new PurchaseRule(this.purchaseLog);
+    this.mode = options.mode ?? 'chain';
+    this.asc = options.direction === 'asc';
+    this.fromZero = options.fromZero ?? false;
+  }
+
+  push(e: CheckEntry): void {
+    this.checked++;
+    const seen = this.recent.get(e.id);
+    if (seen) {
+      const same = seen.amount.eq(e.amount) && seen.createdAt === e.createdAt && sameBalance(seen.balanceAfter, e.balanceAfter);
+      this.commonLog.add({
+        kind: 'duplicate',
+        entryId: e.id,
+        previousId: null,
+        expected: null,
+        actual: null,
+        delta: null,
+        createdAt: e.createdAt,
+        message: same ? `entry ${e.id} is listed twice` : `entry ${e.id} is listed twice with different content`,
+      });
+      return;
+    }
+    this.remember(e);
+    if (this.first === null) this.first = e;
+    this.last = e;
+    if (e.type !== 'purchase') this.allPurchases = false;
+    this.checkOrder(e);
+    if (e.balanceAfter === null) {
+      this.commonLog.add({
+        kind: 'missing_balance_after',
+        entryId: e.id,
+        previousId: null,
+        expected: null,
+        actual: null,
+        delta: null,
+        createdAt: e.createdAt,
+        message: `entry ${e.id} has no balance_after; the chain is checked across it`,
+      });
+    }
+    if (this.mode !== 'purchases') this.stepChain(e);
+    if (this.mode !== 'chain' && e.type === 'purchase') this.stepPurchases(e);
+  }
+
+  private remember(e: CheckEntry): void {
+    this.recent.set(e.id, e);
+    this.recentOrder.push(e.id);
+    if (this.recentOrder.length > RECENT_IDS * 2) {
+      // drop the older half at once: amortised O(1)
+      for (const id of this.recentOrder.splice(0, RECENT_IDS)) this.recent.delete(id);
+    }
+  }
+
+  private checkOrder(e: CheckEntry): void {
+    const a = this.previous;
+    if (a) {
+      const inverted = this.asc ? e.createdAt < a.createdAt : e.createdAt > a.createdAt;
+      if (inverted) {
+        const x = this.beforePrevious;
+        // which of the two is out of place: the new one, unless it agrees with the one before `a`
+        const newOneOdd = x === null || (this.asc ? e.createdAt < x.createdAt : e.createdAt > x.createdAt);
+        const odd = newOneOdd ? e : a;
+        const other = newOneOdd ? a : e;
+        if (!this.reportedOrder.has(odd.id)) {
+          this.reportedOrder.add(odd.id);
+          if (this.reportedOrder.size > RECENT_IDS) this.reportedOrder = new Set([odd.id]);
+          this.commonLog.add({
+            kind: 'order',
+            entryId: odd.id,
+            previousId: other.id,
+            expected: null,
+            actual: null,
+            delta: null,
+            createdAt: odd.createdAt,
+            message: `entry ${odd.id} (${odd.createdAt}) is out of time order next to ${other.id} (${other.createdAt})`,
+          });
+        }
+      }
+    }
+    this.beforePrevious = a;
+    this.previous = e;
+  }
+
+  private stepChain(e: CheckEntry): void {
+    if (this.asc) {
+      // oldest first: amounts accumulate up to the next entry with a balance
+      this.moved = this.moved.add(e.amount);
+      if (e.balanceAfter === null) return;
+      if (this.anchor) this.chain.link({ older: this.anchor, newer: e, moved: this.moved });
+      this.anchor = e;
+      this.moved = Decimal.ZERO;
+      return;
+    }
+    // newest first: the anchor is newer; its amount and those without balances in between are the movement
+    if (e.balanceAfter === null) {
+      if (this.anchor) this.moved = this.moved.add(e.amount);
+      return;
+    }
+    if (this.anchor) this.chain.link({ older: e, newer: this.anchor, moved: this.moved });
+    this.anchor = e;
+    this.moved = e.amount;
+  }
+
+  private stepPurchases(e: CheckEntry): void {
+    if (this.asc) {
+      this.purchaseRule.step(this.previousPurchase, e, this.fromZero);
+    } else if (this.previousPurchase) {
+      // newest first: the previous purchase seen is the newer one
+      this.purchaseRule.step(e, this.previousPurchase, false);
+    }
+    this.previousPurchase = e;
+  }
+
+  finish(): CheckResult {
+    this.chain.finish();
+    if (!this.asc && this.previousPurchase && this.mode !== 'chain') {
+      // the oldest purchase, from a zero balance when the whole history was read
+      this.purchaseRule.step(null, this.previousPurchase, this.fromZero);
+    }
+    const purchases = this.mode === 'purchases' || (this.mode === 'auto' && this.allPurchases && this.checked > 0);
+    const [oldest, newest] = this.asc ? [this.first, this.last] : [this.last, this.first];
+    const judged = purchases ? this.purchaseLog : this.chainLog;
+    const issues = [...this.commonLog.kept, ...judged.kept].sort(byPlace);
+    return {
+      checked: this.checked,
+      opening: oldest?.balanceAfter ? oldest.balanceAfter.sub(oldest.amount) : null,
+      closing: newest?.balanceAfter ?? null,
+      oldest,
+      newest,
+      issues,
+      issueCount: this.commonLog.count + judged.count,
+      mode: purchases ? 'purchases' : 'chain',
+      purchases: { purchased: this.purchaseRule.purchased, consumedBetween: this.purchaseRule.consumed },
+    };
+  }
+}
+
+function sameBalance(a: Decimal | null, b: Decimal | null): boolean {
+  return a === null || b === null ? a === b : a.eq(b);
+}
+
+/** Issues newest first, by the time of the entry they are about. */
+function byPlace(a: Issue, b: Issue): number {
+  const ta = a.createdAt ?? '';
+  const tb = b.createdAt ?? '';
+  return ta < tb ? 1 : ta > tb ? -1 : 0;
+}
+
+/** Checks a whole list at once (tests, small files). */
+export function checkEntries(entries: Iterable<CheckEntry>, options: CheckOptions): CheckResult {
+  const checker = new ChainChecker(options);
+  for (const e of entries) checker.push(e);
+  return checker.finish();
+}

@@ -1,0 +1,181 @@
+// Reads an earlier `tally ledger export` (CSV, JSON or NDJSON, told apart by content), streaming, for reconcile --file.
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { UsageError } from '../core/errors.js';
+import { Decimal } from '../core/money.js';
+import { CSV_HEADER } from '../output/ledger.js';
+import type { CheckEntry } from './check.js';
+
+export type ExportFileFormat = 'csv' | 'json' | 'ndjson';
+
+const BATCH = 1000;
+/** A JSON export not in tally's one-entry-a-line layout is parsed whole up to this size. */
+const WHOLE_JSON_LIMIT = 256 * 1024 * 1024;
+
+function notAnExport(path: string, why: string): UsageError {
+  return new UsageError(
+    `${path} is not a tally ledger export (${why})`,
+    `expected what \`tally ledger export\` writes: CSV with the header ${CSV_HEADER.join(',')}, a JSON array, or NDJSON of entries`,
+  );
+}
+
+/** Tells the format from the first bytes. */
+export function detectFormat(path: string): ExportFileFormat {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`--file ${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code})`}`);
+  }
+  const head = Buffer.alloc(4096);
+  const n = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const text = head
+    .toString('utf8', 0, n)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  if (text.startsWith(`${CSV_HEADER.join(',')}\r\n`) || text.startsWith(`${CSV_HEADER.join(',')}\n`) || text === CSV_HEADER.join(',')) {
+    return 'csv';
+  }
+  if (text.startsWith('[')) return 'json';
+  if (text.startsWith('{')) return 'ndjson';
+  if (text.length === 0) throw notAnExport(path, 'it is empty');
+  throw notAnExport(path, `it starts with "${text.slice(0, 30).split(/\r?\n/)[0]}"`);
+}
+
+function fromJson(path: string, where: string, raw: unknown): CheckEntry {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw notAnExport(path, `${where} is not an entry object`);
+  const o = raw as Record<string, unknown>;
+  return toEntry(path, where, o.id, o.createdAt, o.type, o.amount, o.balanceAfter, o.unit);
+}
+
+function toEntry(
+  path: string,
+  where: string,
+  id: unknown,
+  createdAt: unknown,
+  type: unknown,
+  amount: unknown,
+  balanceAfter: unknown,
+  unit: unknown,
+): CheckEntry {
+  if (typeof id !== 'string' || id === '') throw notAnExport(path, `${where} has no id`);
+  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) throw notAnExport(path, `${where} has no valid createdAt`);
+  if (typeof type !== 'string') throw notAnExport(path, `${where} has no type`);
+  let amountValue: Decimal;
+  let balance: Decimal | null;
+  try {
+    amountValue = Decimal.parse(String(amount));
+    balance = balanceAfter === null || balanceAfter === undefined || balanceAfter === '' ? null : Decimal.parse(String(balanceAfter));
+  } catch {
+    throw notAnExport(path, `${where} has an amount that is not a decimal`);
+  }
+  return {
+    id,
+    createdAt: new Date(Date.parse(createdAt)).toISOString(),
+    type,
+    amount: amountValue,
+    balanceAfter: balance,
+    ...(typeof unit === 'string' ? { unit } : {}),
+  };
+}
+
+async function* lines(path: string): AsyncGenerator<string> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+  yield* rl;
+}
+
+async function* ndjson(path: string): AsyncGenerator<CheckEntry[]> {
+  let batch: CheckEntry[] = [];
+  let n = 0;
+  for await (const line of lines(path)) {
+    n++;
+    const text = n === 1 ? line.replace(/^\uFEFF/, '') : line;
+    if (text.trim() === '') continue;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw notAnExport(path, `line ${n} is not JSON`);
+    }
+    batch.push(fromJson(path, `line ${n}`, raw));
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** tally writes one entry a line between "[" and "]"; anything else is parsed whole if it is not huge. */
+async function* jsonArray(path: string): AsyncGenerator<CheckEntry[]> {
+  let batch: CheckEntry[] = [];
+  let n = 0;
+  let lineLayout = true;
+  for await (const line of lines(path)) {
+    n++;
+    const text = line.replace(/^\uFEFF/, '').trim();
+    if (text === '' || text === '[' || text === ']' || text === '[]') continue;
+    const body = text.endsWith(',') ? text.slice(0, -1) : text;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(body);
+    } catch {
+      lineLayout = false;
+      break;
+    }
+    batch.push(fromJson(path, `entry on line ${n}`, raw));
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (lineLayout) {
+    if (batch.length) yield batch;
+    return;
+  }
+  if (n > 1 && batch.length > 0) throw notAnExport(path, `line ${n} is not one JSON entry`);
+  if (statSync(path).size > WHOLE_JSON_LIMIT) throw notAnExport(path, 'a JSON file this large must have one entry a line');
+  let all: unknown;
+  try {
+    all = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw notAnExport(path, `it is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(all)) throw notAnExport(path, 'the JSON is not an array');
+  for (let i = 0; i < all.length; i += BATCH) yield all.slice(i, i + BATCH).map((raw, k) => fromJson(path, `entry ${i + k + 1}`, raw));
+}
+
+async function* csv(path: string): AsyncGenerator<CheckEntry[]> {
+  const { parse } = await import('csv-parse');
+  const parser = createReadStream(path).pipe(parse({ bom: true, columns: false, relax_column_count: false }));
+  let batch: CheckEntry[] = [];
+  let n = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      n++;
+      if (n === 1) {
+        if (record.join(',') !== CSV_HEADER.join(',')) throw notAnExport(path, 'the CSV header is not tally’s');
+        continue;
+      }
+      const [createdAt, id, type, , amount, balanceAfter, unit] = record;
+      batch.push(toEntry(path, `row ${n}`, id, createdAt, type, amount, balanceAfter, unit));
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw notAnExport(path, `row ${n + 1}: ${(error as Error).message}`);
+  }
+  if (batch.length) yield batch;
+}
+
+/** The file's entries, in file order, a batch at a time. */
+export function readExportFile(path: string, format: ExportFileFormat): AsyncGenerator<CheckEntry[]> {
+  if (format === 'csv') return csv(path);
+  if (format === 'json') return jsonArray(path);
+  return ndjson(path);
+}
