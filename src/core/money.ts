@@ -116,11 +116,20 @@ export class Decimal {
   }
 
   cmp(other: Decimal): -1 | 0 | 1 {
-    const [a, b] = this.align(other);
+    let a: bigint;
+    let b: bigint;
+    if (this.scale === other.scale) {
+      a = this.units;
+      b = other.units;
+    } else {
+      [a, b] = this.align(other);
+    }
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
   eq(other: Decimal): boolean {
+    // the hot path of every chain check: same scale, no allocation
+    if (this.scale === other.scale) return this.units === other.units;
     return this.cmp(other) === 0;
   }
 

@@ -136,8 +136,13 @@ class ChainRule {
   ) {}
 
   private holds(link: Link): boolean {
-    const actual = link.newer.balanceAfter as Decimal;
-    const expected = expectedFor(link);
+    return this.agrees(link.older, link.newer, link.moved);
+  }
+
+  /** newer.balanceAfter == older.balanceAfter + moved, within the tolerance. */
+  private agrees(older: CheckEntry, newer: CheckEntry, moved: Decimal): boolean {
+    const actual = newer.balanceAfter as Decimal;
+    const expected = (older.balanceAfter as Decimal).add(moved);
     return actual.eq(expected) || actual.sub(expected).abs().cmp(this.tolerance) <= 0;
   }
 
@@ -145,7 +150,13 @@ class ChainRule {
     this.log.add(chainBreak(link.newer, expectedFor(link), link.older, this.unit));
   }
 
-  link(link: Link): void {
+  /** A link between two entries with balances; the object is only made when it broke. */
+  step(older: CheckEntry, newer: CheckEntry, moved: Decimal): void {
+    if (this.pending === undefined && this.agrees(older, newer, moved)) return;
+    this.link({ older, newer, moved });
+  }
+
+  private link(link: Link): void {
     const broken = !this.holds(link);
     const held = this.pending;
     this.pending = undefined;
@@ -324,7 +335,7 @@ export class ChainChecker {
       // oldest first: amounts accumulate up to the next entry with a balance
       this.moved = this.moved.add(e.amount);
       if (e.balanceAfter === null) return;
-      if (this.anchor) this.chain.link({ older: this.anchor, newer: e, moved: this.moved });
+      if (this.anchor) this.chain.step(this.anchor, e, this.moved);
       this.anchor = e;
       this.moved = Decimal.ZERO;
       return;
@@ -334,7 +345,7 @@ export class ChainChecker {
       if (this.anchor) this.moved = this.moved.add(e.amount);
       return;
     }
-    if (this.anchor) this.chain.link({ older: e, newer: this.anchor, moved: this.moved });
+    if (this.anchor) this.chain.step(e, this.anchor, this.moved);
     this.anchor = e;
     this.moved = e.amount;
   }
