@@ -29,6 +29,20 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
   );
 }
 
+/** 2026-05-21T14:08:11Z or with up to three fraction digits; the groups are the seconds part and the fraction. */
+const CANONICAL_UTC = /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,3})?Z$/;
+
+/**
+ * A timestamp as ISO 8601 UTC with milliseconds ("2026-05-21T14:08:11.000Z"), or null if it is not one.
+ * Text already in that form (the usual case) is normalised without a Date round trip.
+ */
+export function toIsoUtc(text: string): string | null {
+  const m = CANONICAL_UTC.exec(text);
+  if (m) return m[2] === undefined ? `${m[1]}.000Z` : m[2].length === 4 ? text : `${m[1]}${m[2].padEnd(4, '0')}Z`;
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
 /** The zone tables show times in: --tz, else the system's. Exit 2 for a zone Intl does not know. */
 export function resolveZone(tz: string | undefined): string {
   if (tz === undefined) return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';

@@ -1,6 +1,7 @@
 // Exact decimal amounts (SPEC §2): an integer count of 10^-scale units, never a float.
 
 const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const PLAIN_DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 const POW10: bigint[] = [];
 function pow10(n: number): bigint {
   let p = POW10[n];
@@ -50,6 +51,13 @@ export class Decimal {
 
   /** Parses a decimal string exactly: "-12.50", "0.1", "1e-7". Throws RangeError on anything else. */
   static parse(text: string): Decimal {
+    // plain "-12.50" (exports, provider strings): digits kept, bigint made on first use
+    if (PLAIN_DECIMAL_RE.test(text)) {
+      const dot = text.indexOf('.');
+      return dot < 0
+        ? new Decimal(undefined, 0, text)
+        : new Decimal(undefined, text.length - dot - 1, text.slice(0, dot) + text.slice(dot + 1));
+    }
     const m = DECIMAL_RE.exec(text.trim());
     if (!m || (m[2] === '' && (m[3] === undefined || m[3] === ''))) {
       throw new RangeError(`"${text}" is not a decimal number`);

@@ -1,6 +1,6 @@
 // Reads an earlier `tally ledger export` (CSV, JSON or NDJSON, told apart by content), streaming, for reconcile --file.
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { toIsoUtc } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { Decimal } from '../core/money.js';
 import { CSV_HEADER } from '../output/ledger.js';
@@ -61,7 +61,8 @@ function toEntry(
   unit: unknown,
 ): CheckEntry {
   if (typeof id !== 'string' || id === '') throw notAnExport(path, `${where} has no id`);
-  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) throw notAnExport(path, `${where} has no valid createdAt`);
+  const iso = typeof createdAt === 'string' ? toIsoUtc(createdAt) : null;
+  if (iso === null) throw notAnExport(path, `${where} has no valid createdAt`);
   if (typeof type !== 'string') throw notAnExport(path, `${where} has no type`);
   let amountValue: Decimal;
   let balance: Decimal | null;
@@ -73,7 +74,7 @@ function toEntry(
   }
   return {
     id,
-    createdAt: new Date(Date.parse(createdAt)).toISOString(),
+    createdAt: iso,
     type,
     amount: amountValue,
     balanceAfter: balance,
@@ -81,61 +82,67 @@ function toEntry(
   };
 }
 
-async function* lines(path: string): AsyncGenerator<string> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
-  yield* rl;
+/** The file's lines, a chunk's worth at a time (a promise per line would cost more than parsing it). */
+async function* lineBatches(path: string): AsyncGenerator<string[]> {
+  let carry = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
+    const text = carry + (chunk as string);
+    const parts = text.split('\n');
+    carry = parts.pop() as string;
+    for (let i = 0; i < parts.length; i++) {
+      const line = parts[i] as string;
+      if (line.endsWith('\r')) parts[i] = line.slice(0, -1);
+    }
+    yield parts;
+  }
+  if (carry !== '') yield [carry.endsWith('\r') ? carry.slice(0, -1) : carry];
 }
 
 async function* ndjson(path: string): AsyncGenerator<CheckEntry[]> {
-  let batch: CheckEntry[] = [];
   let n = 0;
-  for await (const line of lines(path)) {
-    n++;
-    const text = n === 1 ? line.replace(/^\uFEFF/, '') : line;
-    if (text.trim() === '') continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw notAnExport(path, `line ${n} is not JSON`);
+  for await (const lines of lineBatches(path)) {
+    const batch: CheckEntry[] = [];
+    for (const line of lines) {
+      n++;
+      const text = n === 1 ? line.replace(/^\uFEFF/, '') : line;
+      if (text.trim() === '') continue;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        throw notAnExport(path, `line ${n} is not JSON`);
+      }
+      batch.push(fromJson(path, `line ${n}`, raw));
     }
-    batch.push(fromJson(path, `line ${n}`, raw));
-    if (batch.length >= BATCH) {
-      yield batch;
-      batch = [];
-    }
+    if (batch.length) yield batch;
   }
-  if (batch.length) yield batch;
 }
 
 /** tally writes one entry a line between "[" and "]"; anything else is parsed whole if it is not huge. */
 async function* jsonArray(path: string): AsyncGenerator<CheckEntry[]> {
-  let batch: CheckEntry[] = [];
   let n = 0;
-  let lineLayout = true;
-  for await (const line of lines(path)) {
-    n++;
-    const text = line.replace(/^\uFEFF/, '').trim();
-    if (text === '' || text === '[' || text === ']' || text === '[]') continue;
-    const body = text.endsWith(',') ? text.slice(0, -1) : text;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(body);
-    } catch {
-      lineLayout = false;
-      break;
+  let emitted = 0;
+  reading: for await (const lines of lineBatches(path)) {
+    const batch: CheckEntry[] = [];
+    for (const line of lines) {
+      n++;
+      const text = line.replace(/^\uFEFF/, '').trim();
+      if (text === '' || text === '[' || text === ']' || text === '[]') continue;
+      const body = text.endsWith(',') ? text.slice(0, -1) : text;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(body);
+      } catch {
+        // not one entry a line: a JSON file laid out some other way
+        if (emitted + batch.length > 0) throw notAnExport(path, `line ${n} is not one JSON entry`);
+        break reading;
+      }
+      batch.push(fromJson(path, `entry on line ${n}`, raw));
     }
-    batch.push(fromJson(path, `entry on line ${n}`, raw));
-    if (batch.length >= BATCH) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (lineLayout) {
+    emitted += batch.length;
     if (batch.length) yield batch;
-    return;
   }
-  if (n > 1 && batch.length > 0) throw notAnExport(path, `line ${n} is not one JSON entry`);
+  if (emitted > 0 || n === 0) return;
   if (statSync(path).size > WHOLE_JSON_LIMIT) throw notAnExport(path, 'a JSON file this large must have one entry a line');
   let all: unknown;
   try {

@@ -1,11 +1,9 @@
 // Response checking: lenient to fields tally does not use, strict on the ones it does (exit 4 naming both).
+import { toIsoUtc } from '../../core/dates.js';
 import { ShapeError } from '../../core/errors.js';
 import { Decimal } from '../../core/money.js';
 
 export type Json = Record<string, unknown>;
-
-/** 2026-05-21T14:08:11Z or with up to three fraction digits; the groups are the seconds part and the fraction. */
-const CANONICAL_UTC = /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,3})?Z$/;
 
 /** A reader over one response: knows the endpoint, so every complaint names it and the field. */
 export class ShapeReader {
@@ -77,12 +75,9 @@ export class ShapeReader {
 
   timestamp(obj: Json, key: string, field: string): string {
     const v = this.string(obj, key, field);
-    // already UTC in ISO form (the usual case): normalise without a Date round trip
-    const m = CANONICAL_UTC.exec(v);
-    if (m) return m[2] === undefined ? `${m[1]}.000Z` : m[2].length === 4 ? v : `${m[1]}${m[2].padEnd(4, '0')}Z`;
-    const t = Date.parse(v);
-    if (Number.isNaN(t)) this.fail(`${field}.${key}`, `should be an ISO 8601 timestamp but is "${v}"`);
-    return new Date(t).toISOString();
+    const iso = toIsoUtc(v);
+    if (iso === null) this.fail(`${field}.${key}`, `should be an ISO 8601 timestamp but is "${v}"`);
+    return iso;
   }
 }
 
