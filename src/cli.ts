@@ -149,6 +149,39 @@ export function buildProgram(): Command {
     )
     .action(action(async () => (await import('./commands/reconcile.js')).run));
 
+  dateFlags(
+    program
+      .command('usage')
+      .description('usage and spend for a period; where a provider has no usage endpoint it is derived from the ledger')
+      .addOption(
+        new Option('--period <period>', 'the API period (account-api), or the bucket for --by day').choices(['daily', 'monthly', 'yearly']),
+      )
+      .addOption(
+        new Option('--by <group>', 'group by model, day or product (as the provider allows)').choices(['model', 'day', 'product']),
+      ),
+  )
+    .addHelpText('after', '\nExamples:\n  tally usage --since 30d\n  tally usage --by day --period monthly --json')
+    .action(action(async () => (await import('./commands/usage.js')).run));
+
+  program
+    .command('account')
+    .description('account overview: summary, plan, totals and per-key spend, from what the provider offers')
+    .addHelpText('after', '\nExamples:\n  tally account\n  tally -p work account --json')
+    .action(action(async () => (await import('./commands/account.js')).run));
+
+  program
+    .command('packs')
+    .description('credit packs on sale (conflux; no key needed): price, credits after fee, the 5% fee')
+    .addHelpText('after', '\nExamples:\n  tally packs\n  tally packs --json')
+    .action(action(async () => (await import('./commands/packs.js')).run));
+
+  program
+    .command('checkout <pack>')
+    .description('start a checkout for a pack and print its URL')
+    .option('--open', 'also open it in a browser (only when run at a terminal)')
+    .addHelpText('after', '\nExamples:\n  tally checkout growth\n  tally checkout starter --open')
+    .action(action(async () => (await import('./commands/checkout.js')).run));
+
   program
     .command('sandbox')
     .description('serve all five provider APIs on loopback with generated accounts, for trying tally safely')

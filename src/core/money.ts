@@ -113,6 +113,22 @@ export class Decimal {
     return new Decimal(a - b, s);
   }
 
+  mul(other: Decimal): Decimal {
+    return new Decimal(this.units * other.units, this.scale + other.scale);
+  }
+
+  /** Rounded to `scale` decimals, halves away from zero (as money is rounded on receipts). */
+  round(scale: number): Decimal {
+    if (scale >= this.scale) return this.rescale(scale);
+    const f = pow10(this.scale - scale);
+    const units = this.units;
+    const negative = units < 0n;
+    const abs = negative ? -units : units;
+    let q = abs / f;
+    if ((abs % f) * 2n >= f) q += 1n;
+    return new Decimal(negative ? -q : q, scale);
+  }
+
   neg(): Decimal {
     const d = this.#digits;
     if (d !== undefined) return new Decimal(undefined, this.scale, d.startsWith('-') ? d.slice(1) : /^0+$/.test(d) ? d : `-${d}`);

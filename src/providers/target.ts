@@ -50,7 +50,7 @@ function pickProfile(flags: TargetFlags, env: Env, config: ConfigData, dir: stri
   return null;
 }
 
-export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigData, dir: string): Target {
+export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigData, dir: string, requireKey = true): Target {
   let picked = pickProfile(flags, env, config, dir);
   const providerId = flags.provider ?? (env.TALLY_PROVIDER || undefined) ?? picked?.[1].provider;
   if (!providerId) {
@@ -63,7 +63,7 @@ export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigData, 
   // A profile of another provider must not lend its key or host to this one.
   if (picked && picked[1].provider !== provider.id) picked = null;
   const profile = picked?.[1];
-  return targetFor(provider, picked?.[0] ?? null, profile, flags, env);
+  return targetFor(provider, picked?.[0] ?? null, profile, flags, env, requireKey);
 }
 
 /** Resolves one target for a known profile (or none), applying flag and environment overrides. */
@@ -73,6 +73,7 @@ export function targetFor(
   profile: Profile | undefined,
   flags: TargetFlags,
   env: Env,
+  requireKey = true,
 ): Target {
   const [urlText, urlSource] =
     flags.baseUrl !== undefined
@@ -89,8 +90,17 @@ export function targetFor(
     );
   }
   const baseUrl = parseBaseUrl(urlText, urlSource);
-  const key = resolveKey(provider, profileName, profile, env);
+  const key = requireKey ? resolveKey(provider, profileName, profile, env) : (tryKey(provider, profileName, profile, env) ?? '');
   return { profile: profileName, provider, baseUrl, key };
+}
+
+/** The key if one is configured; for commands that do not need one. */
+function tryKey(provider: ProviderEntry, profileName: string | null, profile: Profile | undefined, env: Env): string | undefined {
+  try {
+    return resolveKey(provider, profileName, profile, env);
+  } catch {
+    return undefined;
+  }
 }
 
 function resolveKey(provider: ProviderEntry, profileName: string | null, profile: Profile | undefined, env: Env): string {

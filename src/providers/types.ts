@@ -18,6 +18,10 @@ export interface ProviderInfo {
   readonly commands: readonly CommandName[];
   /** 'purchases': the ledger lists purchases only (conflux), so balances drop between entries by consumption. */
   readonly ledgerKind?: 'chain' | 'purchases';
+  /** How `usage --by` can group this provider's usage (the first is the default); [] when it cannot. */
+  readonly usageGroups?: readonly UsageGroupBy[];
+  /** Commands that need no key (conflux packs). */
+  readonly keyless?: readonly CommandName[];
   /** The provider's own ledger entry types and what each normalises to. */
   readonly entryTypes: Readonly<Record<string, EntryType>>;
   /** Advice shown with a 403. */
@@ -81,12 +85,78 @@ export interface LedgerRead {
   applied: { type: boolean; since: boolean; until: boolean };
 }
 
+export const USAGE_GROUPS = ['model', 'day', 'product'] as const;
+export type UsageGroupBy = (typeof USAGE_GROUPS)[number];
+export const USAGE_PERIODS = ['daily', 'monthly', 'yearly'] as const;
+export type UsagePeriod = (typeof USAGE_PERIODS)[number];
+
+export interface UsageQuery {
+  since?: Date;
+  until?: Date;
+  period?: UsagePeriod;
+  by?: UsageGroupBy;
+  /** Zone for grouping by day (--tz). */
+  zone: string;
+  startedAt: Date;
+}
+
+/** Counts and spend; a figure the provider does not give is null. */
+export interface UsageFigures {
+  requests: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  /** Total tokens, where the provider counts them without splitting input and output (conduit). */
+  tokens: number | null;
+  /** Seconds (indigenius duration). */
+  duration: number | null;
+  cost: Decimal | null;
+}
+
+export interface UsageGroup extends UsageFigures {
+  key: string;
+}
+
+export interface UsageReport {
+  unit: string;
+  from: string | null;
+  to: string | null;
+  by: UsageGroupBy | 'endpoint' | null;
+  totals: UsageFigures & { successful?: number | null; failed?: number | null };
+  groups: UsageGroup[];
+  /** conflux: credits per 1K tokens by model tier. */
+  rates?: Array<{ tier: string; inputPer1k: Decimal; outputPer1k: Decimal; models: string[] }>;
+}
+
+/** An account overview: labelled figures, and tables where the provider has lists (keys, currencies). */
+export interface AccountOverview {
+  fields: Array<{ label: string; value: string | null }>;
+  tables: Array<{ title: string; columns: string[]; rows: string[][] }>;
+  /** The same, as JSON (decimals as strings). */
+  json: Record<string, unknown>;
+}
+
+export interface Pack {
+  key: string;
+  name: string;
+  price: string;
+  creditsAfterFee: string;
+  note: string | null;
+  /** Parsed: "$9.99" is 9.99 USD, "~950,000" is 950000 credits; null when it does not parse. */
+  priceUsd: Decimal | null;
+  credits: Decimal | null;
+  raw: Record<string, unknown>;
+}
+
 export interface ProviderAdapter {
   readonly info: ProviderInfo;
   /** Pulls the provider's own message out of an error body. */
   errorMessage?(body: unknown): string | undefined;
   balance?(ctx: ProviderContext): Promise<Balance>;
   ledger?(ctx: ProviderContext, query: LedgerQuery): LedgerRead;
+  usage?(ctx: ProviderContext, query: UsageQuery): Promise<UsageReport>;
+  account?(ctx: ProviderContext): Promise<AccountOverview>;
+  packs?(ctx: ProviderContext): Promise<Pack[]>;
+  checkout?(ctx: ProviderContext, pack: string): Promise<string>;
 }
 
 export interface ProviderEntry extends ProviderInfo {

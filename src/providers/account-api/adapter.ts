@@ -2,7 +2,18 @@
 import { entryPaging, pushableType, typeOf, upperBound } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
 import { ShapeReader } from '../shared/shape.js';
-import type { Balance, LedgerEntry, LedgerQuery, LedgerRead, ProviderAdapter, ProviderContext } from '../types.js';
+import { type Decimal, formatAmount } from '../../core/money.js';
+import type {
+  AccountOverview,
+  Balance,
+  LedgerEntry,
+  LedgerQuery,
+  LedgerRead,
+  ProviderAdapter,
+  ProviderContext,
+  UsageQuery,
+  UsageReport,
+} from '../types.js';
 import { info } from './info.js';
 
 const LEDGER = '/auth/account/ledger';
@@ -68,4 +79,106 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   return { pages: read(), applied: { type: type !== undefined, since: query.since !== undefined, until: true } };
 }
 
-export const adapter: ProviderAdapter = { info, balance, ledger };
+interface UsageStats {
+  period: string | null;
+  total: number;
+  successful: number | null;
+  failed: number | null;
+  consumed: Decimal;
+  byEndpoint: Array<[string, number]>;
+  start: string | null;
+  end: string | null;
+}
+
+function readUsageStats(r: ShapeReader, raw: unknown, field: string): UsageStats {
+  const u = r.object(raw, field);
+  const byEndpointRaw =
+    u.requests_by_endpoint === undefined || u.requests_by_endpoint === null
+      ? {}
+      : r.object(u.requests_by_endpoint, `${field}.requests_by_endpoint`);
+  const byEndpoint = Object.entries(byEndpointRaw).map(([endpoint, count]): [string, number] => {
+    if (typeof count !== 'number' || !Number.isSafeInteger(count))
+      r.fail(`${field}.requests_by_endpoint.${endpoint}`, `should be a count but is ${typeof count}`);
+    return [endpoint, count];
+  });
+  const ts = (key: string) => (u[key] === undefined || u[key] === null ? null : r.timestamp(u, key, field));
+  return {
+    period: r.optionalString(u, 'period', field),
+    total: r.integer(u, 'total_requests', field),
+    successful: typeof u.successful_requests === 'number' ? r.integer(u, 'successful_requests', field) : null,
+    failed: typeof u.failed_requests === 'number' ? r.integer(u, 'failed_requests', field) : null,
+    consumed: r.decimal(u, 'credits_consumed', field),
+    byEndpoint,
+    start: ts('period_start'),
+    end: ts('period_end'),
+  };
+}
+
+/** Usage statistics for a period; the API breaks requests down by endpoint, not by model or day. */
+async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageReport> {
+  const res = await ctx.http.getJson('/auth/account/usage', {
+    period: query.period,
+    from: query.since?.toISOString(),
+    to: query.until?.toISOString(),
+  });
+  const stats = readUsageStats(new ShapeReader(res.endpoint), res.body, 'body');
+  const { unit } = await balance(ctx);
+  const none = { inputTokens: null, outputTokens: null, tokens: null, duration: null, cost: null };
+  return {
+    unit,
+    from: stats.start,
+    to: stats.end,
+    by: 'endpoint',
+    totals: { requests: stats.total, successful: stats.successful, failed: stats.failed, ...none, cost: stats.consumed },
+    groups: stats.byEndpoint.map(([key, requests]) => ({ key, requests, ...none })),
+  };
+}
+
+/** The account summary: balance, subscription and this month's usage. */
+async function account(ctx: ProviderContext): Promise<AccountOverview> {
+  const res = await ctx.http.getJson('/auth/account/summary');
+  const r = new ShapeReader(res.endpoint);
+  const body = r.object(res.body, 'body');
+  const credit = r.object(body.credit_balance, 'body.credit_balance');
+  const unit = r.optionalString(credit, 'currency', 'body.credit_balance') ?? 'credits';
+  const amount = (key: string) => {
+    const d = r.optionalDecimal(credit, key, 'body.credit_balance');
+    return d === null ? null : formatAmount(d, unit);
+  };
+  const sub = body.subscription === undefined || body.subscription === null ? null : r.object(body.subscription, 'body.subscription');
+  const month =
+    body.usage_this_month === undefined || body.usage_this_month === null
+      ? null
+      : readUsageStats(r, body.usage_this_month, 'body.usage_this_month');
+  const text = (o: Record<string, unknown> | null, key: string) => (o && typeof o[key] === 'string' ? (o[key] as string) : null);
+  const json = {
+    email: r.optionalString(body, 'email', 'body'),
+    unit,
+    balance: amount('balance'),
+    reserved: amount('reserved'),
+    available: amount('available'),
+    subscription: sub ? { plan: text(sub, 'plan'), status: text(sub, 'status'), renewsAt: text(sub, 'renews_at') } : null,
+    usageThisMonth: month ? { requests: month.total, creditsConsumed: formatAmount(month.consumed, unit) } : null,
+    totalRequestsAllTime: typeof body.total_requests_all_time === 'number' ? body.total_requests_all_time : null,
+    accountCreatedAt: r.optionalString(body, 'account_created_at', 'body'),
+    lastLoginAt: r.optionalString(body, 'last_login_at', 'body'),
+  };
+  return {
+    fields: [
+      { label: 'email', value: json.email },
+      { label: `balance (${unit})`, value: json.balance },
+      { label: `reserved (${unit})`, value: json.reserved },
+      { label: `available (${unit})`, value: json.available },
+      { label: 'subscription', value: json.subscription ? `${json.subscription.plan ?? '?'} (${json.subscription.status ?? '?'})` : null },
+      { label: 'requests this month', value: month ? String(month.total) : null },
+      { label: `consumed this month (${unit})`, value: json.usageThisMonth?.creditsConsumed ?? null },
+      { label: 'requests, all time', value: json.totalRequestsAllTime === null ? null : String(json.totalRequestsAllTime) },
+      { label: 'account created', value: json.accountCreatedAt },
+      { label: 'last login', value: json.lastLoginAt },
+    ],
+    tables: [],
+    json,
+  };
+}
+
+export const adapter: ProviderAdapter = { info, balance, ledger, usage, account };

@@ -6,6 +6,7 @@ export const info: ProviderInfo = {
   name: 'Account API',
   auth: 'bearer',
   defaultBaseUrl: null,
-  commands: ['balance', 'ledger', 'reconcile'],
+  commands: ['balance', 'ledger', 'usage', 'account', 'reconcile'],
+  usageGroups: [],
   entryTypes: { credit: 'credit', debit: 'debit', adjustment: 'adjustment' },
 };

@@ -2,7 +2,19 @@
 import { entryPaging, pushableType, typeOf, upperBound } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
 import { ShapeReader } from '../shared/shape.js';
-import type { Balance, LedgerEntry, LedgerQuery, LedgerRead, ProviderAdapter, ProviderContext } from '../types.js';
+import { formatAmount } from '../../core/money.js';
+import { UsageAccumulator } from '../shared/usage.js';
+import type {
+  AccountOverview,
+  Balance,
+  LedgerEntry,
+  LedgerQuery,
+  LedgerRead,
+  ProviderAdapter,
+  ProviderContext,
+  UsageQuery,
+  UsageReport,
+} from '../types.js';
 import { info } from './info.js';
 
 const TRANSACTIONS = '/api/v1/me/billing/transactions';
@@ -58,4 +70,66 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   return { pages, applied: { type: kind !== undefined, since: query.since !== undefined, until: true } };
 }
 
-export const adapter: ProviderAdapter = { info, balance, ledger };
+const USAGE = '/api/v1/me/usage';
+
+/** Per-call usage, every page, grouped by model or by day. */
+async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageReport> {
+  const acc = new UsageAccumulator(query.by ?? 'model', query.zone, query.period);
+  const filters = { since: query.since?.toISOString(), until: (query.until ?? query.startedAt).toISOString() };
+  const pages = countedPages(
+    async (index) => {
+      const res = await ctx.http.getJson(USAGE, { page: index + 1, page_size: PAGE, ...filters });
+      const r = new ShapeReader(res.endpoint);
+      const body = r.object(res.body, 'body');
+      const items = r.array(body.items, 'body.items').map((raw, i) => {
+        const field = `body.items[${i}]`;
+        const u = r.object(raw, field);
+        return {
+          id: r.id(u, 'id', field),
+          at: r.timestamp(u, 'created_at', field),
+          model: r.string(u, 'model', field),
+          inputTokens: r.integer(u, 'input_tokens', field),
+          outputTokens: r.integer(u, 'output_tokens', field),
+          cost: r.decimal(u, 'cost_usd', field),
+        };
+      });
+      return { items, total: r.integer(body, 'total', 'body') };
+    },
+    { endpoint: `GET ${USAGE}`, pageSize: PAGE, idOf: (u) => u.id, fingerprint: (u) => `${u.id}|${u.at}|${u.cost.toString()}` },
+  );
+  for await (const page of pages) for (const u of page) acc.add(u);
+  return acc.report('USD', query.since?.toISOString() ?? null, query.until?.toISOString() ?? null);
+}
+
+/** The wallet balance with its per-key roll-up. */
+async function account(ctx: ProviderContext): Promise<AccountOverview> {
+  const res = await ctx.http.getJson('/api/v1/balance');
+  const r = new ShapeReader(res.endpoint);
+  const body = r.object(res.body, 'body');
+  const unit = r.optionalString(body, 'currency', 'body') ?? 'USD';
+  const balanceText = formatAmount(r.decimal(body, 'balance_usd', 'body'), unit);
+  const keys = (body.keys === undefined ? [] : r.array(body.keys, 'body.keys')).map((raw, i) => {
+    const field = `body.keys[${i}]`;
+    const k = r.object(raw, field);
+    const limit = r.optionalDecimal(k, 'limit_usd', field);
+    return {
+      id: r.id(k, 'id', field),
+      name: r.optionalString(k, 'name', field),
+      spent: formatAmount(r.decimal(k, 'spent_usd', field), unit),
+      limit: limit === null ? null : formatAmount(limit, unit),
+    };
+  });
+  return {
+    fields: [{ label: `balance (${unit})`, value: balanceText }],
+    tables: [
+      {
+        title: 'spend by key',
+        columns: ['KEY', 'NAME', `SPENT (${unit})`, `LIMIT (${unit})`],
+        rows: keys.map((k) => [k.id, k.name ?? '', k.spent, k.limit ?? 'none']),
+      },
+    ],
+    json: { unit, balance: balanceText, keys },
+  };
+}
+
+export const adapter: ProviderAdapter = { info, balance, ledger, usage, account };

@@ -6,7 +6,8 @@ export const info: ProviderInfo = {
   name: 'ByteSpike',
   auth: 'bearer',
   defaultBaseUrl: 'https://llm.bytespike.ai',
-  commands: ['balance', 'ledger', 'reconcile'],
+  commands: ['balance', 'ledger', 'usage', 'account', 'reconcile'],
+  usageGroups: ['model', 'day'],
   entryTypes: {
     topup: 'purchase',
     refund: 'refund',

@@ -3,7 +3,19 @@
 import { entryPaging, typeOf } from '../shared/entries.js';
 import { overlappingOffsets } from '../shared/paginate.js';
 import { ShapeReader } from '../shared/shape.js';
-import type { Balance, LedgerEntry, LedgerQuery, LedgerRead, ProviderAdapter, ProviderContext } from '../types.js';
+import { Decimal, formatAmount } from '../../core/money.js';
+import { UsageAccumulator } from '../shared/usage.js';
+import type {
+  AccountOverview,
+  Balance,
+  LedgerEntry,
+  LedgerQuery,
+  LedgerRead,
+  ProviderAdapter,
+  ProviderContext,
+  UsageQuery,
+  UsageReport,
+} from '../types.js';
 import { info } from './info.js';
 
 const LEDGER = '/api/billing/ledger';
@@ -54,4 +66,59 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   return { pages, applied: { type: false, since: false, until: false } };
 }
 
-export const adapter: ProviderAdapter = { info, balance, ledger };
+/** Every entry since/until, newest first (the ledger has no server-side filters). */
+async function* entriesIn(ctx: ProviderContext, since?: Date, until?: Date): AsyncGenerator<LedgerEntry> {
+  const from = since?.toISOString();
+  const to = until?.toISOString();
+  let older = 0;
+  for await (const page of ledger(ctx, { startedAt: new Date() }).pages) {
+    for (const e of page) {
+      if (to !== undefined && e.createdAt >= to) continue;
+      if (from !== undefined && e.createdAt < from) {
+        // newest first: a run of older entries means the rest are older
+        if (++older >= 200) return;
+        continue;
+      }
+      older = 0;
+      yield e;
+    }
+  }
+}
+
+/** Conduit has no usage endpoint: usage is the ledger's USAGE_DEBIT entries, with model and tokens from their metadata. */
+async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageReport> {
+  const acc = new UsageAccumulator(query.by ?? 'model', query.zone, query.period);
+  for await (const e of entriesIn(ctx, query.since, query.until)) {
+    if (e.providerType !== 'USAGE_DEBIT') continue;
+    const tokens = typeof e.metadata?.tokens === 'number' ? e.metadata.tokens : null;
+    acc.add({ model: typeof e.metadata?.model === 'string' ? e.metadata.model : null, at: e.createdAt, tokens, cost: e.amount.neg() });
+  }
+  return acc.report('USD', query.since?.toISOString() ?? null, query.until?.toISOString() ?? null);
+}
+
+/** Balance, and the ledger's totals by type. */
+async function account(ctx: ProviderContext): Promise<AccountOverview> {
+  const b = await balance(ctx);
+  const byType = new Map<string, { count: number; total: Decimal }>();
+  for await (const e of entriesIn(ctx)) {
+    const t = byType.get(e.providerType) ?? { count: 0, total: Decimal.ZERO };
+    t.count++;
+    t.total = t.total.add(e.amount);
+    byType.set(e.providerType, t);
+  }
+  const rows = [...byType.entries()].map(([type, t]) => [type, String(t.count), formatAmount(t.total, 'USD')]);
+  const shown = b.balance ? formatAmount(b.balance, 'USD') : null;
+  return {
+    fields: [{ label: 'balance (USD)', value: shown }],
+    tables: [{ title: 'ledger totals by type', columns: ['TYPE', 'ENTRIES', 'TOTAL (USD)'], rows }],
+    json: {
+      balance: shown,
+      unit: 'USD',
+      ledgerTotals: Object.fromEntries(
+        [...byType.entries()].map(([type, t]) => [type, { entries: t.count, total: formatAmount(t.total, 'USD') }]),
+      ),
+    },
+  };
+}
+
+export const adapter: ProviderAdapter = { info, balance, ledger, usage, account };

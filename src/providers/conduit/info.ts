@@ -6,6 +6,7 @@ export const info: ProviderInfo = {
   name: 'Conduit',
   auth: 'bearer',
   defaultBaseUrl: 'https://conduit.im',
-  commands: ['balance', 'ledger', 'reconcile'],
+  commands: ['balance', 'ledger', 'usage', 'account', 'reconcile'],
+  usageGroups: ['model', 'day'],
   entryTypes: { CREDIT_PURCHASE: 'purchase', USAGE_DEBIT: 'usage', SUPPORT_CREDIT: 'credit', REFUND_DEBIT: 'refund' },
 };

@@ -6,8 +6,10 @@ export const info: ProviderInfo = {
   name: 'Conflux',
   auth: 'bearer',
   defaultBaseUrl: 'https://theconflux.com',
-  commands: ['balance', 'ledger', 'reconcile'],
+  commands: ['balance', 'ledger', 'usage', 'account', 'packs', 'checkout', 'reconcile'],
+  usageGroups: ['model'],
   // the history holds purchases only and has no type field
   entryTypes: { purchase: 'purchase' },
   ledgerKind: 'purchases',
+  keyless: ['packs'],
 };

@@ -6,7 +6,8 @@ export const info: ProviderInfo = {
   name: 'Indigenius',
   auth: 'x-api-key',
   defaultBaseUrl: 'https://api.indigenius.ai',
-  commands: ['balance', 'ledger', 'reconcile'],
+  commands: ['balance', 'ledger', 'usage', 'account', 'reconcile'],
+  usageGroups: ['product', 'day'],
   entryTypes: { credit: 'credit', debit: 'debit' },
   forbiddenHint: 'the key lacks the billing:read scope; create a key with billing:read and use that',
 };

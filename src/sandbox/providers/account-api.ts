@@ -101,7 +101,66 @@ export function createAccountApi(opts: SandboxOptions): SandboxProvider {
         }));
         return { status: 200, body: { data, total: ledger.count(window, keep), limit, offset } };
       }
+      if (req.method === 'GET' && (req.path === '/auth/account/usage' || req.path === '/auth/account/summary')) {
+        const period = req.query.get('period') ?? 'monthly';
+        if (!['daily', 'monthly', 'yearly'].includes(period)) return error(400, 'period must be daily, monthly or yearly');
+        const now = ledger.createdAtMs(ledger.size - 1) + 1;
+        const monthStart = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), 1);
+        const from = req.path === '/auth/account/usage' ? (timeParam(req.query, 'from') ?? monthStart) : monthStart;
+        const to = req.path === '/auth/account/usage' ? (timeParam(req.query, 'to') ?? now) : now;
+        const usage = usageStats(ledger, period, from, to);
+        if (req.path === '/auth/account/usage') return { status: 200, body: usage };
+        const balance = ledger.liveBalance();
+        return {
+          status: 200,
+          body: {
+            user_id: 42,
+            email: 'ada@example.com',
+            credit_balance: {
+              user_id: 42,
+              balance: num(balance),
+              reserved: num(RESERVED),
+              available: num(balance - RESERVED),
+              currency: 'USD',
+              last_updated: iso(ledger.createdAtMs(ledger.size - 1)),
+            },
+            subscription: { plan: 'pro', status: 'active', renews_at: '2026-12-01T00:00:00Z' },
+            usage_this_month: usage,
+            total_requests_all_time: ledger.size * 3 + 17,
+            account_created_at: iso(ledger.createdAtMs(0)),
+            last_login_at: iso(now),
+          },
+        };
+      }
       return error(404, 'Not Found');
     },
+  };
+}
+
+const ENDPOINTS = ['/v1/chat/completions', '/v1/embeddings', '/v1/completions'];
+
+/** UsageStats from the debits in [from, to): each debit is one successful request, plus a few failures. */
+function usageStats(ledger: LedgerModel, period: string, from: number, to: number) {
+  let consumed = 0;
+  let requests = 0;
+  const byEndpoint: Record<string, number> = {};
+  for (const e of ledger.newestFirst(0, Number.MAX_SAFE_INTEGER, { sinceMs: from, untilMs: to })) {
+    if (e.kind !== 'debit') continue;
+    consumed -= e.amount;
+    requests++;
+    const endpoint = ENDPOINTS[e.index % ENDPOINTS.length] as string;
+    byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + 1;
+  }
+  const failed = Math.floor(requests / 25);
+  return {
+    user_id: 42,
+    period,
+    total_requests: requests + failed,
+    successful_requests: requests,
+    failed_requests: failed,
+    credits_consumed: minorToJsonNumber(consumed, SCALE),
+    requests_by_endpoint: byEndpoint,
+    period_start: iso(from),
+    period_end: iso(to),
   };
 }

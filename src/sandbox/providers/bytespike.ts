@@ -22,6 +22,8 @@ const NOTES = [
   'Manual adjustment\nsecond line',
 ];
 
+const USAGE_MODELS = ['doubao-pro', 'gpt-4o-mini', 'deepseek-chat', 'claude-haiku'];
+
 const KINDS = ['topup', 'refund', 'admin_credit', 'admin_debit', 'subscription_renew'];
 
 export function bytespikeMovement(seed: number, salt: number, i: number): GeneratedMovement {
@@ -48,6 +50,19 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
         plants: { chainBreak: { at: Math.floor(n * 0.7), delta: 500 }, duplicates: [Math.floor(n * 0.4)] },
       }),
     ],
+  ]);
+  /** Per-call usage, apart from the wallet ledger: cost in 1/10000 USD. */
+  const usageModel = (name: string) =>
+    new LedgerModel({
+      seed: opts.seed,
+      name: `bytespike/${name}/usage`,
+      count: Math.min(n * 2, 20000),
+      openingBalance: 0,
+      generate: (seed, salt, i) => ({ kind: USAGE_MODELS[i % USAGE_MODELS.length] as string, amount: -between(1, 900, seed, salt, i, 8) }),
+    });
+  const usage = new Map([
+    ['ok', usageModel('ok')],
+    ['bad', usageModel('bad')],
   ]);
   const accounts = [
     { name: 'ok', key: makeKey('bytespike', 'ok'), purpose: 'ledger reconciles' },
@@ -105,6 +120,25 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
           note: e.kind.startsWith('admin') ? NOTES[e.index % NOTES.length] : null,
         }));
         return { status: 200, body: { items, total: ledger.count(window, keep), page, page_size: pageSize } };
+      }
+      if (req.method === 'GET' && req.path === '/api/v1/me/usage') {
+        const calls = usage.get(account?.name ?? '') as LedgerModel;
+        const page = intParam(req.query, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
+        const pageSize = intParam(req.query, 'page_size', 50, 1, 200);
+        const window = { sinceMs: timeParam(req.query, 'since'), untilMs: timeParam(req.query, 'until') };
+        const items = [...calls.newestFirst((page - 1) * pageSize, pageSize, window)].map((e) => {
+          const tokens = between(50, 4000, opts.seed, calls.salt, e.index, 7);
+          return {
+            id: `call_${e.index.toString(36)}`,
+            created_at: iso(e.createdAtMs).replace('.000Z', 'Z'),
+            model: e.kind,
+            input_tokens: tokens,
+            output_tokens: Math.floor(tokens / 3),
+            cost_usd: minorToJsonNumber(-e.amount, 4),
+            key_id: e.index % 3 === 0 ? 'key_2' : 'key_1',
+          };
+        });
+        return { status: 200, body: { items, total: calls.count(window), page, page_size: pageSize } };
       }
       return error(404, 'Not found', 'not_found_error');
     },

@@ -68,7 +68,57 @@ export function createIndigenius(opts: SandboxOptions): SandboxProvider {
           },
         };
       }
+      if (req.method === 'GET' && req.path === '/v1/billing/history') {
+        const page = intParam(req.query, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
+        const pageSize = intParam(req.query, 'pageSize', 10, 1, 100);
+        const debits: Array<{ index: number; cost: number; at: number }> = [];
+        for (const e of ledger.newestFirst(0, Number.MAX_SAFE_INTEGER))
+          if (e.kind === 'debit') debits.push({ index: e.index, cost: -e.amount, at: e.createdAtMs });
+        const data = debits.slice((page - 1) * pageSize, page * pageSize).map((d) => ({
+          id: `665f${ledger.salt.toString(16).padStart(8, '0')}${d.index.toString(16).padStart(12, '0')}`,
+          cost: usd(d.cost),
+          duration: between(20, 600, opts.seed, ledger.salt, d.index, 3),
+          product: PRODUCTS[d.index % PRODUCTS.length],
+          unit: d.index % 2 === 0 ? 'audio' : 'text',
+          createdAt: iso(d.at),
+        }));
+        return {
+          status: 200,
+          body: {
+            status: true,
+            message: 'Billing history fetched',
+            data,
+            meta: { page, pageSize, totalPages: Math.ceil(debits.length / pageSize), totalCount: debits.length },
+          },
+        };
+      }
+      if (req.method === 'GET' && req.path === '/v1/billing/plan') {
+        return {
+          status: 200,
+          body: {
+            status: true,
+            message: 'Plan fetched',
+            data: { name: 'Growth', price: 49, currency: 'USD', interval: 'month', renewsAt: '2026-12-01T00:00:00.000Z' },
+          },
+        };
+      }
+      if (req.method === 'GET' && req.path === '/v1/billing/currencies') {
+        return {
+          status: 200,
+          body: {
+            status: true,
+            message: 'Currencies fetched',
+            data: [
+              { code: 'USD', name: 'US Dollar', symbol: '$' },
+              { code: 'EUR', name: 'Euro', symbol: '€' },
+              { code: 'NGN', name: 'Nigerian Naira', symbol: '₦' },
+            ],
+          },
+        };
+      }
       return error(404, 'Not found');
     },
   };
 }
+
+const PRODUCTS = ['agent', 'voice', 'chat'];

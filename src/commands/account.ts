@@ -1,0 +1,45 @@
+// `tally account`: an overview from what the provider offers (summary, plan, totals, per-key spend).
+import type { Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import { writeJson } from '../output/json.js';
+import { renderTable } from '../output/table.js';
+import { assertOffers, openProvider } from '../providers/session.js';
+import { resolveTarget } from '../providers/target.js';
+import type { AccountOverview } from '../providers/types.js';
+
+export async function run(ctx: Context): Promise<number> {
+  const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
+  assertOffers(target, 'account');
+  const session = await openProvider(ctx, target);
+  let overview: AccountOverview;
+  try {
+    const accountOf = session.adapter.account;
+    if (!accountOf) throw new UsageError(`${target.provider.id} has no account call`);
+    overview = await accountOf(session.pctx);
+  } finally {
+    await session.close();
+  }
+  if (ctx.options.json) {
+    writeJson(ctx.io, { profile: target.profile, provider: target.provider.id, ...overview.json });
+    return 0;
+  }
+  if (ctx.options.quiet) return 0;
+  await renderTable(
+    ctx.io,
+    [{ header: 'FIELD' }, { header: 'VALUE' }],
+    [
+      ['provider', target.provider.id],
+      ...(target.profile ? [['profile', target.profile]] : []),
+      ...overview.fields.map((f) => [f.label, f.value ?? '']),
+    ],
+  );
+  for (const table of overview.tables) {
+    ctx.io.out(`\n${table.title}\n`);
+    await renderTable(
+      ctx.io,
+      table.columns.map((header) => ({ header })),
+      table.rows,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,44 @@
+// `tally checkout <pack> [--open]`: check the pack against the list, start a checkout, print its URL.
+import { spawn } from 'node:child_process';
+import type { Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import { writeJson } from '../output/json.js';
+import { assertOffers, openProvider } from '../providers/session.js';
+import { fetchPacks, packsTarget } from './packs.js';
+
+/** Opens a URL in the desktop's browser; never waits for it. */
+function openInBrowser(url: string): void {
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
+  const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+export async function run(ctx: Context, [pack]: string[], raw: Record<string, unknown>): Promise<number> {
+  const target = packsTarget(ctx, true);
+  assertOffers(target, 'checkout');
+  const packs = await fetchPacks(ctx, target);
+  const chosen = packs.find((p) => p.key === pack);
+  if (!chosen) {
+    throw new UsageError(`"${pack}" is not a pack ${target.provider.id} sells`, `choose one of: ${packs.map((p) => p.key).join(', ')}`);
+  }
+  const session = await openProvider(ctx, target);
+  let url: string;
+  try {
+    const checkoutOf = session.adapter.checkout;
+    if (!checkoutOf) throw new UsageError(`${target.provider.id} has no checkout call`);
+    url = await checkoutOf(session.pctx, chosen.key);
+  } finally {
+    await session.close();
+  }
+  if (ctx.options.json) writeJson(ctx.io, { pack: chosen.key, url });
+  else ctx.io.out(`${url}\n`);
+  // a browser only for a person at a terminal, never from a script or a pipe
+  if (raw.open === true && ctx.io.stdoutIsTTY) openInBrowser(url);
+  return 0;
+}

@@ -1,0 +1,129 @@
+// `tally usage [--since] [--until] [--period daily|monthly|yearly] [--by model|day|product]`.
+import type { Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import { type Decimal, formatAmount } from '../core/money.js';
+import { writeJson } from '../output/json.js';
+import { type Column, renderTable } from '../output/table.js';
+import { assertOffers, openProvider } from '../providers/session.js';
+import { resolveTarget } from '../providers/target.js';
+import {
+  USAGE_GROUPS,
+  USAGE_PERIODS,
+  type UsageFigures,
+  type UsageGroupBy,
+  type UsagePeriod,
+  type UsageReport,
+} from '../providers/types.js';
+import { parseFilter } from './ledger/query.js';
+
+function oneOf<T extends string>(raw: unknown, flag: string, allowed: readonly T[]): T | undefined {
+  if (raw === undefined) return undefined;
+  const value = String(raw);
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} "${value}" must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
+  const { since, until } = parseFilter(ctx, raw);
+  const period = oneOf<UsagePeriod>(raw.period, '--period', USAGE_PERIODS);
+  const by = oneOf<UsageGroupBy>(raw.by, '--by', USAGE_GROUPS);
+  // flags are checked against the provider before the key is: the first problem named is the real one
+  const provider = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir, false);
+  assertOffers(provider, 'usage');
+  const groups = provider.provider.usageGroups ?? [];
+  if (by && !groups.includes(by)) {
+    throw new UsageError(
+      `${provider.provider.id} usage cannot be grouped by ${by}`,
+      groups.length ? `use --by ${groups.join(' or ')}` : `${provider.provider.id} reports totals (and requests by endpoint) only`,
+    );
+  }
+  if (provider.provider.id === 'conflux' && (since || until)) {
+    throw new UsageError(
+      'conflux reports lifetime consumption only, so --since and --until do not apply',
+      'run `tally usage` without them',
+    );
+  }
+  const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
+  const session = await openProvider(ctx, target);
+  let report: UsageReport;
+  try {
+    const usageOf = session.adapter.usage;
+    if (!usageOf) throw new UsageError(`${target.provider.id} has no usage call`);
+    report = await usageOf(session.pctx, { since, until, period, by, zone: ctx.options.zone, startedAt: ctx.now() });
+  } finally {
+    await session.close();
+  }
+  const amount = (d: Decimal | null) => (d === null ? null : formatAmount(d, report.unit));
+  const figures = (f: UsageFigures) => ({
+    requests: f.requests,
+    inputTokens: f.inputTokens,
+    outputTokens: f.outputTokens,
+    tokens: f.tokens,
+    duration: f.duration,
+    cost: amount(f.cost),
+  });
+  if (ctx.options.json) {
+    writeJson(ctx.io, {
+      profile: target.profile,
+      provider: target.provider.id,
+      unit: report.unit,
+      from: report.from,
+      to: report.to,
+      by: report.by,
+      totals: { ...figures(report.totals), successful: report.totals.successful ?? null, failed: report.totals.failed ?? null },
+      groups: report.groups.map((g) => ({ key: g.key, ...figures(g) })),
+      ...(report.rates
+        ? {
+            rates: report.rates.map((r) => ({
+              tier: r.tier,
+              inputPer1k: r.inputPer1k.toString(),
+              outputPer1k: r.outputPer1k.toString(),
+              models: r.models,
+            })),
+          }
+        : {}),
+    });
+    return 0;
+  }
+  if (ctx.options.quiet) return 0;
+  const t = report.totals;
+  const parts = [
+    t.requests === null ? null : `${t.requests} requests${t.failed ? ` (${t.failed} failed)` : ''}`,
+    t.tokens === null ? null : `${t.tokens.toLocaleString('en-US')} tokens`,
+    t.duration === null ? null : `${t.duration.toLocaleString('en-US')} s`,
+    t.cost === null ? null : `${formatAmount(t.cost, report.unit)} ${report.unit}${target.provider.id === 'conflux' ? ' consumed' : ''}`,
+  ].filter(Boolean);
+  const span = report.from || report.to ? ` ${report.from ?? '…'} → ${report.to ?? '…'}` : '';
+  ctx.io.out(`${target.provider.id}${target.profile ? ` (profile ${target.profile})` : ''} usage${span}: ${parts.join(', ')}\n`);
+  if (report.groups.length > 0) {
+    const has = (k: keyof UsageFigures) => report.groups.some((g) => g[k] !== null);
+    const columns: Array<[Column, (g: UsageFigures & { key: string }) => string]> = [
+      [{ header: (report.by ?? 'group').toUpperCase() }, (g) => g.key],
+      [{ header: 'REQUESTS', kind: 'amount' }, (g) => String(g.requests ?? '')],
+    ];
+    if (has('inputTokens')) columns.push([{ header: 'INPUT TOKENS', kind: 'amount' }, (g) => String(g.inputTokens ?? '')]);
+    if (has('outputTokens')) columns.push([{ header: 'OUTPUT TOKENS', kind: 'amount' }, (g) => String(g.outputTokens ?? '')]);
+    if (has('tokens')) columns.push([{ header: 'TOKENS', kind: 'amount' }, (g) => String(g.tokens ?? '')]);
+    if (has('duration')) columns.push([{ header: 'DURATION (S)', kind: 'amount' }, (g) => String(g.duration ?? '')]);
+    if (has('cost')) columns.push([{ header: `COST (${report.unit})`, kind: 'amount' }, (g) => amount(g.cost) ?? '']);
+    await renderTable(
+      ctx.io,
+      columns.map(([c]) => c),
+      report.groups.map((g) => columns.map(([, cell]) => cell(g))),
+    );
+  }
+  if (report.rates) {
+    if (report.groups.length > 0) ctx.io.out('\n');
+    await renderTable(
+      ctx.io,
+      [
+        { header: 'TIER' },
+        { header: 'CREDITS/1K INPUT', kind: 'amount' },
+        { header: 'CREDITS/1K OUTPUT', kind: 'amount' },
+        { header: 'EXAMPLE MODELS' },
+      ],
+      report.rates.map((r) => [r.tier, r.inputPer1k.toString(), r.outputPer1k.toString(), r.models.join(', ')]),
+    );
+  }
+  return 0;
+}
