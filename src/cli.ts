@@ -1,7 +1,7 @@
 // Builds the commander tree and maps every outcome to an exit code; each command's code loads only when it runs.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { type Context, createContext, parseGlobalOptions } from './core/context.js';
-import { ExitCode, exitCodeOf, formatError } from './core/errors.js';
+import { ExitCode, exitCodeOf, formatError, UsageError } from './core/errors.js';
 import { VERSION } from './version.js';
 
 type RunResult = number | undefined;
@@ -46,7 +46,9 @@ export function buildProgram(): Command {
     .configureOutput({
       outputError: (text, write) => write(`tally: ${text.replace(/^error: /, '').trimEnd()}\n  run \`tally --help\` for usage\n`),
     })
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false });
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .helpCommand(false)
+    .addHelpText('after', '\nMore: tally help <command>, tally help exit-codes, tally help environment');
 
   program
     .command('providers')
@@ -72,15 +74,18 @@ export function buildProgram(): Command {
   profiles
     .command('list')
     .description('list profiles: provider, base URL, key source and last four characters (never the key)')
+    .addHelpText('after', '\nExamples:\n  tally profiles list\n  tally profiles list --json')
     .action(action(async () => (await import('./commands/profiles/list.js')).run));
   profiles
     .command('remove <name>')
     .alias('rm')
     .description('remove a profile')
+    .addHelpText('after', '\nExample:\n  tally profiles remove old-account')
     .action(action(async () => (await import('./commands/profiles/remove.js')).run));
   profiles
     .command('use <name>')
     .description('make a profile the default')
+    .addHelpText('after', '\nExample:\n  tally profiles use work')
     .action(action(async () => (await import('./commands/profiles/use.js')).run));
 
   program
@@ -181,6 +186,41 @@ export function buildProgram(): Command {
     .option('--open', 'also open it in a browser (only when run at a terminal)')
     .addHelpText('after', '\nExamples:\n  tally checkout growth\n  tally checkout starter --open')
     .action(action(async () => (await import('./commands/checkout.js')).run));
+
+  program
+    .command('completion')
+    .description('print a shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tally completion bash > ~/.local/share/bash-completion/completions/tally\n  tally completion zsh > "${fpath[1]}/_tally"\n  tally completion fish > ~/.config/fish/completions/tally.fish',
+    )
+    .action(action(async () => (await import('./commands/completion.js')).run));
+
+  program
+    .command('help [topic...]')
+    .description('help for a command, or a topic: exit-codes, environment')
+    .addHelpText('after', '\nExamples:\n  tally help ledger export\n  tally help exit-codes')
+    .action(async (topic: string[]) => {
+      const { HELP_TOPICS } = await import('./commands/help-topics.js');
+      const text = topic.length === 1 ? HELP_TOPICS[topic[0] as string] : undefined;
+      if (text) {
+        process.stdout.write(text);
+        return;
+      }
+      let target: Command = program;
+      for (const word of topic) {
+        const next = target.commands.find((c) => c.name() === word || c.aliases().includes(word));
+        if (!next) {
+          throw new UsageError(
+            `no help for "${topic.join(' ')}"`,
+            `run \`tally --help\` for the commands; topics: ${Object.keys(HELP_TOPICS).join(', ')}`,
+          );
+        }
+        target = next;
+      }
+      target.outputHelp();
+    });
 
   program
     .command('sandbox')

@@ -27,6 +27,7 @@ export async function renderTable(io: IOStreams, columns: readonly Column[], row
   const [{ default: Table }, paint] = await Promise.all([import('cli-table3'), painter(io.color)]);
   const table = new Table({
     head: columns.map((c) => paint('header', c.header)),
+    colWidths: fitWidths(columns, rows, io.columns),
     colAligns: columns.map((c) => (c.kind === 'amount' ? 'right' : 'left')),
     style: { head: [], border: [] },
     // compact: no rule between rows
@@ -37,6 +38,30 @@ export async function renderTable(io: IOStreams, columns: readonly Column[], row
     table.push(row.map((c) => (typeof c === 'string' ? c : paint(c.tone ?? 'plain', c.text))));
   }
   io.out(`${table.toString()}\n`);
+}
+
+/** Cell padding (1 each side) plus the border between columns. */
+const CELL_OVERHEAD = 3;
+const MIN_TEXT = 6;
+
+/**
+ * Column widths that fit `width`: amounts keep their full width (an amount is never truncated); the widest
+ * text columns give way first, down to a few characters, and cli-table3 truncates them with an ellipsis.
+ */
+export function fitWidths(columns: readonly Column[], rows: readonly Cell[][], width: number): number[] {
+  const natural = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => [...cellText(r[i] ?? '')].length)));
+  const widths = [...natural];
+  const total = () => widths.reduce((s, w) => s + w + CELL_OVERHEAD, 1);
+  while (total() > width) {
+    let widest = -1;
+    for (let i = 0; i < columns.length; i++) {
+      if (columns[i]?.kind === 'amount' || (widths[i] as number) <= MIN_TEXT) continue;
+      if (widest < 0 || (widths[i] as number) > (widths[widest] as number)) widest = i;
+    }
+    if (widest < 0) break; // only amounts and narrow text left: let it be wider than the terminal
+    widths[widest] = (widths[widest] as number) - 1;
+  }
+  return widths.map((w) => w + 2);
 }
 
 type Paint = (tone: Tone | 'header' | 'plain', text: string) => string;

@@ -1,0 +1,33 @@
+// `tally help exit-codes` and `tally help environment`: SPEC §6 and §3, for users.
+
+export const HELP_TOPICS: Record<string, string> = {
+  'exit-codes': `Exit codes
+
+  0    success; reconciliation clean; balance at or above --min
+  1    a check failed: discrepancies found by reconcile, or a balance below --min
+  2    usage error: unknown command or flag, bad value, bad or missing configuration
+  3    the provider refused the key (401) or its permissions (403)
+  4    the provider failed: network error, timeout, 5xx after retries, a response of the wrong shape
+  5    the provider does not offer this command
+  130  interrupted (Ctrl-C); no partial output file is left
+
+Example, from cron:
+  tally reconcile --checkpoint -q || echo "reconcile failed with exit $?"
+`,
+  environment: `Environment
+
+  TALLY_PROFILE      the profile to use (--profile overrides it)
+  TALLY_PROVIDER     provider id, with no profile needed (--provider overrides it)
+  TALLY_BASE_URL     the provider's base URL (--base-url overrides it)
+  TALLY_API_KEY      the key; overrides the profile's. Never passed on the command line.
+  TALLY_CONFIG_DIR   where config.json and checkpoints/ live (default ~/.config/tally on Linux)
+  NO_COLOR           no colour, whatever else is set
+  FORCE_COLOR        colour even off a terminal (FORCE_COLOR=0 turns it off)
+  CLICOLOR=0         no colour; CLICOLOR_FORCE=1 colour even off a terminal
+  COLUMNS            the width tables fit in on a terminal
+
+Precedence: flags > environment > profile > defaults. With TALLY_PROVIDER and TALLY_API_KEY set,
+tally needs no config file at all:
+  TALLY_PROVIDER=bytespike TALLY_API_KEY=... tally balance --json
+`,
+};

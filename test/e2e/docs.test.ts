@@ -1,0 +1,95 @@
+// The README stays true: its provider table is what `tally providers` says, and the quick start is two commands.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type ProviderJson, providersMarkdown } from '../helpers/providers-table.js';
+import { tally } from '../helpers/tally.js';
+
+const README = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+
+describe('README', () => {
+  it('shows the provider table that `tally providers` prints', async () => {
+    const providers = JSON.parse((await tally(['providers', '--json'])).stdout) as ProviderJson[];
+    const start = README.indexOf('<!-- providers:start -->');
+    const end = README.indexOf('<!-- providers:end -->');
+    expect(start).toBeGreaterThan(0);
+    const inReadme = README.slice(start + '<!-- providers:start -->'.length, end).trim();
+    // cells compared, not spacing (a formatter may align the columns); if this fails, paste the expected
+    // table into README.md between the markers
+    const cells = (table: string) =>
+      table.split('\n').map((line) =>
+        line
+          .split('|')
+          .map((c) => c.trim())
+          .map((c) => (/^-+$/.test(c) ? '---' : c)),
+      );
+    expect(cells(inReadme)).toEqual(cells(providersMarkdown(providers)));
+  });
+
+  it('has the two-command quick start and the test command', () => {
+    expect(README).toContain('npm install && npm start');
+    expect(README).toContain('npm test');
+  });
+});
+
+describe('help', () => {
+  it('prints the exit codes and the environment as topics', async () => {
+    const codes = await tally(['help', 'exit-codes']);
+    expect(codes.exitCode).toBe(0);
+    for (const code of ['0', '1', '2', '3', '4', '5', '130']) expect(codes.stdout).toMatch(new RegExp(`^  ${code}\\s`, 'm'));
+    const env = await tally(['help', 'environment']);
+    for (const name of [
+      'TALLY_PROFILE',
+      'TALLY_PROVIDER',
+      'TALLY_BASE_URL',
+      'TALLY_API_KEY',
+      'TALLY_CONFIG_DIR',
+      'NO_COLOR',
+      'FORCE_COLOR',
+    ]) {
+      expect(env.stdout).toContain(name);
+    }
+    const unknown = await tally(['help', 'nope']);
+    expect(unknown.exitCode).toBe(2);
+  });
+
+  it.each([
+    'providers',
+    'profiles add',
+    'profiles list',
+    'profiles remove',
+    'profiles use',
+    'balance',
+    'ledger list',
+    'ledger export',
+    'reconcile',
+    'usage',
+    'account',
+    'packs',
+    'checkout',
+    'completion',
+    'sandbox',
+    'demo',
+  ])('`tally %s --help` has a summary, its flags with defaults and an example', async (command) => {
+    const r = await tally([...command.split(' '), '--help']);
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^Usage: tally /);
+    expect(lines[2]?.length).toBeGreaterThan(10);
+    const examples = r.stdout.split(/Examples?:\n/)[1] ?? '';
+    expect(examples).toMatch(/^ {2}.*\btally /m);
+    expect(r.stdout).toContain('--timeout <seconds>');
+    expect(r.stdout).toContain('(default: "30")');
+  });
+});
+
+describe('demo', () => {
+  it('walks through balance, ledger, export and a reconcile that finds the planted problems, and exits 0', async () => {
+    const r = await tally(['demo'], { timeoutMs: 60_000 });
+    expect(r.exitCode).toBe(0);
+    for (const step of ['1. ', '2. ', '3. ', '4. ', '5. ']) expect(r.stdout).toContain(`\n${step}`);
+    expect(r.stdout).toContain('chain_break');
+    expect(r.stdout).toContain('duplicate');
+    expect(r.stdout).toMatch(/bytespike\.csv: 250 entries/);
+  });
+});
