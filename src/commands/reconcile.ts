@@ -8,10 +8,11 @@ import { renderTable } from '../output/table.js';
 import { assertOffers, openProvider, type ProviderSession } from '../providers/session.js';
 import { ProfileError, profileTargets, resolveTarget, type Target } from '../providers/target.js';
 import type { Balance, LedgerEntry } from '../providers/types.js';
-import { ChainChecker, type CheckEntry, type CheckResult, type Issue } from '../reconcile/check.js';
+import { ChainChecker, type CheckEntry, type CheckResult, type Issue, makeIssue } from '../reconcile/check.js';
 import { type Checkpoint, checkpointKey, CheckpointStore } from '../reconcile/checkpoint.js';
 import { detectFormat, readExportFile } from '../reconcile/file.js';
-import { applyFilter, parseFilter } from './ledger/query.js';
+import { applyFilter } from '../providers/shared/filter.js';
+import { parseFilter } from './ledger/query.js';
 
 export interface ReconcileOptions {
   all: boolean;
@@ -107,12 +108,8 @@ function within(a: Decimal, b: Decimal, tolerance: Decimal): boolean {
   return a.eq(b) || a.sub(b).abs().cmp(tolerance) <= 0;
 }
 
-function issue(kind: Issue['kind'], fields: Partial<Issue> & { message: string }): Issue {
-  return { kind, entryId: null, previousId: null, expected: null, actual: null, delta: null, createdAt: null, ...fields };
-}
-
 function mismatch(kind: Issue['kind'], expected: Decimal, actual: Decimal, fields: Partial<Issue> & { message: string }): Issue {
-  return issue(kind, { expected, actual, delta: actual.sub(expected), ...fields });
+  return makeIssue(kind, { expected, actual, delta: actual.sub(expected), ...fields });
 }
 
 /** The newest entry now: one page, a fresh read. */
@@ -228,7 +225,7 @@ async function check(
       const now = anchor.balanceAfter === null ? null : formatAmount(anchor.balanceAfter, anchor.unit);
       if (anchor.createdAt !== checkpoint.createdAt || was !== now) {
         extra.push(
-          issue('checkpoint_mismatch', {
+          makeIssue('checkpoint_mismatch', {
             entryId: anchor.id,
             expected: was === null ? null : Decimal.parse(was),
             actual: anchor.balanceAfter,
@@ -242,7 +239,7 @@ async function check(
       checker.push(toCheck(anchor));
     } else {
       extra.push(
-        issue('checkpoint_mismatch', {
+        makeIssue('checkpoint_mismatch', {
           entryId: checkpoint.id,
           createdAt: checkpoint.createdAt,
           message: `checkpoint entry ${checkpoint.id} (${checkpoint.createdAt}) is ${gone ? 'no longer in the ledger' : 'missing'}: history under the checkpoint was rewritten`,

@@ -33,6 +33,11 @@ export interface Issue {
   message: string;
 }
 
+/** An issue with only the fields that apply set; the rest are null. */
+export function makeIssue(kind: IssueKind, fields: Partial<Issue> & { message: string }): Issue {
+  return { kind, entryId: null, previousId: null, expected: null, actual: null, delta: null, createdAt: null, ...fields };
+}
+
 /** What the checker needs of an entry. */
 export interface CheckEntry {
   id: string;
@@ -258,16 +263,13 @@ export class ChainChecker {
     const seen = this.recent.get(e.id);
     if (seen) {
       const same = seen.amount.eq(e.amount) && seen.createdAt === e.createdAt && sameBalance(seen.balanceAfter, e.balanceAfter);
-      this.commonLog.add({
-        kind: 'duplicate',
-        entryId: e.id,
-        previousId: null,
-        expected: null,
-        actual: null,
-        delta: null,
-        createdAt: e.createdAt,
-        message: same ? `entry ${e.id} is listed twice` : `entry ${e.id} is listed twice with different content`,
-      });
+      this.commonLog.add(
+        makeIssue('duplicate', {
+          entryId: e.id,
+          createdAt: e.createdAt,
+          message: same ? `entry ${e.id} is listed twice` : `entry ${e.id} is listed twice with different content`,
+        }),
+      );
       return;
     }
     this.remember(e);
@@ -276,16 +278,13 @@ export class ChainChecker {
     if (e.type !== 'purchase') this.allPurchases = false;
     this.checkOrder(e);
     if (e.balanceAfter === null) {
-      this.commonLog.add({
-        kind: 'missing_balance_after',
-        entryId: e.id,
-        previousId: null,
-        expected: null,
-        actual: null,
-        delta: null,
-        createdAt: e.createdAt,
-        message: `entry ${e.id} has no balance_after; the chain is checked across it`,
-      });
+      this.commonLog.add(
+        makeIssue('missing_balance_after', {
+          entryId: e.id,
+          createdAt: e.createdAt,
+          message: `entry ${e.id} has no balance_after; the chain is checked across it`,
+        }),
+      );
     }
     if (this.mode !== 'purchases') this.stepChain(e);
     if (this.mode !== 'chain' && e.type === 'purchase') this.stepPurchases(e);
@@ -313,16 +312,14 @@ export class ChainChecker {
         if (!this.reportedOrder.has(odd.id)) {
           this.reportedOrder.add(odd.id);
           if (this.reportedOrder.size > RECENT_IDS) this.reportedOrder = new Set([odd.id]);
-          this.commonLog.add({
-            kind: 'order',
-            entryId: odd.id,
-            previousId: other.id,
-            expected: null,
-            actual: null,
-            delta: null,
-            createdAt: odd.createdAt,
-            message: `entry ${odd.id} (${odd.createdAt}) is out of time order next to ${other.id} (${other.createdAt})`,
-          });
+          this.commonLog.add(
+            makeIssue('order', {
+              entryId: odd.id,
+              previousId: other.id,
+              createdAt: odd.createdAt,
+              message: `entry ${odd.id} (${odd.createdAt}) is out of time order next to ${other.id} (${other.createdAt})`,
+            }),
+          );
         }
       }
     }

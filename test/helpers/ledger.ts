@@ -1,18 +1,9 @@
 // Checks shared by the ledger tests: parse NDJSON exports and prove an export is whole and in order.
 import { expect } from 'vitest';
+import type { EntryJson } from '../../src/output/ledger.js';
 
-export interface ExportedEntry {
-  id: string;
-  createdAt: string;
-  type: string;
-  providerType: string;
-  amount: string;
-  balanceAfter: string | null;
-  unit: string;
-  description: string | null;
-  reference: string | null;
-  metadata: Record<string, unknown> | null;
-}
+/** An entry as `ledger export --json/--ndjson` writes it. */
+export type ExportedEntry = EntryJson;
 
 export function parseNdjson(text: string): ExportedEntry[] {
   return text

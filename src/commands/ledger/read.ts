@@ -4,7 +4,8 @@ import { UnsupportedError } from '../../core/errors.js';
 import { assertOffers, openProvider, type ProviderSession } from '../../providers/session.js';
 import { resolveTarget, type Target } from '../../providers/target.js';
 import type { LedgerEntry } from '../../providers/types.js';
-import { applyFilter, type LedgerFilter, resolveType } from './query.js';
+import { applyFilter, type LedgerFilter } from '../../providers/shared/filter.js';
+import { resolveType } from './query.js';
 
 export interface OpenLedger {
   target: Target;

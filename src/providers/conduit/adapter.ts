@@ -4,6 +4,7 @@ import { entryPaging, typeOf } from '../shared/entries.js';
 import { overlappingOffsets } from '../shared/paginate.js';
 import { ShapeReader } from '../shared/shape.js';
 import { Decimal, formatAmount } from '../../core/money.js';
+import { applyFilter } from '../shared/filter.js';
 import { UsageAccumulator } from '../shared/usage.js';
 import type {
   AccountOverview,
@@ -68,21 +69,8 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
 
 /** Every entry since/until, newest first (the ledger has no server-side filters). */
 async function* entriesIn(ctx: ProviderContext, since?: Date, until?: Date): AsyncGenerator<LedgerEntry> {
-  const from = since?.toISOString();
-  const to = until?.toISOString();
-  let older = 0;
-  for await (const page of ledger(ctx, { startedAt: new Date() }).pages) {
-    for (const e of page) {
-      if (to !== undefined && e.createdAt >= to) continue;
-      if (from !== undefined && e.createdAt < from) {
-        // newest first: a run of older entries means the rest are older
-        if (++older >= 200) return;
-        continue;
-      }
-      older = 0;
-      yield e;
-    }
-  }
+  const read = ledger(ctx, { startedAt: new Date() });
+  for await (const page of applyFilter(read.pages, { since, until }, read.applied)) yield* page;
 }
 
 /** Conduit has no usage endpoint: usage is the ledger's USAGE_DEBIT entries, with model and tokens from their metadata. */
