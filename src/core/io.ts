@@ -1,4 +1,5 @@
 // Where output goes and how it looks: TTY detection, colour decision, width. One place for all of it.
+import { isatty } from 'node:tty';
 import type { Env } from './config.js';
 
 export interface OutputStream {
@@ -49,12 +50,15 @@ export function systemIO(env: Env, noColorFlag: boolean): IOStreams {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // process.stdin builds a stream on first touch: only commands that read it pay for it
+    get stdin() {
+      return process.stdin;
+    },
     color: colorEnabled(stdoutIsTTY, env, noColorFlag),
     colorStderr: colorEnabled(stderrIsTTY, env, noColorFlag),
     stdoutIsTTY,
     stderrIsTTY,
-    stdinIsTTY: process.stdin.isTTY === true,
+    stdinIsTTY: isatty(0),
     columns: envColumns > 0 ? envColumns : (process.stdout.columns ?? 80),
     out: (text) => {
       process.stdout.write(text);
