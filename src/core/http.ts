@@ -1,8 +1,43 @@
 // The one HTTP path every provider goes through: auth header, timeout, keep-alive, retries, tracing.
-import type { Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 import { AuthError, ProviderError, ShapeError, TallyError } from './errors.js';
 import { redactKey } from './secrets.js';
 import { assertSafeTransport, joinUrl } from './url.js';
+import { decodeUtf8 } from './utf8.js';
+
+/** The two pieces of undici tally uses. */
+interface UndiciCore {
+  /** Where they came from: their own modules, or undici's index when those moved. */
+  via: 'modules' | 'index';
+  Agent: typeof UndiciAgent;
+  request(dispatcher: Dispatcher, options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
+}
+
+let undiciCore: UndiciCore | undefined;
+
+/**
+ * undici's Agent and request API, loaded from their own modules: undici's index also loads fetch,
+ * WebSocket, caches, mocks and Node's bundled copy of undici, ~100 ms at every start of a command that
+ * goes online. If a future undici moves these files, the index is used instead.
+ */
+export async function loadUndici(): Promise<UndiciCore> {
+  if (undiciCore) return undiciCore;
+  try {
+    const require = createRequire(import.meta.url);
+    const Agent = require('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
+    const request = require('undici/lib/api/api-request.js') as (
+      this: Dispatcher,
+      options: Dispatcher.RequestOptions,
+    ) => Promise<Dispatcher.ResponseData>;
+    if (typeof Agent !== 'function' || typeof request !== 'function') throw new TypeError('unexpected undici layout');
+    undiciCore = { via: 'modules', Agent, request: (dispatcher, options) => request.call(dispatcher, options) };
+  } catch {
+    const undici = await import('undici');
+    undiciCore = { via: 'index', Agent: undici.Agent, request: (dispatcher, options) => dispatcher.request(options) };
+  }
+  return undiciCore;
+}
 
 export interface AuthHeader {
   /** Header name: "Authorization" or "X-API-Key". */
@@ -132,7 +167,7 @@ export class HttpClient {
 
   private async agent(): Promise<Dispatcher> {
     if (!this.dispatcher) {
-      const { Agent } = await import('undici');
+      const { Agent } = await loadUndici();
       this.dispatcher = new Agent({
         keepAliveTimeout: 10_000,
         connections: 16,
@@ -228,7 +263,7 @@ export class HttpClient {
     payload: string | undefined,
     withAuth: boolean,
   ): Promise<JsonResponse> {
-    const { request } = await import('undici');
+    const { request } = await loadUndici();
     const dispatcher = await this.agent();
     const started = performance.now();
     this.trace(`> ${method} ${url.href}`);
@@ -239,17 +274,18 @@ export class HttpClient {
     let text: string;
     let retryAfter: string | undefined;
     try {
-      const res = await request(url, {
+      const res = await request(dispatcher, {
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: method as Dispatcher.HttpMethod,
         headers,
         body: payload,
-        dispatcher,
         signal: AbortSignal.timeout(this.opts.timeoutMs),
       });
       status = res.statusCode;
       const ra = res.headers['retry-after'];
       retryAfter = Array.isArray(ra) ? ra[0] : ra;
-      text = await res.body.text();
+      text = decodeUtf8(await res.body.bytes());
     } catch (error) {
       throw this.networkFailure(error, method, url, idempotent);
     }

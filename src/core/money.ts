@@ -2,6 +2,8 @@
 
 const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const PLAIN_DECIMAL_RE = /^-?\d+(\.\d+)?$/;
+/** Below this magnitude a double's neighbours are less than a cent away (ulp at most 2^-8). */
+const CENTS_EXACT_BELOW = 2 ** 45;
 const POW10: bigint[] = [];
 function pow10(n: number): bigint {
   let p = POW10[n];
@@ -85,8 +87,17 @@ export class Decimal {
     if (Number.isInteger(n) && !Number.isSafeInteger(n)) {
       throw new RangeError(`${n} is beyond the range a JSON number carries exactly`);
     }
+    if (Number.isInteger(n)) return new Decimal(undefined, 0, String(n));
+    // Cents, the usual case: when k/100 (a correctly rounded division) is n, the decimal k/100 reads
+    // back as n, and below 2^45 the doubles are closer together than a cent, so no shorter decimal
+    // does: k/100 is the shortest string's value, found without the costlier double-to-string.
+    if (n < CENTS_EXACT_BELOW && n > -CENTS_EXACT_BELOW) {
+      const k = Math.round(n * 100);
+      if (k / 100 === n) {
+        return k % 10 === 0 ? new Decimal(undefined, 1, String(k / 10)) : new Decimal(undefined, 2, String(k));
+      }
+    }
     const text = String(n);
-    if (Number.isInteger(n)) return new Decimal(undefined, 0, text);
     const dot = text.indexOf('.');
     // plain notation (the usual case) needs no regex: the digits without the point, scaled
     if (dot > 0 && !text.includes('e')) return new Decimal(undefined, text.length - dot - 1, text.slice(0, dot) + text.slice(dot + 1));

@@ -1,5 +1,4 @@
-// Ledger entries as JSON objects (SPEC §4), CSV rows, and the writers for csv / json / ndjson streams.
-import { stringify } from 'csv-stringify/sync';
+// Ledger entries as JSON objects (SPEC §4), CSV records, and the writers for csv / json / ndjson streams.
 import { formatAmount } from '../core/money.js';
 import type { LedgerEntry } from '../providers/types.js';
 
@@ -44,23 +43,48 @@ export const CSV_HEADER = [
   'reference',
 ] as const;
 
-/** Which CSV columns hold free text (neutralised against formula injection); the others are never altered. */
-const TEXT_COLUMN = CSV_HEADER.map((c) => c === 'id' || c === 'provider_type' || c === 'description' || c === 'reference');
-/** Columns tally formats itself (timestamps, normalised types, decimal strings): never anything to quote. */
-const FORMATTED_COLUMN = CSV_HEADER.map((c) => c === 'created_at' || c === 'type' || c === 'amount' || c === 'balance_after');
-
 /** A text cell a spreadsheet would run as a formula gets a leading apostrophe. */
 export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value;
+  return FORMULA_LEAD.test(value) ? `'${value}` : value;
 }
 
-export function jsonToCsvRow(e: EntryJson): string[] {
-  return [e.createdAt, e.id, e.type, e.providerType, e.amount, e.balanceAfter ?? '', e.unit, e.description ?? '', e.reference ?? ''];
+const FORMULA_LEAD = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+/** RFC 4180: a cell holding the separator, a quote or any line break is quoted, its quotes doubled. */
+const NEEDS_QUOTES = /[",\r\n]/;
+const QUOTE = /"/g;
+
+/** A cell as RFC 4180 writes it; tally's own formatted cells (timestamps, types, amounts) never need it. */
+export function csvCell(value: string): string {
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(QUOTE, '""')}"` : value;
 }
 
-/** The CSV cells of an entry, straight from the model (no intermediate JSON object on the hot path). */
-export function entryToCsvRow(e: LedgerEntry): string[] {
-  return [
+/** A free-text cell (id, provider type, description, reference): formula-neutralised, then quoted as needed. */
+function textCell(value: string | null): string {
+  return value === null || value === '' ? '' : csvCell(neutraliseFormula(value));
+}
+
+/**
+ * One CSV record in SPEC column order, CRLF-terminated. Amounts and dates are written as tally formatted
+ * them — a negative amount stays -12.50 — and only the free-text columns are neutralised against
+ * formula injection. (csv-stringify, which the unit tests hold this to, costs ~10x more per cell.)
+ */
+export function csvRecord(
+  createdAt: string,
+  id: string,
+  type: string,
+  providerType: string,
+  amount: string,
+  balanceAfter: string,
+  unit: string,
+  description: string | null,
+  reference: string | null,
+): string {
+  return `${createdAt},${textCell(id)},${type},${textCell(providerType)},${amount},${balanceAfter},${csvCell(unit)},${textCell(description)},${textCell(reference)}\r\n`;
+}
+
+/** The CSV record of an entry, straight from the model (no intermediate JSON object on the hot path). */
+export function entryToCsv(e: LedgerEntry): string {
+  return csvRecord(
     e.createdAt,
     e.id,
     e.type,
@@ -68,69 +92,20 @@ export function entryToCsvRow(e: LedgerEntry): string[] {
     formatAmount(e.amount, e.unit),
     e.balanceAfter === null ? '' : formatAmount(e.balanceAfter, e.unit),
     e.unit,
-    e.description ?? '',
-    e.reference ?? '',
-  ];
+    e.description,
+    e.reference,
+  );
 }
 
-const CSV_OPTIONS = {
-  // formula neutralising is done per column in the cast: csv-stringify's own escape_formulas would
-  // prefix a negative amount such as -12.50, which must stay a number
-  escape_formulas: false,
-  record_delimiter: '\r\n',
-  // a line break inside a cell is always quoted (RFC 4180), whichever break it is
-  quoted_match: /[\r\n]/,
-  cast: {
-    string: (value: string, context: { index: number }) => (TEXT_COLUMN[context.index] ? neutraliseFormula(value) : value),
-  },
-} as const;
-
-/** A cell csv-stringify would write as it is: nothing to quote, and (in text columns) nothing to neutralise. */
-const PLAIN_CELL = /^[^",\r\n=+\-@\t\uFF1D\uFF0B\uFF0D\uFF20][^",\r\n]*$|^$/;
-const PLAIN_NUMBER_CELL = /^[^",\r\n]*$/;
-
-function isPlainRow(row: string[]): boolean {
-  for (let i = 0; i < row.length; i++) {
-    if (FORMATTED_COLUMN[i]) continue;
-    const cell = row[i] as string;
-    if (cell !== '' && !(TEXT_COLUMN[i] ? PLAIN_CELL : PLAIN_NUMBER_CELL).test(cell)) return false;
-  }
-  return true;
-}
-
-/** Separates records when the rows that need quoting are stringified together; never inside a quoted cell. */
-const RECORD_SEPARATOR = '\u001e\r\n';
-
-/**
- * RFC 4180 lines (CRLF) for a batch of rows. Rows with nothing to quote or neutralise are joined
- * directly (the common case: csv-stringify's per-cell work dominated export time); the others go through
- * csv-stringify in one call per batch, split apart again on a separator the data does not contain.
- */
-export function csvLines(rows: string[][]): string {
-  const special: number[] = [];
-  for (let i = 0; i < rows.length; i++) if (!isPlainRow(rows[i] as string[])) special.push(i);
-  let quoted: string[];
-  if (special.length === 0) quoted = [];
-  else if (special.some((i) => (rows[i] as string[]).some((cell) => cell.includes('\u001e')))) {
-    quoted = special.map((i) => stringify([rows[i] as string[]], CSV_OPTIONS).slice(0, -2));
-  } else {
-    quoted = stringify(
-      special.map((i) => rows[i] as string[]),
-      { ...CSV_OPTIONS, record_delimiter: RECORD_SEPARATOR },
-    ).split(RECORD_SEPARATOR);
-  }
-  let text = '';
-  let next = 0;
-  for (let i = 0; i < rows.length; i++) {
-    text += special[next] === i ? `${quoted[next++]}\r\n` : `${(rows[i] as string[]).join(',')}\r\n`;
-  }
-  return text;
+/** The same for an entry already in its JSON shape (read back from a spool or a file). */
+export function jsonToCsv(e: EntryJson): string {
+  return csvRecord(e.createdAt, e.id, e.type, e.providerType, e.amount, e.balanceAfter ?? '', e.unit, e.description, e.reference);
 }
 
 export const CSV_HEADER_LINE = `${CSV_HEADER.join(',')}\r\n`;
 export const UTF8_BOM = '\uFEFF';
 
-/** CSV rows stringified together: one call per batch keeps csv-stringify's per-call cost small. */
+/** CSV records handed out together: fewer, larger writes. */
 const CSV_BATCH = 512;
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -138,7 +113,8 @@ export type ExportFormat = 'csv' | 'json' | 'ndjson';
 /** Turns entries into the text of one export format, in batches, keeping the shape right when empty. */
 export class ExportEncoder {
   private count = 0;
-  private rows: string[][] = [];
+  private pending = '';
+  private pendingRows = 0;
 
   constructor(
     readonly format: ExportFormat,
@@ -152,19 +128,19 @@ export class ExportEncoder {
 
   /** Text for one entry; CSV rows come out in batches. */
   add(e: LedgerEntry): string {
-    if (this.format === 'csv') return this.addRow(entryToCsvRow(e));
+    if (this.format === 'csv') return this.addRecord(entryToCsv(e));
     return this.addJson(entryToJson(e));
   }
 
   /** The same for an entry already in its JSON shape (read back from a spool). */
   addEntryJson(e: EntryJson): string {
-    return this.format === 'csv' ? this.addRow(jsonToCsvRow(e)) : this.addJson(e);
+    return this.format === 'csv' ? this.addRecord(jsonToCsv(e)) : this.addJson(e);
   }
 
-  private addRow(row: string[]): string {
+  private addRecord(record: string): string {
     this.count++;
-    this.rows.push(row);
-    return this.rows.length >= CSV_BATCH ? this.flush() : '';
+    this.pending += record;
+    return ++this.pendingRows >= CSV_BATCH ? this.flush() : '';
   }
 
   private addJson(e: EntryJson): string {
@@ -175,9 +151,9 @@ export class ExportEncoder {
   }
 
   flush(): string {
-    if (this.format !== 'csv' || this.rows.length === 0) return '';
-    const text = csvLines(this.rows);
-    this.rows = [];
+    const text = this.pending;
+    this.pending = '';
+    this.pendingRows = 0;
     return text;
   }
 

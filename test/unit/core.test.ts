@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { configDir, readConfig, validateConfig } from '../../src/core/config.js';
 import { parseGlobalOptions } from '../../src/core/context.js';
 import { ExitCode, formatError, UsageError } from '../../src/core/errors.js';
-import { backoffDelay, genericMessage, parseRetryAfter } from '../../src/core/http.js';
+import { backoffDelay, genericMessage, loadUndici, parseRetryAfter } from '../../src/core/http.js';
 import { colorEnabled } from '../../src/core/io.js';
+import { decodeUtf8 } from '../../src/core/utf8.js';
 import { redactKey } from '../../src/core/secrets.js';
 import { isLoopbackHost, joinUrl, parseBaseUrl } from '../../src/core/url.js';
 import { VERSION } from '../../src/version.js';
@@ -64,6 +65,15 @@ describe('retry timing', () => {
     expect(genericMessage({ status: false, message: 'Missing scope' })).toBe('Missing scope');
     expect(genericMessage({ detail: 'nope' })).toBe('nope');
     expect(genericMessage('<html>')).toBeUndefined();
+  });
+});
+
+describe('undici', () => {
+  it("loads Agent and request from their own modules, not undici's index (~100 ms at every start)", async () => {
+    // fails when an undici upgrade moves them: tally still works through the index, but starts slower
+    const core = await loadUndici();
+    expect(core.via).toBe('modules');
+    expect(typeof core.Agent).toBe('function');
   });
 });
 
@@ -159,5 +169,34 @@ describe('tables on a terminal', () => {
     expect(widths.reduce((s, w) => s + w + 1, 1)).toBeLessThanOrEqual(80);
     expect(widths[1]).toBe('-123456789.12'.length + 2);
     expect(fitWidths(columns, [['a', '1', 'b']], 80)).toEqual([4, 8, 13]);
+  });
+});
+
+describe('UTF-8 decoding of bodies', () => {
+  it('gives exactly what Buffer#toString does, for valid and broken UTF-8 alike', () => {
+    let seed = 3;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const pieces = ['{"note":"', 'plain ascii text ', '—', 'é', '€', '𝄞', '\uFEFF', '"}', '\n'].map((t) => Buffer.from(t));
+    const differ: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const parts: Buffer[] = [];
+      const count = next() % 600;
+      for (let k = 0; k < count; k++) {
+        const r = next() % 100;
+        // mostly text, now and then a random (often invalid) byte, or a character cut short
+        if (r < 3) parts.push(Buffer.from([next() % 256]));
+        else if (r < 5) parts.push(Buffer.from('𝄞').subarray(0, 1 + (next() % 3)));
+        else parts.push(pieces[next() % pieces.length] as Buffer);
+      }
+      const bytes = Buffer.concat(parts);
+      const expected = bytes.toString('utf8').replace(/^\uFEFF/, '');
+      if (decodeUtf8(bytes) !== expected) differ.push(bytes.toString('hex'));
+    }
+    expect(differ).toEqual([]);
+    expect(decodeUtf8(Buffer.from('\uFEFF{"a":1}'))).toBe('{"a":1}');
+    expect(decodeUtf8(new Uint8Array(0))).toBe('');
   });
 });

@@ -48,6 +48,27 @@ describe('Decimal', () => {
     expect(Decimal.fromNumber(-0.1).toString()).toBe('-0.1');
   });
 
+  it('reads cents without the double-to-string, to the same decimal as the shortest string', () => {
+    // the cents fast path must agree with String(n) exactly, scale included, wherever it applies
+    const viaString = (n: number) => Decimal.parse(String(n));
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const samples = [0.01, -0.01, 0.05, 0.1, 0.29, 1.005, 12.5, -12.5, 81.4, 16905.835, 1e-7, 2 ** 45 - 0.25, 2 ** 44 + 0.5];
+    for (let i = 0; i < 20000; i++) {
+      const magnitude = 10 ** Math.floor(random() * 17);
+      samples.push(Math.round((random() - 0.5) * magnitude * 100) / 100, (random() - 0.5) * magnitude, Math.round(random() * 1e6) / 1000);
+    }
+    const differ = samples.filter((n) => {
+      const fast = Decimal.fromNumber(n);
+      const slow = viaString(n);
+      return fast.scale !== slow.scale || fast.units !== slow.units || fast.toString(2) !== slow.toString(2);
+    });
+    expect(differ).toEqual([]);
+  });
+
   it('compares across scales', () => {
     expect(Decimal.parse('1.10').cmp(Decimal.parse('1.1'))).toBe(0);
     expect(Decimal.parse('1.09').cmp(Decimal.parse('1.1'))).toBe(-1);
