@@ -39,13 +39,10 @@ export class AtomicFile {
 
   write(text: string): void {
     if (this.fd === undefined) throw new Error('write after close');
-    // writeSync with a string may write less than all of it; retry the rest as bytes
-    const written = writeSync(this.fd, text);
-    if (written < Buffer.byteLength(text)) {
-      const buffer = Buffer.from(text, 'utf8');
-      let offset = written;
-      while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
-    }
+    // encoded once; writeSync may write less than all of it, so the rest is written until done
+    const buffer = Buffer.from(text, 'utf8');
+    let offset = 0;
+    while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
   }
 
   /** Flushes, closes and renames over the target: the target is only ever replaced by a complete file. */

@@ -158,6 +158,28 @@ describe('balance: provider failures (exit 4) and retries', () => {
     });
   });
 
+  it('counts the body in --timeout: a response that stalls after its headers exits 4', async () => {
+    const { createServer: createHttpServer } = await import('node:http');
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"balance":'); // and nothing more
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const started = Date.now();
+      const r = await tally(['balance', '--timeout', '0.5', '--retries', '0', '--base-url', `http://127.0.0.1:${port}`], {
+        env: sandboxEnv(sandbox, 'conduit'),
+      });
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).toContain('timed out after 0.5s');
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('retries a 500 and succeeds (exit 0)', async () => {
     await withFaults('500*1', async (s) => {
       const r = await tally(['balance', '--json'], { env: sandboxEnv(s, 'conduit') });
