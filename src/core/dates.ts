@@ -1,23 +1,48 @@
 // Date flags (SPEC §4): 2026-03-01, 2026-03-01T10:00:00Z (or with an offset), or relative 7d / 12h.
 import { UsageError } from './errors.js';
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const RELATIVE = /^(\d+)([dhwm])$/;
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/** The number written in text[from, to) in decimal digits, or -1 if one is not a digit. */
+function digitsAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/**
+ * Whether text that starts with YYYY-MM-DD names a day on the calendar. Date.parse rolls
+ * 2026-02-31 over into March 3 without a word; tally refuses it instead. Called for every
+ * ledger entry, so it reads the digits without a match array.
+ */
+function onCalendar(text: string): boolean {
+  if (text.length < 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return true; // not this form
+  const y = digitsAt(text, 0, 4);
+  const m = digitsAt(text, 5, 7);
+  const d = digitsAt(text, 8, 10);
+  if (y < 0 || m < 0 || d < 0) return true; // not this form: Date.parse judges it alone
+  if (m < 1 || m > 12 || d < 1) return false;
+  if (d <= 28) return true;
+  const check = new Date(0);
+  check.setUTCFullYear(y, m - 1, d); // not Date.UTC, which reads years 0–99 as 1900–1999
+  return check.getUTCDate() === d;
+}
 
 /** Parses a date flag value to an instant; relative values count back from `now`. */
 export function parseDateFlag(text: string, flag: string, now: Date): Date {
   const value = text.trim();
   const rel = RELATIVE.exec(value);
   if (rel) return new Date(now.getTime() - Number(rel[1]) * (UNIT_MS[rel[2] as string] as number));
-  const day = DAY.exec(value);
-  if (day) {
-    const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
-    const t = Date.UTC(y, m - 1, d);
-    const check = new Date(t);
-    if (check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d) return check;
-  } else if (DATETIME.test(value)) {
+  if (DAY.test(value)) {
+    if (onCalendar(value)) return new Date(`${value}T00:00:00Z`);
+  } else if (DATETIME.test(value) && onCalendar(value)) {
     // no offset given: UTC, as documented
     const withZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`;
     const t = Date.parse(withZone);
@@ -32,11 +57,16 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
 /** 2026-05-21T14:08:11Z or with up to three fraction digits; the groups are the seconds part and the fraction. */
 const CANONICAL_UTC = /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,3})?Z$/;
 
+/** The same with exactly three fraction digits: tally's own form. */
+const CANONICAL_MS = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 /**
  * A timestamp as ISO 8601 UTC with milliseconds ("2026-05-21T14:08:11.000Z"), or null if it is not one.
  * Text already in that form (the usual case) is normalised without a Date round trip.
  */
 export function toIsoUtc(text: string): string | null {
+  if (!onCalendar(text)) return null;
+  if (text.length === 24 && CANONICAL_MS.test(text)) return text; // already canonical: no match array
   const m = CANONICAL_UTC.exec(text);
   if (m) return m[2] === undefined ? `${m[1]}.000Z` : m[2].length === 4 ? text : `${m[1]}${m[2].padEnd(4, '0')}Z`;
   const t = Date.parse(text);

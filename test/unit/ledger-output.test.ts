@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AtomicFile } from '../../src/core/atomic-file.js';
-import { parseDateFlag } from '../../src/core/dates.js';
+import { parseDateFlag, toIsoUtc } from '../../src/core/dates.js';
 import { Decimal } from '../../src/core/money.js';
 import { ReverseSpool } from '../../src/core/spool.js';
 import { stringify } from 'csv-stringify/sync';
@@ -64,6 +64,34 @@ describe('CSV export', () => {
   });
 });
 
+describe('provider timestamps', () => {
+  it.each([
+    ['2026-05-21T14:08:11.123Z', '2026-05-21T14:08:11.123Z'],
+    ['2026-05-21T14:08:11Z', '2026-05-21T14:08:11.000Z'],
+    ['2026-05-21T14:08:11.5Z', '2026-05-21T14:08:11.500Z'],
+    ['2026-05-21T16:08:11.123+02:00', '2026-05-21T14:08:11.123Z'],
+    ['2026-05-21 14:08:11', new Date('2026-05-21 14:08:11').toISOString()],
+    ['2024-02-29T23:59:59Z', '2024-02-29T23:59:59.000Z'],
+    ['2026-12-31T00:00:00.000Z', '2026-12-31T00:00:00.000Z'],
+  ])('normalises %j to ISO UTC with milliseconds', (text, iso) => {
+    expect(toIsoUtc(text)).toBe(iso);
+  });
+  it.each([
+    'yesterday',
+    '2026-13-21T14:08:11.123Z',
+    '2026-05-21T24:08:11.123Z',
+    '',
+    // days that Date.parse would roll over into the next month
+    '2026-02-31T10:00:00.000Z',
+    '2026-02-29T10:00:00Z',
+    '2026-04-31T10:00:00+02:00',
+    '2026-06-31 10:00',
+    '2026-00-10T10:00:00Z',
+  ])('refuses %j', (text) => {
+    expect(toIsoUtc(text)).toBeNull();
+  });
+});
+
 describe('date flags', () => {
   const now = new Date('2026-11-23T12:00:00Z');
   it('reads days, UTC times, offsets and relative spans', () => {
@@ -73,10 +101,14 @@ describe('date flags', () => {
     expect(parseDateFlag('2026-03-01T10:00:00+02:00', '--since', now).toISOString()).toBe('2026-03-01T08:00:00.000Z');
     expect(parseDateFlag('7d', '--since', now).toISOString()).toBe('2026-11-16T12:00:00.000Z');
     expect(parseDateFlag('12h', '--since', now).toISOString()).toBe('2026-11-23T00:00:00.000Z');
+    expect(parseDateFlag('2024-02-29', '--since', now).toISOString()).toBe('2024-02-29T00:00:00.000Z');
   });
-  it.each(['yesterday-ish', '2026-02-30', '2026-13-01', '7y', ''])('rejects %j naming the flag', (text) => {
-    expect(() => parseDateFlag(text, '--until', now)).toThrow(/--until/);
-  });
+  it.each(['yesterday-ish', '2026-02-30', '2026-13-01', '2026-02-31T10:00:00Z', '2026-04-31T10:00', '7y', ''])(
+    'rejects %j naming the flag',
+    (text) => {
+      expect(() => parseDateFlag(text, '--until', now)).toThrow(/--until/);
+    },
+  );
 });
 
 describe('entry types', () => {

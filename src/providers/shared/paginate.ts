@@ -52,8 +52,9 @@ export async function* countedPages<T>(fetchPage: (index: number) => Promise<Pag
   const startTotal = first.total;
   const planned = Math.max(1, Math.ceil(startTotal / pageSize));
   const window = Math.max(1, opts.concurrency ?? 4);
-  /** recent entries by their position in the listing as it was at the start: to verify overlaps */
-  const recent = new Map<number, T>();
+  /** the last `span` entries, at their position (in the listing as it was at the start) modulo span: to verify overlaps */
+  const span = 2 * pageSize;
+  const recent: (T | undefined)[] = new Array<T | undefined>(span);
   let next = 0;
   let last: T | undefined;
 
@@ -68,7 +69,7 @@ export async function* countedPages<T>(fetchPage: (index: number) => Promise<Pag
       if (position < 0) continue; // posted after the read began: not part of this read
       if (position >= startTotal) break;
       if (position < next) {
-        const seen = recent.get(position);
+        const seen = position >= next - span ? recent[position % span] : undefined;
         if (!seen || opts.fingerprint(seen) !== opts.fingerprint(item)) {
           throw changed(endpoint, `entry ${opts.idOf(item)} is not where the listing had it`);
         }
@@ -76,8 +77,7 @@ export async function* countedPages<T>(fetchPage: (index: number) => Promise<Pag
       }
       if (position > next) throw changed(endpoint, `entries ${next}–${position - 1} of ${startTotal} went missing`);
       if (last) sameIdDifferentContent(endpoint, opts, last, item);
-      recent.set(position, item);
-      recent.delete(position - 2 * pageSize);
+      recent[position % span] = item;
       last = item;
       next++;
       fresh.push(item);
