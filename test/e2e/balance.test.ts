@@ -180,6 +180,40 @@ describe('balance: provider failures (exit 4) and retries', () => {
     }
   });
 
+  it('counts the whole body in --timeout: a body that trickles in past it exits 4', async () => {
+    // each byte comes well within undici's per-chunk body timeout; only a deadline on the whole request stops it
+    const { createServer: createHttpServer } = await import('node:http');
+    const timers = new Set<NodeJS.Timeout>();
+    const server = createHttpServer((_req, res) => {
+      const body = `{"balance":1${' '.repeat(40)}}`;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+      let sent = 0;
+      const tick = setInterval(() => {
+        res.write(body[sent++] as string);
+        if (sent === body.length) {
+          clearInterval(tick);
+          res.end();
+        }
+      }, 100);
+      timers.add(tick);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const started = Date.now();
+      const r = await tally(['balance', '--timeout', '0.5', '--retries', '0', '--base-url', `http://127.0.0.1:${port}`], {
+        env: sandboxEnv(sandbox, 'conduit'),
+      });
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).toContain('timed out after 0.5s');
+      expect(Date.now() - started).toBeLessThan(3500); // the body alone would take 4.2 s
+    } finally {
+      for (const t of timers) clearInterval(t);
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('retries a 500 and succeeds (exit 0)', async () => {
     await withFaults('500*1', async (s) => {
       const r = await tally(['balance', '--json'], { env: sandboxEnv(s, 'conduit') });

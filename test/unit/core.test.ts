@@ -69,7 +69,7 @@ describe('retry timing', () => {
 });
 
 describe('undici', () => {
-  it("loads Agent and request from their own modules, not undici's index (~100 ms at every start)", async () => {
+  it("loads its Agent from its own module, not undici's index (~100 ms at every start)", async () => {
     // fails when an undici upgrade moves them: tally still works through the index, but starts slower
     const core = await loadUndici();
     expect(core.via).toBe('modules');
