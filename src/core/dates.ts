@@ -19,8 +19,7 @@ function digitsAt(text: string, from: number, to: number): number {
 
 /**
  * Whether text that starts with YYYY-MM-DD names a day on the calendar. Date.parse rolls
- * 2026-02-31 over into March 3 without a word; tally refuses it instead. Called for every
- * ledger entry, so it reads the digits without a match array.
+ * 2026-02-31 over into March 3 without a word; tally refuses it instead.
  */
 function onCalendar(text: string): boolean {
   if (text.length < 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return true; // not this form
@@ -28,10 +27,15 @@ function onCalendar(text: string): boolean {
   const m = digitsAt(text, 5, 7);
   const d = digitsAt(text, 8, 10);
   if (y < 0 || m < 0 || d < 0) return true; // not this form: Date.parse judges it alone
-  if (m < 1 || m > 12 || d < 1) return false;
-  if (d <= 28) return true;
+  return m >= 1 && m <= 12 && d >= 1 && dayInMonth(text);
+}
+
+/** For text known to start with a well-formed YYYY-MM-DD: whether its month has that day. */
+function dayInMonth(text: string): boolean {
+  const d = (text.charCodeAt(8) - 48) * 10 + (text.charCodeAt(9) - 48);
+  if (d <= 28) return true; // called for every ledger entry: most days need no more
   const check = new Date(0);
-  check.setUTCFullYear(y, m - 1, d); // not Date.UTC, which reads years 0–99 as 1900–1999
+  check.setUTCFullYear(digitsAt(text, 0, 4), digitsAt(text, 5, 7) - 1, d); // not Date.UTC, which reads years 0–99 as 1900–1999
   return check.getUTCDate() === d;
 }
 
@@ -65,8 +69,8 @@ const CANONICAL_MS = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d
  * Text already in that form (the usual case) is normalised without a Date round trip.
  */
 export function toIsoUtc(text: string): string | null {
+  if (text.length === 24 && CANONICAL_MS.test(text)) return dayInMonth(text) ? text : null; // already canonical: no match array
   if (!onCalendar(text)) return null;
-  if (text.length === 24 && CANONICAL_MS.test(text)) return text; // already canonical: no match array
   const m = CANONICAL_UTC.exec(text);
   if (m) return m[2] === undefined ? `${m[1]}.000Z` : m[2].length === 4 ? text : `${m[1]}${m[2].padEnd(4, '0')}Z`;
   const t = Date.parse(text);

@@ -192,6 +192,15 @@ export class Decimal {
    */
   toString(minFraction = 0): string {
     const signed = this.#digits ?? this.units.toString();
+    const scale0 = this.scale;
+    if (scale0 === minFraction && scale0 > 0) {
+      // the usual amount (cents shown as cents): the point goes in, nothing else changes
+      const lead = signed.charCodeAt(0) === 45 ? 1 : 0;
+      const first = signed.charCodeAt(lead);
+      if (signed.length - lead > scale0 && first > 48 && first <= 57) {
+        return `${signed.slice(0, signed.length - scale0)}.${signed.slice(signed.length - scale0)}`;
+      }
+    }
     const negative = signed.startsWith('-');
     let digits = negative ? signed.slice(1) : signed;
     if (digits.length > 1 && digits.charCodeAt(0) === 48) digits = digits.replace(/^0+(?=\d)/, '');
@@ -229,8 +238,15 @@ export interface Money {
 
 /** Decimals shown at least, per unit: currencies show cents, credits show what they have. */
 export function minFractionFor(unit: string): number {
-  return /^[A-Z]{3}$/.test(unit) ? 2 : 0;
+  // asked twice for every exported entry, of one or two units: remembered
+  let n = MIN_FRACTION.get(unit);
+  if (n === undefined) {
+    n = /^[A-Z]{3}$/.test(unit) ? 2 : 0;
+    if (MIN_FRACTION.size < 64) MIN_FRACTION.set(unit, n);
+  }
+  return n;
 }
+const MIN_FRACTION = new Map<string, number>();
 
 export function formatAmount(value: Decimal, unit: string): string {
   return value.toString(minFractionFor(unit));

@@ -69,6 +69,32 @@ describe('Decimal', () => {
     expect(differ).toEqual([]);
   });
 
+  it('prints every decimal as plain digit arithmetic does, however it was made', () => {
+    // toString has a shortcut for amounts already at the scale shown; held here to a reference
+    const reference = (units: bigint, scale: number, minFraction: number): string => {
+      const negative = units < 0n;
+      const padded = (negative ? -units : units).toString().padStart(scale + 1, '0');
+      let fraction = padded.slice(padded.length - scale).replace(/0+$/, '');
+      while (fraction.length < minFraction) fraction += '0';
+      const whole = padded.slice(0, padded.length - scale);
+      const text = fraction ? `${whole}.${fraction}` : whole;
+      return negative ? `-${text}` : text;
+    };
+    const texts = ['0.00', '-0.05', '0.5', '5', '-5', '12.50', '-12.50', '0012.34', '-00.07', '100.00', '7.125', '-0.10', '10', '1.1'];
+    for (let i = 0; i < 3000; i++) {
+      const units = BigInt(Math.floor(Math.sin(i) * 10 ** (i % 12)));
+      const scale = i % 5;
+      const made = [Decimal.of(units, scale), Decimal.parse(reference(units, scale, scale))];
+      for (const d of made) {
+        for (const minFraction of [0, 2, scale]) expect(d.toString(minFraction)).toBe(reference(d.units, d.scale, minFraction));
+      }
+    }
+    for (const t of texts) {
+      const d = Decimal.parse(t);
+      for (const minFraction of [0, 1, 2, 3]) expect(d.toString(minFraction)).toBe(reference(d.units, d.scale, minFraction));
+    }
+  });
+
   it('compares across scales', () => {
     expect(Decimal.parse('1.10').cmp(Decimal.parse('1.1'))).toBe(0);
     expect(Decimal.parse('1.09').cmp(Decimal.parse('1.1'))).toBe(-1);
