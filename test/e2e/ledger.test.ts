@@ -172,6 +172,39 @@ describe('ledger export --out', () => {
     });
   });
 
+  it('exits 4 on an entry dated on a day the calendar does not have, instead of rolling it into March', async () => {
+    // Date.parse reads 2026-02-30 as March 2; a ledger line must not move to another month unnoticed
+    const { createServer } = await import('node:http');
+    const entry = {
+      id: 7,
+      created_at: '2026-02-30T10:00:00.000Z',
+      kind: 'topup',
+      amount_usd: 5,
+      balance_after_usd: 5,
+      source: {},
+      note: null,
+    };
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ items: [entry], page: 1, page_size: 200, total: 1 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const out = join(dir, 'offcalendar.csv');
+      const r = await tally(['ledger', 'export', '--out', out, '--base-url', `http://127.0.0.1:${port}`], {
+        env: sandboxEnv(sandbox, 'bytespike'),
+      });
+      expect(r.exitCode).toBe(4);
+      expect(r.stderr).toContain('GET /api/v1/me/billing/transactions');
+      expect(r.stderr).toContain('body.items[0].created_at');
+      expect(r.stderr).toContain('2026-02-30T10:00:00.000Z');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      server.close();
+    }
+  });
+
   it('leaves no partial file on Ctrl-C (exit 130) and keeps an existing file as it was', async () => {
     await withFaults('slow=400', async (s) => {
       const out = join(dir, 'interrupted.csv');
@@ -300,6 +333,13 @@ describe('ledger bad input (exit 2)', () => {
     const r = await tally(['ledger', 'list', '--since', 'yesterday-ish'], { env: env() });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('--since "yesterday-ish" is not a date');
+  });
+
+  it('rejects a day the calendar does not have (--until 2026-02-31), naming the flag', async () => {
+    const r = await tally(['ledger', 'export', '--until', '2026-02-31'], { env: env() });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--until "2026-02-31" is not a date');
+    expect(r.stdout).toBe('');
   });
 
   it.each(['0', '-1', 'abc'])('rejects --limit %s', async (limit) => {
