@@ -54,6 +54,8 @@ class CollectBody implements Dispatcher.DispatchHandler {
   private chunks: Buffer[] = [];
   private size = 0;
   private settled = false;
+  /** Why the request failed, once it has: given again to a request undici starts after that. */
+  private failure: Error | undefined;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -69,7 +71,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
     this.controller = controller;
     this.chunks = [];
     this.size = 0;
-    if (this.settled) controller.abort(new DOMException('request timed out', 'TimeoutError'));
+    if (this.failure) controller.abort(this.failure);
   }
 
   onResponseStart(
@@ -103,6 +105,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
   private fail(error: Error): void {
     if (this.settled) return;
     this.settled = true;
+    this.failure = error;
     clearTimeout(this.timer);
     this.chunks = [];
     this.controller?.abort(error);

@@ -236,6 +236,8 @@ export interface Money {
   readonly unit: string;
 }
 
+const MIN_FRACTION = new Map<string, number>();
+
 /** Decimals shown at least, per unit: currencies show cents, credits show what they have. */
 export function minFractionFor(unit: string): number {
   // asked twice for every exported entry, of one or two units: remembered
@@ -246,7 +248,6 @@ export function minFractionFor(unit: string): number {
   }
   return n;
 }
-const MIN_FRACTION = new Map<string, number>();
 
 export function formatAmount(value: Decimal, unit: string): string {
   return value.toString(minFractionFor(unit));
