@@ -354,6 +354,7 @@ export class HttpClient {
     const idempotent = method === 'GET';
     let status: number;
     let text: string;
+    let bytes: number;
     let retryAfter: string | undefined;
     try {
       const res = await send(
@@ -363,12 +364,13 @@ export class HttpClient {
       );
       status = res.status;
       retryAfter = res.retryAfter;
+      bytes = res.body.length;
       text = decodeUtf8(res.body);
     } catch (error) {
       throw this.networkFailure(error, method, url, idempotent);
     }
     const ms = Math.round(performance.now() - started);
-    if (tracing) this.trace(`< ${status} ${endpoint} (${ms} ms, ${text.length} bytes)`);
+    if (tracing) this.trace(`< ${status} ${endpoint} (${ms} ms, ${bytes} bytes)`);
 
     if (status >= 200 && status < 300) {
       if (text.length === 0) return { status, body: null, endpoint };

@@ -1,7 +1,9 @@
 // `tally balance` end to end against the sandbox: every bad input with its exit code, and the happy paths.
+import type { RequestListener } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { withHttpServer } from '../helpers/http.js';
 import { sandboxEnv, tally } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
@@ -158,60 +160,60 @@ describe('balance: provider failures (exit 4) and retries', () => {
     });
   });
 
-  it('counts the body in --timeout: a response that stalls after its headers exits 4', async () => {
-    const { createServer: createHttpServer } = await import('node:http');
-    const server = createHttpServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
-      res.write('{"balance":'); // and nothing more
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    try {
+  /** A body that stops after its first bytes, and one that trickles in a byte every 100 ms (4.2 s in all). */
+  const slowBodies: [string, RequestListener, number][] = [
+    [
+      'a response that stalls after its headers',
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"balance":'); // and nothing more
+      },
+      5000,
+    ],
+    [
+      // each byte comes well within undici's per-chunk body timeout: only a deadline on the whole request stops it
+      'a body that trickles in past it',
+      (_req, res) => {
+        const body = `{"balance":1${' '.repeat(40)}}`;
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+        let sent = 0;
+        const tick = setInterval(() => {
+          res.write(body[sent++] as string);
+          if (sent === body.length) {
+            clearInterval(tick);
+            res.end();
+          }
+        }, 100);
+        res.on('close', () => clearInterval(tick));
+      },
+      3500,
+    ],
+  ];
+
+  it.each(slowBodies)('counts the whole body in --timeout: %s exits 4', async (_name, handler, withinMs) => {
+    await withHttpServer(handler, async (baseUrl) => {
       const started = Date.now();
-      const r = await tally(['balance', '--timeout', '0.5', '--retries', '0', '--base-url', `http://127.0.0.1:${port}`], {
+      const r = await tally(['balance', '--timeout', '0.5', '--retries', '0', '--base-url', baseUrl], {
         env: sandboxEnv(sandbox, 'conduit'),
       });
       expect(r.exitCode).toBe(4);
       expect(r.stderr).toContain('timed out after 0.5s');
-      expect(Date.now() - started).toBeLessThan(5000);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+      expect(Date.now() - started).toBeLessThan(withinMs);
+    });
   });
 
-  it('counts the whole body in --timeout: a body that trickles in past it exits 4', async () => {
-    // each byte comes well within undici's per-chunk body timeout; only a deadline on the whole request stops it
-    const { createServer: createHttpServer } = await import('node:http');
-    const timers = new Set<NodeJS.Timeout>();
-    const server = createHttpServer((_req, res) => {
-      const body = `{"balance":1${' '.repeat(40)}}`;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
-      let sent = 0;
-      const tick = setInterval(() => {
-        res.write(body[sent++] as string);
-        if (sent === body.length) {
-          clearInterval(tick);
-          res.end();
-        }
-      }, 100);
-      timers.add(tick);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    try {
-      const started = Date.now();
-      const r = await tally(['balance', '--timeout', '0.5', '--retries', '0', '--base-url', `http://127.0.0.1:${port}`], {
-        env: sandboxEnv(sandbox, 'conduit'),
-      });
+  it('traces each response with its size in bytes, not characters (--verbose)', async () => {
+    const body = JSON.stringify({ error: { message: 'not here — try elsewhere' } }); // the dash is 3 bytes
+    const answer: RequestListener = (_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(body);
+    };
+    await withHttpServer(answer, async (baseUrl) => {
+      const r = await tally(['balance', '-v', '--base-url', baseUrl], { env: sandboxEnv(sandbox, 'conduit') });
       expect(r.exitCode).toBe(4);
-      expect(r.stderr).toContain('timed out after 0.5s');
-      expect(Date.now() - started).toBeLessThan(3500); // the body alone would take 4.2 s
-    } finally {
-      for (const t of timers) clearInterval(t);
-      server.closeAllConnections();
-      server.close();
-    }
+      expect(Buffer.byteLength(body)).toBe(body.length + 2);
+      expect(r.stderr).toMatch(new RegExp(`< 404 GET \\S+ \\(\\d+ ms, ${Buffer.byteLength(body)} bytes\\)`));
+    });
   });
 
   it('retries a 500 and succeeds (exit 0)', async () => {

@@ -1,9 +1,11 @@
 // `tally ledger list` and `tally ledger export` end to end against the sandbox.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { withHttpServer } from '../helpers/http.js';
 import { expectWholeChain, parseNdjson } from '../helpers/ledger.js';
 import { sandboxEnv, tally } from '../helpers/tally.js';
 
@@ -174,7 +176,6 @@ describe('ledger export --out', () => {
 
   it('exits 4 on an entry dated on a day the calendar does not have, instead of rolling it into March', async () => {
     // Date.parse reads 2026-02-30 as March 2; a ledger line must not move to another month unnoticed
-    const { createServer } = await import('node:http');
     const entry = {
       id: 7,
       created_at: '2026-02-30T10:00:00.000Z',
@@ -184,25 +185,19 @@ describe('ledger export --out', () => {
       source: {},
       note: null,
     };
-    const server = createServer((_req, res) => {
+    const page: RequestListener = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ items: [entry], page: 1, page_size: 200, total: 1 }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    try {
+    };
+    await withHttpServer(page, async (baseUrl) => {
       const out = join(dir, 'offcalendar.csv');
-      const r = await tally(['ledger', 'export', '--out', out, '--base-url', `http://127.0.0.1:${port}`], {
-        env: sandboxEnv(sandbox, 'bytespike'),
-      });
+      const r = await tally(['ledger', 'export', '--out', out, '--base-url', baseUrl], { env: sandboxEnv(sandbox, 'bytespike') });
       expect(r.exitCode).toBe(4);
       expect(r.stderr).toContain('GET /api/v1/me/billing/transactions');
       expect(r.stderr).toContain('body.items[0].created_at');
       expect(r.stderr).toContain('2026-02-30T10:00:00.000Z');
       expect(existsSync(out)).toBe(false);
-    } finally {
-      server.close();
-    }
+    });
   });
 
   it('leaves no partial file on Ctrl-C (exit 130) and keeps an existing file as it was', async () => {
