@@ -157,6 +157,31 @@ export interface JsonResponse {
   endpoint: string;
 }
 
+/** A successful response whose body is parsed only when asked for (and then each time it is asked). */
+export interface DeferredJsonResponse {
+  status: number;
+  endpoint: string;
+  /** The parsed body (null when empty); a body that is not JSON is exit 4 naming the endpoint. */
+  body(): unknown;
+}
+
+/** A successful response as it came: its bytes not yet decoded. */
+interface RawJsonResponse {
+  status: number;
+  endpoint: string;
+  bytes: Buffer;
+}
+
+function parseBody(raw: RawJsonResponse): unknown {
+  const text = decodeUtf8(raw.bytes);
+  if (text.length === 0) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ShapeError(raw.endpoint, 'the body', `is not JSON (starts "${snippet(text)}")`);
+  }
+}
+
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 /** Statuses that tell us a non-GET was not processed, so it is safe to repeat. */
 const RETRY_STATUS_UNSAFE_METHOD = new Set([429, 503]);
@@ -204,6 +229,10 @@ function errorCode(error: unknown): string | undefined {
     e = (e as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+function parsed(raw: RawJsonResponse): JsonResponse {
+  return { status: raw.status, body: parseBody(raw), endpoint: raw.endpoint };
 }
 
 function snippet(text: string): string {
@@ -265,12 +294,23 @@ export class HttpClient {
     if (d) await d.destroy();
   }
 
-  getJson(path: string, query?: Query, init: { auth?: boolean } = {}): Promise<JsonResponse> {
-    return this.requestJson('GET', path, query, undefined, init.auth ?? true);
+  async getJson(path: string, query?: Query, init: { auth?: boolean } = {}): Promise<JsonResponse> {
+    return parsed(await this.requestJson('GET', path, query, undefined, init.auth ?? true));
   }
 
-  postJson(path: string, body: unknown, init: { auth?: boolean } = {}): Promise<JsonResponse> {
-    return this.requestJson('POST', path, undefined, body, init.auth ?? true);
+  /**
+   * A GET whose body is decoded and parsed only when `body()` is called. Pages fetched ahead of need
+   * wait as bytes, which live outside V8's heap, instead of as thousands of parsed objects that every
+   * young-generation collection would copy until their turn came: an export spent ~0.15 s more
+   * collecting garbage over 1,000 prefetched pages parsed on arrival.
+   */
+  async getJsonDeferred(path: string, query?: Query, init: { auth?: boolean } = {}): Promise<DeferredJsonResponse> {
+    const raw = await this.requestJson('GET', path, query, undefined, init.auth ?? true);
+    return { status: raw.status, endpoint: raw.endpoint, body: () => parseBody(raw) };
+  }
+
+  async postJson(path: string, body: unknown, init: { auth?: boolean } = {}): Promise<JsonResponse> {
+    return parsed(await this.requestJson('POST', path, undefined, body, init.auth ?? true));
   }
 
   private headers(withAuth: boolean, hasBody: boolean): Record<string, string> {
@@ -293,7 +333,7 @@ export class HttpClient {
     query: Query | undefined,
     body: unknown,
     withAuth: boolean,
-  ): Promise<JsonResponse> {
+  ): Promise<RawJsonResponse> {
     const url = joinUrl(this.baseUrl, path, query);
     const endpoint = `${method} ${path}`;
     const headers = this.headers(withAuth, body !== undefined);
@@ -342,7 +382,7 @@ export class HttpClient {
     headers: Record<string, string>,
     payload: string | undefined,
     withAuth: boolean,
-  ): Promise<JsonResponse> {
+  ): Promise<RawJsonResponse> {
     const dispatcher = await this.agent();
     const started = performance.now();
     const tracing = this.opts.trace !== undefined;
@@ -353,8 +393,7 @@ export class HttpClient {
     this.requestCount++;
     const idempotent = method === 'GET';
     let status: number;
-    let text: string;
-    let bytes: number;
+    let body: Buffer;
     let retryAfter: string | undefined;
     try {
       const res = await send(
@@ -364,22 +403,15 @@ export class HttpClient {
       );
       status = res.status;
       retryAfter = res.retryAfter;
-      bytes = res.body.length;
-      text = decodeUtf8(res.body);
+      body = res.body;
     } catch (error) {
       throw this.networkFailure(error, method, url, idempotent);
     }
     const ms = Math.round(performance.now() - started);
-    if (tracing) this.trace(`< ${status} ${endpoint} (${ms} ms, ${bytes} bytes)`);
+    if (tracing) this.trace(`< ${status} ${endpoint} (${ms} ms, ${body.length} bytes)`);
 
-    if (status >= 200 && status < 300) {
-      if (text.length === 0) return { status, body: null, endpoint };
-      try {
-        return { status, body: JSON.parse(text), endpoint };
-      } catch {
-        throw new ShapeError(endpoint, 'the body', `is not JSON (starts "${snippet(text)}")`);
-      }
-    }
+    if (status >= 200 && status < 300) return { status, endpoint, bytes: body };
+    const text = decodeUtf8(body);
     let errorBody: unknown = text;
     try {
       errorBody = JSON.parse(text);

@@ -174,6 +174,26 @@ describe('ledger export --out', () => {
     });
   });
 
+  // pages fetched ahead are parsed only when their turn comes: a bad one still stops the export there
+  it.each([
+    ['bytespike', 'GET /api/v1/me/billing/transactions'],
+    ['account-api', 'GET /auth/account/ledger'],
+  ])('exits 4 on a %s page that is not JSON, naming the endpoint, and leaves no file', async (provider, endpoint) => {
+    await withFaults(
+      'nonjson@3',
+      async (s) => {
+        const out = join(dir, `nonjson-${provider}.csv`);
+        const r = await tally(['ledger', 'export', '--out', out], { env: sandboxEnv(s, provider) });
+        expect(r.exitCode).toBe(4);
+        expect(r.stderr).toContain(`unexpected response from ${endpoint}: the body is not JSON`);
+        expect(r.stdout).toBe('');
+        expect(existsSync(out)).toBe(false);
+        expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+      },
+      1000,
+    );
+  });
+
   it('exits 4 on an entry dated on a day the calendar does not have, instead of rolling it into March', async () => {
     // Date.parse reads 2026-02-30 as March 2; a ledger line must not move to another month unnoticed
     const entry = {

@@ -24,6 +24,15 @@ class Listing {
     this.beforeRequest(++this.requests, this);
     return { items: this.items.slice(offset, offset + limit), total: this.items.length };
   }
+  /** The same page as countedPages takes it: fetched now, read when called (`reads` counts the calls). */
+  reads = 0;
+  async later(offset: number, limit: number) {
+    const page = await this.at(offset, limit);
+    return () => {
+      this.reads++;
+      return page;
+    };
+  }
 }
 
 const opts = (pageSize: number): PagingOptions<Item> => ({
@@ -45,7 +54,7 @@ const expected = (count: number) => Array.from({ length: count }, (_, i) => `e${
 describe('countedPages', () => {
   it('reads every page once, in order, with prefetching', async () => {
     const l = new Listing(1050);
-    expect(await collect(countedPages((i) => l.at(i * 100, 100), opts(100)))).toEqual(expected(1050));
+    expect(await collect(countedPages((i) => l.later(i * 100, 100), opts(100)))).toEqual(expected(1050));
     expect(l.requests).toBe(11);
   });
 
@@ -54,7 +63,7 @@ describe('countedPages', () => {
     l.beforeRequest = (n, listing) => {
       if (n > 1) listing.post(n % 3);
     };
-    expect(await collect(countedPages((i) => l.at(i * 100, 100), opts(100)))).toEqual(expected(1000));
+    expect(await collect(countedPages((i) => l.later(i * 100, 100), opts(100)))).toEqual(expected(1000));
   });
 
   it('follows a shift of more than a page', async () => {
@@ -62,7 +71,7 @@ describe('countedPages', () => {
     l.beforeRequest = (n, listing) => {
       if (n === 3) listing.post(250);
     };
-    expect(await collect(countedPages((i) => l.at(i * 100, 100), { ...opts(100), concurrency: 1 }))).toEqual(expected(500));
+    expect(await collect(countedPages((i) => l.later(i * 100, 100), { ...opts(100), concurrency: 1 }))).toEqual(expected(500));
   });
 
   it('fails rather than skip when entries disappear', async () => {
@@ -70,7 +79,7 @@ describe('countedPages', () => {
     l.beforeRequest = (n, listing) => {
       if (n === 3) listing.items.splice(10, 1);
     };
-    await expect(collect(countedPages((i) => l.at(i * 100, 100), opts(100)))).rejects.toThrow(/total fell from 500 to 499/);
+    await expect(collect(countedPages((i) => l.later(i * 100, 100), opts(100)))).rejects.toThrow(/total fell from 500 to 499/);
   });
 
   it('fails naming the id when an entry changes content under the overlap', async () => {
@@ -81,14 +90,26 @@ describe('countedPages', () => {
         listing.items[100] = { ...(listing.items[100] as Item), v: -1 };
       }
     };
-    await expect(collect(countedPages((i) => l.at(i * 100, 100), { ...opts(100), concurrency: 1 }))).rejects.toThrow(
+    await expect(collect(countedPages((i) => l.later(i * 100, 100), { ...opts(100), concurrency: 1 }))).rejects.toThrow(
       /entry e200 is not where the listing had it/,
     );
   });
 
+  it('reads a page fetched ahead only when its turn comes', async () => {
+    const l = new Listing(1000);
+    const seen: Array<[requests: number, reads: number]> = [];
+    for await (const page of countedPages((i) => l.later(i * 100, 100), opts(100))) {
+      expect(page).toHaveLength(100);
+      seen.push([l.requests, l.reads]);
+    }
+    // three pages are requested ahead of the one read; each is read once, as it is emitted
+    expect(seen.map(([, reads]) => reads)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(seen[1]?.[0]).toBeGreaterThan(2);
+  });
+
   it('reads an empty listing as nothing', async () => {
     const l = new Listing(0);
-    expect(await collect(countedPages((i) => l.at(i * 100, 100), opts(100)))).toEqual([]);
+    expect(await collect(countedPages((i) => l.later(i * 100, 100), opts(100)))).toEqual([]);
   });
 });
 

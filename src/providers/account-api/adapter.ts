@@ -64,13 +64,15 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
     const { unit } = await balance(ctx);
     yield* countedPages(
       async (index) => {
-        const res = await ctx.http.getJson(LEDGER, { ...filters, limit: PAGE, offset: index * PAGE });
-        const r = new ShapeReader(res.endpoint);
-        const body = r.object(res.body, 'body');
-        const list = r.array(body.data, 'body.data');
-        return {
-          items: list.map((raw, i) => mapAccountApiEntry(r, raw, `body.data[${i}]`, unit)),
-          total: r.integer(body, 'total', 'body'),
+        const res = await ctx.http.getJsonDeferred(LEDGER, { ...filters, limit: PAGE, offset: index * PAGE });
+        return () => {
+          const r = new ShapeReader(res.endpoint);
+          const body = r.object(res.body(), 'body');
+          const list = r.array(body.data, 'body.data');
+          return {
+            items: list.map((raw, i) => mapAccountApiEntry(r, raw, `body.data[${i}]`, unit)),
+            total: r.integer(body, 'total', 'body'),
+          };
         };
       },
       entryPaging(`GET ${LEDGER}`, PAGE, query),

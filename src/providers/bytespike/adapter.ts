@@ -59,11 +59,13 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const filters = { kind, since: query.since?.toISOString(), until: upperBound(query).toISOString() };
   const pages = countedPages(
     async (index) => {
-      const res = await ctx.http.getJson(TRANSACTIONS, { page: index + 1, page_size: PAGE, ...filters });
-      const r = new ShapeReader(res.endpoint);
-      const body = r.object(res.body, 'body');
-      const list = r.array(body.items, 'body.items');
-      return { items: list.map((raw, i) => mapBytespikeEntry(r, raw, `body.items[${i}]`)), total: r.integer(body, 'total', 'body') };
+      const res = await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, page_size: PAGE, ...filters });
+      return () => {
+        const r = new ShapeReader(res.endpoint);
+        const body = r.object(res.body(), 'body');
+        const list = r.array(body.items, 'body.items');
+        return { items: list.map((raw, i) => mapBytespikeEntry(r, raw, `body.items[${i}]`)), total: r.integer(body, 'total', 'body') };
+      };
     },
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
   );
@@ -78,22 +80,24 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
   const filters = { since: query.since?.toISOString(), until: (query.until ?? query.startedAt).toISOString() };
   const pages = countedPages(
     async (index) => {
-      const res = await ctx.http.getJson(USAGE, { page: index + 1, page_size: PAGE, ...filters });
-      const r = new ShapeReader(res.endpoint);
-      const body = r.object(res.body, 'body');
-      const items = r.array(body.items, 'body.items').map((raw, i) => {
-        const field = `body.items[${i}]`;
-        const u = r.object(raw, field);
-        return {
-          id: r.id(u, 'id', field),
-          at: r.timestamp(u, 'created_at', field),
-          model: r.string(u, 'model', field),
-          inputTokens: r.integer(u, 'input_tokens', field),
-          outputTokens: r.integer(u, 'output_tokens', field),
-          cost: r.decimal(u, 'cost_usd', field),
-        };
-      });
-      return { items, total: r.integer(body, 'total', 'body') };
+      const res = await ctx.http.getJsonDeferred(USAGE, { page: index + 1, page_size: PAGE, ...filters });
+      return () => {
+        const r = new ShapeReader(res.endpoint);
+        const body = r.object(res.body(), 'body');
+        const items = r.array(body.items, 'body.items').map((raw, i) => {
+          const field = `body.items[${i}]`;
+          const u = r.object(raw, field);
+          return {
+            id: r.id(u, 'id', field),
+            at: r.timestamp(u, 'created_at', field),
+            model: r.string(u, 'model', field),
+            inputTokens: r.integer(u, 'input_tokens', field),
+            outputTokens: r.integer(u, 'output_tokens', field),
+            cost: r.decimal(u, 'cost_usd', field),
+          };
+        });
+        return { items, total: r.integer(body, 'total', 'body') };
+      };
     },
     { endpoint: `GET ${USAGE}`, pageSize: PAGE, idOf: (u) => u.id, fingerprint: (u) => `${u.id}|${u.at}|${u.cost.toString()}` },
   );

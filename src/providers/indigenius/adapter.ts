@@ -70,14 +70,16 @@ async function balance(ctx: ProviderContext): Promise<Balance> {
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const pages = countedPages(
     async (index) => {
-      const res = await ctx.http.getJson(TRANSACTIONS, { page: index + 1, pageSize: PAGE });
-      const r = new ShapeReader(res.endpoint);
-      const env = envelope(r, res.body);
-      const list = r.array(env.data, 'body.data');
-      const meta = r.object(env.meta, 'body.meta');
-      return {
-        items: list.map((raw, i) => mapIndigeniusEntry(r, raw, `body.data[${i}]`)),
-        total: r.integer(meta, 'totalCount', 'body.meta'),
+      const res = await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, pageSize: PAGE });
+      return () => {
+        const r = new ShapeReader(res.endpoint);
+        const env = envelope(r, res.body());
+        const list = r.array(env.data, 'body.data');
+        const meta = r.object(env.meta, 'body.meta');
+        return {
+          items: list.map((raw, i) => mapIndigeniusEntry(r, raw, `body.data[${i}]`)),
+          total: r.integer(meta, 'totalCount', 'body.meta'),
+        };
       };
     },
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
@@ -95,23 +97,25 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
   const until = query.until?.toISOString();
   const pages = countedPages(
     async (index) => {
-      const res = await ctx.http.getJson(HISTORY, { page: index + 1, pageSize: PAGE });
-      const r = new ShapeReader(res.endpoint);
-      const env = envelope(r, res.body);
-      const items = r.array(env.data, 'body.data').map((raw, i) => {
-        const field = `body.data[${i}]`;
-        const h = r.object(raw, field);
-        // the seed shows no date on history items; one is used where the API sends it
-        const at = h.createdAt === undefined || h.createdAt === null ? null : r.timestamp(h, 'createdAt', field);
-        return {
-          id: r.id(h, 'id', field),
-          at,
-          product: r.optionalString(h, 'product', field),
-          duration: typeof h.duration === 'number' ? h.duration : null,
-          cost: r.decimal(h, 'cost', field),
-        };
-      });
-      return { items, total: r.integer(r.object(env.meta, 'body.meta'), 'totalCount', 'body.meta') };
+      const res = await ctx.http.getJsonDeferred(HISTORY, { page: index + 1, pageSize: PAGE });
+      return () => {
+        const r = new ShapeReader(res.endpoint);
+        const env = envelope(r, res.body());
+        const items = r.array(env.data, 'body.data').map((raw, i) => {
+          const field = `body.data[${i}]`;
+          const h = r.object(raw, field);
+          // the seed shows no date on history items; one is used where the API sends it
+          const at = h.createdAt === undefined || h.createdAt === null ? null : r.timestamp(h, 'createdAt', field);
+          return {
+            id: r.id(h, 'id', field),
+            at,
+            product: r.optionalString(h, 'product', field),
+            duration: typeof h.duration === 'number' ? h.duration : null,
+            cost: r.decimal(h, 'cost', field),
+          };
+        });
+        return { items, total: r.integer(r.object(env.meta, 'body.meta'), 'totalCount', 'body.meta') };
+      };
     },
     { endpoint: `GET ${HISTORY}`, pageSize: PAGE, idOf: (h) => h.id, fingerprint: (h) => `${h.id}|${h.cost.toString()}` },
   );

@@ -41,13 +41,18 @@ function sameIdDifferentContent<T>(endpoint: string, opts: PagingOptions<T>, a: 
   }
 }
 
+/** A page fetched but not yet read: calling it parses and maps it (and throws if it is not the documented shape). */
+export type FetchedPage<T> = () => Page<T>;
+
 /**
  * Pages with a total: page/page_size (bytespike, indigenius) or limit/offset with a total (account-api),
- * addressed by page index. Pages are fetched `concurrency` at a time and emitted in order.
+ * addressed by page index. Pages are fetched `concurrency` at a time and emitted in order; each is read
+ * (its fetched body turned into items) only when its turn comes, so the pages waiting ahead hold bytes,
+ * not live objects.
  */
-export async function* countedPages<T>(fetchPage: (index: number) => Promise<Page<T>>, opts: PagingOptions<T>): AsyncGenerator<T[]> {
+export async function* countedPages<T>(fetchPage: (index: number) => Promise<FetchedPage<T>>, opts: PagingOptions<T>): AsyncGenerator<T[]> {
   const { pageSize, endpoint } = opts;
-  const first = await fetchPage(0);
+  const first = (await fetchPage(0))();
   if (first.total === undefined) throw new ProviderError(`${endpoint}: the response has no total to page by`);
   const startTotal = first.total;
   const planned = Math.max(1, Math.ceil(startTotal / pageSize));
@@ -87,7 +92,7 @@ export async function* countedPages<T>(fetchPage: (index: number) => Promise<Pag
   }
 
   yield accept(first, 0);
-  const inflight = new Map<number, Promise<Page<T>>>();
+  const inflight = new Map<number, Promise<FetchedPage<T>>>();
   const request = (i: number) => {
     const p = fetchPage(i);
     p.catch(() => undefined); // surfaced when awaited; an abandoned prefetch must not crash the process
@@ -98,8 +103,9 @@ export async function* countedPages<T>(fetchPage: (index: number) => Promise<Pag
     while (requested < Math.max(planned, i + 1) && requested < i + window) request(requested++);
     if (!inflight.has(i)) request(i);
     requested = Math.max(requested, i + 1);
-    const page = await (inflight.get(i) as Promise<Page<T>>);
+    const fetched = await (inflight.get(i) as Promise<FetchedPage<T>>);
     inflight.delete(i);
+    const page = fetched();
     if (page.items.length === 0) throw changed(endpoint, `it ended after ${next} of ${startTotal} entries`);
     yield accept(page, i);
   }
