@@ -1,10 +1,15 @@
 // Writes a file atomically: a temp file in the same directory, renamed over the target only when complete.
-import { accessSync, closeSync, constants, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fdatasync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 
+/** Bytes written between flushes to disk started while writing, so the flush at commit has little left. */
+const FLUSH_EVERY = 4 << 20;
+
 export class AtomicFile {
   private fd: number | undefined;
+  private unflushed = 0;
+  private flushing = false;
   readonly tempPath: string;
   readonly path: string;
 
@@ -43,6 +48,16 @@ export class AtomicFile {
     const buffer = Buffer.from(text, 'utf8');
     let offset = 0;
     while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
+    this.unflushed += buffer.length;
+    if (this.unflushed >= FLUSH_EVERY && !this.flushing) {
+      // the disk writes what has been written so far while the export goes on (the fsync at commit
+      // still makes the whole file durable before the rename); a failure here shows again at commit
+      this.unflushed = 0;
+      this.flushing = true;
+      fdatasync(this.fd, () => {
+        this.flushing = false;
+      });
+    }
   }
 
   /** Flushes, closes and renames over the target: the target is only ever replaced by a complete file. */

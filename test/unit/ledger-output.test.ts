@@ -150,6 +150,22 @@ describe('files', () => {
     expect(readFileSync(target, 'utf8')).toBe('new');
     expect(readdirSync(dir)).toEqual(['out.csv']);
   });
+
+  it('writes a file longer than its flush interval whole, and aborts cleanly while a flush runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-atomic-'));
+    const target = join(dir, 'big.csv');
+    const chunks = Array.from({ length: 12 }, (_, i) => `${i}:${'é—x'.repeat(1 << 18)}\n`);
+    const done = new AtomicFile(target);
+    for (const c of chunks) done.write(c);
+    done.commit();
+    expect(readFileSync(target, 'utf8')).toBe(chunks.join(''));
+    const aborted = new AtomicFile(target);
+    for (const c of chunks.slice(0, 6)) aborted.write(c);
+    aborted.abort();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a flush started before the abort ends quietly
+    expect(readFileSync(target, 'utf8')).toBe(chunks.join(''));
+    expect(readdirSync(dir)).toEqual(['big.csv']);
+  });
 });
 
 describe('CSV records against csv-stringify', () => {
