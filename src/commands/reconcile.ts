@@ -2,6 +2,7 @@
 import type { Context } from '../core/context.js';
 import { formatInZone } from '../core/dates.js';
 import { ExitCode, exitCodeOf, ProviderError, UsageError } from '../core/errors.js';
+import { capYoungGeneration } from '../core/memory.js';
 import { Decimal, formatAmount, parseAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { renderTable } from '../output/table.js';
@@ -70,6 +71,7 @@ export function parseReconcileOptions(ctx: Context, raw: Record<string, unknown>
 
 export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseReconcileOptions(ctx, raw);
+  capYoungGeneration();
   if (opts.file) return output(ctx, [await reconcileFile(ctx, opts, opts.file)], false);
   if (!opts.all) {
     const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { AtomicFile } from '../../core/atomic-file.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { capYoungGeneration } from '../../core/memory.js';
 import { ReverseSpool } from '../../core/spool.js';
 import { type EntryJson, entryToJson, ExportEncoder, type ExportFormat } from '../../output/ledger.js';
 import { startProgress } from '../../output/progress.js';
@@ -64,6 +65,7 @@ export async function run(ctx: Context, _args: string[], raw: Record<string, unk
     file?.abort();
     spool?.dispose();
   });
+  capYoungGeneration();
   const progress = await startProgress(ctx, 'exporting');
   const encoder = new ExportEncoder(opts.format, opts.bom);
   try {
