@@ -1,7 +1,7 @@
 // Account API calls and their mapping to tally's models (seeds/account-api.txt, ledger envelope per SPEC §1).
 import { entryPaging, pushableType, typeOf, upperBound } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
-import { ShapeReader } from '../shared/shape.js';
+import { readLater, ShapeReader } from '../shared/shape.js';
 import { type Decimal, formatAmount } from '../../core/money.js';
 import type {
   AccountOverview,
@@ -63,18 +63,15 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
     // ledger entries carry no currency; the credit balance does, so the unit comes from there
     const { unit } = await balance(ctx);
     yield* countedPages(
-      async (index) => {
-        const res = await ctx.http.getJsonDeferred(LEDGER, { ...filters, limit: PAGE, offset: index * PAGE });
-        return () => {
-          const r = new ShapeReader(res.endpoint);
-          const body = r.object(res.body(), 'body');
+      async (index) =>
+        readLater(await ctx.http.getJsonDeferred(LEDGER, { ...filters, limit: PAGE, offset: index * PAGE }), (r, json) => {
+          const body = r.object(json, 'body');
           const list = r.array(body.data, 'body.data');
           return {
             items: list.map((raw, i) => mapAccountApiEntry(r, raw, `body.data[${i}]`, unit)),
             total: r.integer(body, 'total', 'body'),
           };
-        };
-      },
+        }),
       entryPaging(`GET ${LEDGER}`, PAGE, query),
     );
   }

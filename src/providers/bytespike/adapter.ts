@@ -1,7 +1,7 @@
 // ByteSpike API calls and their mapping to tally's models (seeds/bytespike.txt, SPEC §1 for /balance).
 import { entryPaging, pushableType, typeOf, upperBound } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
-import { ShapeReader } from '../shared/shape.js';
+import { readLater, ShapeReader } from '../shared/shape.js';
 import { formatAmount } from '../../core/money.js';
 import { UsageAccumulator } from '../shared/usage.js';
 import type {
@@ -58,15 +58,12 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const kind = pushableType(info.entryTypes, query.type);
   const filters = { kind, since: query.since?.toISOString(), until: upperBound(query).toISOString() };
   const pages = countedPages(
-    async (index) => {
-      const res = await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, page_size: PAGE, ...filters });
-      return () => {
-        const r = new ShapeReader(res.endpoint);
-        const body = r.object(res.body(), 'body');
+    async (index) =>
+      readLater(await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, page_size: PAGE, ...filters }), (r, json) => {
+        const body = r.object(json, 'body');
         const list = r.array(body.items, 'body.items');
         return { items: list.map((raw, i) => mapBytespikeEntry(r, raw, `body.items[${i}]`)), total: r.integer(body, 'total', 'body') };
-      };
-    },
+      }),
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
   );
   return { pages, applied: { type: kind !== undefined, since: query.since !== undefined, until: true } };
@@ -79,11 +76,9 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
   const acc = new UsageAccumulator(query.by ?? 'model', query.zone, query.period);
   const filters = { since: query.since?.toISOString(), until: (query.until ?? query.startedAt).toISOString() };
   const pages = countedPages(
-    async (index) => {
-      const res = await ctx.http.getJsonDeferred(USAGE, { page: index + 1, page_size: PAGE, ...filters });
-      return () => {
-        const r = new ShapeReader(res.endpoint);
-        const body = r.object(res.body(), 'body');
+    async (index) =>
+      readLater(await ctx.http.getJsonDeferred(USAGE, { page: index + 1, page_size: PAGE, ...filters }), (r, json) => {
+        const body = r.object(json, 'body');
         const items = r.array(body.items, 'body.items').map((raw, i) => {
           const field = `body.items[${i}]`;
           const u = r.object(raw, field);
@@ -97,8 +92,7 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
           };
         });
         return { items, total: r.integer(body, 'total', 'body') };
-      };
-    },
+      }),
     { endpoint: `GET ${USAGE}`, pageSize: PAGE, idOf: (u) => u.id, fingerprint: (u) => `${u.id}|${u.at}|${u.cost.toString()}` },
   );
   for await (const page of pages) for (const u of page) acc.add(u);

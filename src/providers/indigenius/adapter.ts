@@ -1,7 +1,7 @@
 // Indigenius API calls and their mapping to tally's models (seeds/indigenius.txt, SPEC §1).
 import { entryPaging, typeOf } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
-import { ShapeReader } from '../shared/shape.js';
+import { readLater, ShapeReader } from '../shared/shape.js';
 import { UsageError } from '../../core/errors.js';
 import { formatAmount } from '../../core/money.js';
 import { UsageAccumulator } from '../shared/usage.js';
@@ -69,19 +69,16 @@ async function balance(ctx: ProviderContext): Promise<Balance> {
 /** Page/pageSize with meta.totalCount; no server-side filters, so shifts are followed through the total. */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const pages = countedPages(
-    async (index) => {
-      const res = await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, pageSize: PAGE });
-      return () => {
-        const r = new ShapeReader(res.endpoint);
-        const env = envelope(r, res.body());
+    async (index) =>
+      readLater(await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, pageSize: PAGE }), (r, json) => {
+        const env = envelope(r, json);
         const list = r.array(env.data, 'body.data');
         const meta = r.object(env.meta, 'body.meta');
         return {
           items: list.map((raw, i) => mapIndigeniusEntry(r, raw, `body.data[${i}]`)),
           total: r.integer(meta, 'totalCount', 'body.meta'),
         };
-      };
-    },
+      }),
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
   );
   return { pages, applied: { type: false, since: false, until: false } };
@@ -96,11 +93,9 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
   const since = query.since?.toISOString();
   const until = query.until?.toISOString();
   const pages = countedPages(
-    async (index) => {
-      const res = await ctx.http.getJsonDeferred(HISTORY, { page: index + 1, pageSize: PAGE });
-      return () => {
-        const r = new ShapeReader(res.endpoint);
-        const env = envelope(r, res.body());
+    async (index) =>
+      readLater(await ctx.http.getJsonDeferred(HISTORY, { page: index + 1, pageSize: PAGE }), (r, json) => {
+        const env = envelope(r, json);
         const items = r.array(env.data, 'body.data').map((raw, i) => {
           const field = `body.data[${i}]`;
           const h = r.object(raw, field);
@@ -115,8 +110,7 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
           };
         });
         return { items, total: r.integer(r.object(env.meta, 'body.meta'), 'totalCount', 'body.meta') };
-      };
-    },
+      }),
     { endpoint: `GET ${HISTORY}`, pageSize: PAGE, idOf: (h) => h.id, fingerprint: (h) => `${h.id}|${h.cost.toString()}` },
   );
   for await (const page of pages) {

@@ -1,5 +1,6 @@
 // Response checking: lenient to fields tally does not use, strict on the ones it does (exit 4 naming both).
 import { toIsoUtc } from '../../core/dates.js';
+import type { DeferredJsonResponse } from '../../core/http.js';
 import { ShapeError } from '../../core/errors.js';
 import { Decimal } from '../../core/money.js';
 
@@ -79,6 +80,14 @@ export class ShapeReader {
     if (iso === null) this.fail(`${field}.${key}`, `should be an ISO 8601 timestamp but is "${v}"`);
     return iso;
   }
+}
+
+/**
+ * A fetched response to be read later (a page waiting its turn): calling the result parses the body and
+ * hands it to `read` with a reader that names the response's endpoint in every complaint.
+ */
+export function readLater<P>(res: DeferredJsonResponse, read: (r: ShapeReader, body: unknown) => P): () => P {
+  return () => read(new ShapeReader(res.endpoint), res.body());
 }
 
 function toDecimal(v: unknown): Decimal | undefined {
