@@ -1,6 +1,7 @@
 // Export benchmark: `tally ledger export` of a bytespike ledger from the sandbox, timed in the same run
 // against (a) curl downloading the same pages and (b) the Python CSV-export example from the seed.
-// Also peak RSS of the export at several ledger sizes, to show it stays flat.
+// Also, in the same runs, the lower bounds of bench/floor.mjs (only downloading the pages, and downloading
+// and parsing them), and peak RSS of the export at several ledger sizes, to show it stays flat.
 //
 // Usage: node bench/export.mjs [entries=200000] [runs=3] [rss sizes=10000,200000,1000000]
 // Needs: npm run build, curl, python3 with requests, GNU time (/usr/bin/time).
@@ -15,6 +16,8 @@ const runs = Number(process.argv[3] ?? 3);
 const rssSizes = (process.argv[4] ?? '10000,200000,1000000').split(',').map(Number);
 const bin = fileURLToPath(new URL('../bin/tally.js', import.meta.url));
 const python = fileURLToPath(new URL('./bytespike_export.py', import.meta.url));
+const floor = fileURLToPath(new URL('./floor.mjs', import.meta.url));
+const FLOORS = ['raw-socket', 'node-http', 'tally-http', 'tally-http+parse'];
 const work = mkdtempSync(join(tmpdir(), 'tally-bench-'));
 
 /** Starts `tally sandbox` in its own process (as a user would) and returns its bytespike URL and key. */
@@ -64,11 +67,12 @@ try {
     ).join(''),
   );
   const out = join(work, 'export.csv');
-  const results = { tally: [], curl: [], python: [] };
+  const results = { tally: [], curl: [], python: [], ...Object.fromEntries(FLOORS.map((f) => [f, []])) };
   for (let i = 0; i < runs; i++) {
     results.curl.push(timed('curl', ['-sf', '-H', `Authorization: Bearer ${sandbox.key}`, '-K', curlConfig]).seconds);
     results.tally.push(timed(process.execPath, [bin, 'ledger', 'export', '--out', out], env).seconds);
     results.python.push(timed('python3', [python], { BYTESPIKE_BASE_URL: sandbox.baseUrl, BYTESPIKE_API_KEY: sandbox.key }).seconds);
+    for (const mode of FLOORS) results[mode].push(timed(process.execPath, [floor, mode, String(pages)], env).seconds);
   }
   for (const [name, xs] of Object.entries(results)) console.log(`  runs ${name}: ${xs.map((x) => x.toFixed(2)).join(' ')}`);
   const t = median(results.tally);
@@ -78,6 +82,13 @@ try {
   console.log(`  curl (same pages, one connection)   ${c.toFixed(2)} s`);
   console.log(`  tally ledger export --out file.csv   ${t.toFixed(2)} s   ${(t / c).toFixed(2)}x curl (target <= 1.5x)`);
   console.log(`  python seed example                  ${p.toFixed(2)} s   tally is ${(p / t).toFixed(2)}x faster (target >= 4x)`);
+  console.log(
+    `lower bounds (bench/floor.mjs: pages downloaded, or downloaded and parsed; nothing mapped or written; 4x Python needs <= ${(p / 4).toFixed(2)} s)`,
+  );
+  for (const mode of FLOORS) {
+    const f = median(results[mode]);
+    console.log(`  ${mode.padEnd(36)} ${f.toFixed(2)} s   ${(f / c).toFixed(2)}x curl, ${(p / f).toFixed(2)}x faster than Python`);
+  }
 } finally {
   sandbox.child.kill();
 }
