@@ -58,11 +58,14 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
   );
 }
 
+/** A UTC date and time to the second with fields in range: "2026-05-21T14:08:11" (days past 28 are checked apart). */
+const UTC_SECONDS = String.raw`\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d`;
+
 /** 2026-05-21T14:08:11Z or with up to three fraction digits; the groups are the seconds part and the fraction. */
-const CANONICAL_UTC = /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,3})?Z$/;
+const CANONICAL_UTC = new RegExp(`^(${UTC_SECONDS})(\\.\\d{1,3})?Z$`);
 
 /** The same with exactly three fraction digits: tally's own form. */
-const CANONICAL_MS = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const CANONICAL_MS = new RegExp(`^${UTC_SECONDS}\\.\\d{3}Z$`);
 
 /**
  * A timestamp as ISO 8601 UTC with milliseconds ("2026-05-21T14:08:11.000Z"), or null if it is not one.

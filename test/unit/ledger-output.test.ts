@@ -80,6 +80,7 @@ describe('provider timestamps', () => {
     'yesterday',
     '2026-13-21T14:08:11.123Z',
     '2026-05-21T24:08:11.123Z',
+    '2026-05-21T14:08:11x123Z', // the fraction's point is a point, not any character
     '',
     // days that Date.parse would roll over into the next month
     '2026-02-31T10:00:00.000Z',
