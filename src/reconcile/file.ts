@@ -1,5 +1,5 @@
 // Reads an earlier `tally ledger export` (CSV, JSON or NDJSON, told apart by content), streaming, for reconcile --file.
-import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { toIsoUtc } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { Decimal } from '../core/money.js';
@@ -19,7 +19,27 @@ function notAnExport(path: string, why: string): UsageError {
   );
 }
 
-/** Tells the format from the first bytes. */
+function cutOff(
+  path: string,
+  why: string,
+  hint = 'the file is incomplete (an export interrupted or a copy cut short); export it again',
+): UsageError {
+  return new UsageError(`--file ${path} is cut off: ${why}`, hint);
+}
+
+/** The header's cells with any CSV quotes removed: a spreadsheet or `csv.QUOTE_ALL` re-save quotes them. */
+function headerCells(line: string): string[] {
+  return line.split(',').map((cell) => {
+    const m = /^"((?:[^"]|"")*)"$/.exec(cell);
+    return m ? (m[1] as string).replace(/""/g, '"') : cell;
+  });
+}
+
+/**
+ * Tells the format from the first bytes, and refuses a file whose end shows it was cut short: tally ends every
+ * CSV row and NDJSON line with a line end and a JSON export with "]", so a file that does not is incomplete
+ * (a cut inside the last row could otherwise still parse, with a shortened last cell).
+ */
 export function detectFormat(path: string): ExportFileFormat {
   let fd: number;
   try {
@@ -28,20 +48,41 @@ export function detectFormat(path: string): ExportFileFormat {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`--file ${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code})`}`);
   }
-  const head = Buffer.alloc(4096);
-  const n = readSync(fd, head, 0, head.length, 0);
-  closeSync(fd);
-  const text = head
-    .toString('utf8', 0, n)
-    .replace(/^\uFEFF/, '')
-    .trimStart();
-  if (text.startsWith(`${CSV_HEADER.join(',')}\r\n`) || text.startsWith(`${CSV_HEADER.join(',')}\n`) || text === CSV_HEADER.join(',')) {
-    return 'csv';
+  let text: string;
+  let tail: string;
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    text = head
+      .toString('utf8', 0, n)
+      .replace(/^\uFEFF/, '')
+      .trimStart();
+    const end = Buffer.alloc(Math.min(size, 64));
+    readSync(fd, end, 0, end.length, size - end.length);
+    tail = end.toString('latin1');
+  } catch (error) {
+    throw new UsageError(`--file ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  } finally {
+    closeSync(fd);
   }
-  if (text.startsWith('[')) return 'json';
-  if (text.startsWith('{')) return 'ndjson';
-  if (text.length === 0) throw notAnExport(path, 'it is empty');
-  throw notAnExport(path, `it starts with "${text.slice(0, 30).split(/\r?\n/)[0]}"`);
+  const firstLine = (text.split('\n')[0] as string).replace(/\r$/, '');
+  let format: ExportFileFormat;
+  if (headerCells(firstLine).join(',') === CSV_HEADER.join(',')) format = 'csv';
+  else if (text.startsWith('[')) format = 'json';
+  else if (text.startsWith('{')) format = 'ndjson';
+  else if (text.length === 0) throw notAnExport(path, 'it is empty');
+  else throw notAnExport(path, `it starts with "${text.slice(0, 30).split(/\r?\n/)[0]}"`);
+  if (format === 'json') {
+    if (!tail.trimEnd().endsWith(']')) throw cutOff(path, 'the JSON array has no closing "]"');
+  } else if (!tail.endsWith('\n')) {
+    throw cutOff(
+      path,
+      `its last ${format === 'csv' ? 'row' : 'line'} has no line end`,
+      'tally ends every line of an export; export it again, or if the file is whole, end it with a newline',
+    );
+  }
+  return format;
 }
 
 function fromJson(path: string, where: string, raw: unknown): CheckEntry {

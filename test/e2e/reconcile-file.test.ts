@@ -1,0 +1,124 @@
+// `tally reconcile --file` on exports that were cut off or re-saved by another tool: refused by name, or read.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { sandboxEnv, tally } from '../helpers/tally.js';
+
+let sandbox: Sandbox;
+let dir: string;
+const files: Record<'csv' | 'json' | 'ndjson', string> = { csv: '', json: '', ndjson: '' };
+/** The live report's issues, as [kind, entryId, delta]. */
+let liveIssues: [string, string | null, string | null][];
+
+interface ReportJson {
+  checked: number;
+  issues: { kind: string; entryId: string | null; delta: string | null }[];
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, seed: 5, entries: 120 });
+  dir = mkdtempSync(join(tmpdir(), 'tally-reconcile-file-'));
+  const env = sandboxEnv(sandbox, 'conduit', 'bad');
+  for (const format of ['csv', 'json', 'ndjson'] as const) {
+    files[format] = join(dir, `bad.${format}`);
+    const r = await tally(['ledger', 'export', `--${format}`, '--out', files[format]], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+  }
+  const live = JSON.parse((await tally(['reconcile', '--json'], { env })).stdout) as ReportJson;
+  liveIssues = live.issues.map((i) => [i.kind, i.entryId, i.delta]);
+  expect(liveIssues.map((i) => i[0])).toEqual(['chain_break', 'duplicate']);
+});
+afterAll(async () => {
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of an export with its last `cut` bytes gone. */
+function truncated(format: 'csv' | 'json' | 'ndjson', cut: number): string {
+  const bytes = readFileSync(files[format]);
+  const path = join(dir, `cut-${cut}.${format}`);
+  writeFileSync(path, bytes.subarray(0, bytes.length - cut));
+  return path;
+}
+
+describe('reconcile --file refuses an export that was cut off', () => {
+  it('exits 2 naming a JSON export that ends before its closing bracket', async () => {
+    const path = truncated('json', 2); // "]\n" gone: every entry is whole
+    const r = await tally(['reconcile', '--file', path]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `tally: --file ${path} is cut off: the JSON array has no closing "]"\n` +
+        '  the file is incomplete (an export interrupted or a copy cut short); export it again',
+    );
+  });
+
+  it.each([
+    ['json', 40],
+    ['ndjson', 1],
+    ['ndjson', 30],
+    ['csv', 2],
+    ['csv', 9],
+  ] as const)('exits 2 naming a %s export cut %i bytes before its end', async (format, cut) => {
+    const path = truncated(format, cut);
+    const r = await tally(['reconcile', '--file', path]);
+    expect(r.exitCode, r.stdout).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^tally: --file ${path.replace(/[.]/g, '\\.')} is cut off: `));
+  });
+
+  it('exits 2 naming a directory given as --file', async () => {
+    const r = await tally(['reconcile', '--file', dir]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(`tally: --file ${dir}: cannot read it (EISDIR)`);
+  });
+
+  it('still reads a complete export of each format, and a JSON export re-indented by jq', async () => {
+    const pretty = join(dir, 'pretty.json');
+    writeFileSync(pretty, `${JSON.stringify(JSON.parse(readFileSync(files.json, 'utf8')), null, 2)}\n`);
+    for (const path of [files.csv, files.json, files.ndjson, pretty]) {
+      const r = await tally(['reconcile', '--json', '--file', path]);
+      expect(r.exitCode, r.stderr).toBe(1);
+      const report = JSON.parse(r.stdout) as ReportJson;
+      expect(report.issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(liveIssues);
+    }
+  });
+
+  it('still tells a file that is no export from one that was cut off', async () => {
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'date,amount\n2026-01-01,5');
+    const r = await tally(['reconcile', '--file', notes]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`tally: ${notes} is not a tally ledger export (it starts with "date,amount")`);
+  });
+});
+
+describe('reconcile --file reads a CSV re-saved by a spreadsheet or a script', () => {
+  it("reads an export re-saved with every cell quoted (Python's QUOTE_ALL), finding the same issues", async () => {
+    const records = parse(readFileSync(files.csv), { bom: true }) as string[][];
+    const path = join(dir, 'quoted.csv');
+    writeFileSync(path, stringify(records, { quoted: true, quoted_empty: true, record_delimiter: 'windows' }));
+    expect(readFileSync(path, 'utf8').split('\r\n')[0]).toBe(
+      '"created_at","id","type","provider_type","amount","balance_after","unit","description","reference"',
+    );
+    const r = await tally(['reconcile', '--json', '--file', path]);
+    expect(r.exitCode, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as ReportJson;
+    expect(report.issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(liveIssues);
+    expect(report.checked).toBe(records.length - 1);
+  });
+
+  it('reads a re-save with LF line ends, a byte-order mark and only some cells quoted', async () => {
+    const records = parse(readFileSync(files.csv), { bom: true }) as string[][];
+    const path = join(dir, 'lf.csv');
+    const header = (records[0] as string[]).map((h, i) => (i % 2 === 0 ? `"${h}"` : h)).join(',');
+    writeFileSync(path, `\uFEFF${header}\n${stringify(records.slice(1), { record_delimiter: 'unix' })}`);
+    const r = await tally(['reconcile', '--json', '--file', path]);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect((JSON.parse(r.stdout) as ReportJson).issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(liveIssues);
+  });
+});
