@@ -278,6 +278,47 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lowercase forms)'
     });
   });
 
+  it('sends https:// requests through the proxy in HTTPS_PROXY', async () => {
+    await withProxy(async (proxyUrl, seen) => {
+      // the sandbox speaks no TLS, so the call fails after the tunnel: what counts is that it went through the proxy
+      const r = await tally(['balance', '--retries', '0', '-v'], {
+        env: { ...sandboxEnv(sandbox, 'conduit'), TALLY_BASE_URL: `https://${sandboxHost()}/conduit`, HTTPS_PROXY: proxyUrl },
+      });
+      expect(r.exitCode).toBe(4);
+      expect(seen).toEqual([`CONNECT ${sandboxHost()}`]);
+      expect(r.stderr).toContain(`> via proxy ${proxyUrl} (HTTPS_PROXY)\n`);
+    });
+  });
+
+  it('exits 4 naming the proxy when it refuses the tunnel (407)', async () => {
+    await withProxy(
+      async (proxyUrl) => {
+        const r = await tally(['balance', '--retries', '0'], { env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: proxyUrl } });
+        expect(r.stderr).toBe(
+          `tally: conduit: the proxy ${proxyUrl} refused to connect to ${sandboxHost()} (HTTP 407)\n` +
+            '  the proxy wants credentials: give them in its URL (http://user:password@host:port)',
+        );
+        expect(r.exitCode).toBe(4);
+      },
+      () => false,
+    );
+  });
+
+  it('exits 4 naming the proxy when nothing listens there', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const r = await tally(['balance', '--retries', '0'], {
+      env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: `http://127.0.0.1:${port}` },
+    });
+    expect(r.stderr).toBe(
+      `tally: conduit: cannot connect to the proxy http://127.0.0.1:${port} (connection refused)\n` +
+        '  check HTTPS_PROXY / HTTP_PROXY, and that the proxy is up',
+    );
+    expect(r.exitCode).toBe(4);
+  });
+
   it('refuses to send a key over plain http through a proxy that is not on loopback (exit 2, nothing sent)', async () => {
     const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: 'http://proxy.example.com:3128' } });
     expect(r.stderr).toBe(
@@ -285,6 +326,15 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lowercase forms)'
         '  add 127.0.0.1 to NO_PROXY, or use an https:// base URL',
     );
     expect(r.exitCode).toBe(2);
+  });
+
+  it('runs `tally demo` direct, whatever proxy the environment names (its sandbox is in-process on loopback)', async () => {
+    const r = await tally(['demo'], {
+      env: { HTTP_PROXY: 'http://proxy.example.com:3128', HTTPS_PROXY: 'http://proxy.example.com:3128' },
+      timeoutMs: 60_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
   });
 
   it('exits 2 on a proxy variable that is not a URL', async () => {
