@@ -87,7 +87,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
     private readonly resolve: (res: RawResponse) => void,
     private readonly reject: (error: Error) => void,
     timeoutMs: number,
-    /** Bytes of body past which the request is aborted: memory stays flat whatever is sent. */
+    /** Bytes of body past which the request is aborted: memory stays within the cap whatever is sent. */
     private readonly maxBytes: number,
   ) {
     this.timer = setTimeout(() => this.fail(new DOMException('request timed out', 'TimeoutError')), timeoutMs);
