@@ -28,26 +28,26 @@ _tally_subcommands() {
 
 _tally_flags() {
   case "$1" in
-    "") echo "--version -V --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "providers") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "profiles") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "profiles add") echo "--key-stdin --key-env --default --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "profiles list") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "profiles remove") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "profiles use") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "balance") echo "--all --min --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "ledger") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "ledger list") echo "--limit --offset --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "ledger export") echo "--csv --ndjson --out --order --bom --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "reconcile") echo "--all --file --checkpoint --tolerance --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "usage") echo "--period --by --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "account") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "packs") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "checkout") echo "--open --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "completion") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "help") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "sandbox") echo "--port --seed --entries --faults --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
-    "demo") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --tz" ;;
+    "") echo "--version -V --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "providers") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "profiles") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "profiles add") echo "--key-stdin --key-env --default --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "profiles list") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "profiles remove") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "profiles use") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "balance") echo "--all --min --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "ledger") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "ledger list") echo "--limit --offset --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "ledger export") echo "--csv --ndjson --out --order --bom --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "reconcile") echo "--all --file --checkpoint --tolerance --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "usage") echo "--period --by --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "account") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "packs") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "checkout") echo "--open --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "completion") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "help") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "sandbox") echo "--port --seed --entries --faults --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "demo") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
   esac
 }
 
@@ -89,7 +89,7 @@ _tally_values() {
 
 _tally_takes_value() {
   case "$1" in
-    --profile|-p|--provider|--base-url|--timeout|--retries|--tz|--key-env|--min|--limit|--offset|--type|--since|--until|--out|--order|--file|--tolerance|--period|--by|--port|--seed|--entries|--faults) return 0 ;;
+    --profile|-p|--provider|--base-url|--timeout|--retries|--response-limit|--tz|--key-env|--min|--limit|--offset|--type|--since|--until|--out|--order|--file|--tolerance|--period|--by|--port|--seed|--entries|--faults) return 0 ;;
   esac
   return 1
 }

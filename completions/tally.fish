@@ -11,7 +11,7 @@ function __tally_path
             set skip 0
             continue
         end
-        if contains -- $w --profile -p --provider --base-url --timeout --retries --tz --key-env --min --limit --offset --type --since --until --out --order --file --tolerance --period --by --port --seed --entries --faults
+        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --limit --offset --type --since --until --out --order --file --tolerance --period --by --port --seed --entries --faults
             set skip 1
             continue
         end
@@ -46,6 +46,7 @@ complete -c tally -l quiet -s q
 complete -c tally -l verbose -s v
 complete -c tally -l timeout -r
 complete -c tally -l retries -r
+complete -c tally -l response-limit -r
 complete -c tally -l tz -r
 complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'add'
 complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'list'

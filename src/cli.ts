@@ -40,6 +40,7 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'trace requests on stderr (keys redacted) and show stack traces')
     .option('--timeout <seconds>', 'per-request timeout in seconds', '30')
     .option('--retries <n>', 'retries on 429, 5xx and dropped connections', '4')
+    .option('--response-limit <MiB>', 'largest response body to accept, in MiB (1 to 500)', '64')
     .option('--tz <zone>', 'time zone for tables and for grouping by day (default: the system zone; CSV and JSON stay UTC)')
     .showSuggestionAfterError(true)
     .exitOverride()

@@ -34,7 +34,16 @@ export async function run(ctx: Context): Promise<number> {
     const { createContext } = await import('../core/context.js');
     const stepCtx = createContext(
       { ...ctx.options, provider: t.provider.id, baseUrl: t.baseUrl.href },
-      { ...ctx.env, TALLY_API_KEY: t.key, TALLY_PROVIDER: t.provider.id, TALLY_PROFILE: '', TALLY_CONFIG_DIR: dir },
+      // the sandbox is in this process, on loopback: never through a proxy the environment names
+      {
+        ...ctx.env,
+        TALLY_API_KEY: t.key,
+        TALLY_PROVIDER: t.provider.id,
+        TALLY_PROFILE: '',
+        TALLY_CONFIG_DIR: dir,
+        no_proxy: '*',
+        NO_PROXY: '*',
+      },
       ctx.io,
     );
     return (await load()).run(stepCtx, args, options);

@@ -25,6 +25,8 @@ Example, from cron:
   FORCE_COLOR        colour even off a terminal (FORCE_COLOR=0 turns it off)
   CLICOLOR=0         no colour; CLICOLOR_FORCE=1 colour even off a terminal
   COLUMNS            the width tables fit in on a terminal
+  HTTPS_PROXY        proxy for https:// requests (HTTP_PROXY for http://; lowercase forms first)
+  NO_PROXY           hosts reached directly: example.com, .corp.example, 127.0.0.1:4010, or *
 
 Precedence: flags > environment > profile > defaults. With TALLY_PROVIDER and TALLY_API_KEY set,
 tally needs no config file at all:

@@ -16,6 +16,8 @@ export interface GlobalOptions {
   /** Per request, in seconds. */
   timeout: number;
   retries: number;
+  /** Largest response body accepted (--response-limit), in MiB. */
+  responseLimitMiB: number;
   /** The zone tables show times in (IANA), resolved from --tz or the system. */
   zone: string;
 }
@@ -45,6 +47,14 @@ export function parseGlobalOptions(raw: Record<string, unknown>): GlobalOptions 
   if (!/^\d+$/.test(retriesText) || Number(retriesText) > 20) {
     throw new UsageError(`--retries "${retriesText}" is not a whole number from 0 to 20`, 'such as --retries 4');
   }
+  const responseLimitText = String(raw.responseLimit ?? '64');
+  // a body is parsed as one string, and V8's longest string is just under 512 Mi characters
+  if (!/^\d+$/.test(responseLimitText) || Number(responseLimitText) < 1 || Number(responseLimitText) > 500) {
+    throw new UsageError(
+      `--response-limit "${responseLimitText}" is not a whole number of MiB from 1 to 500`,
+      'such as --response-limit 256',
+    );
+  }
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   // a --tz given is checked now; the system zone is looked up only when a table needs it (Intl costs ~25 ms)
   const tz = str(raw.tz);
@@ -59,6 +69,7 @@ export function parseGlobalOptions(raw: Record<string, unknown>): GlobalOptions 
     verbose: raw.verbose === true,
     timeout,
     retries: Number(retriesText),
+    responseLimitMiB: Number(responseLimitText),
     get zone() {
       zone ??= resolveZone(undefined);
       return zone;

@@ -1,9 +1,11 @@
 // The one HTTP path every provider goes through: auth header, timeout, keep-alive, retries, tracing.
 import { createRequire } from 'node:module';
-import type { Agent as UndiciAgent, Dispatcher } from 'undici';
-import { AuthError, ProviderError, ShapeError, TallyError } from './errors.js';
+import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from 'undici';
+import type { Env } from './config.js';
+import { AuthError, ProviderError, ShapeError, TallyError, UsageError } from './errors.js';
+import { type ProxyRoute, proxyRoute, showProxy } from './proxy.js';
 import { redactKey } from './secrets.js';
-import { assertSafeTransport, joinUrl } from './url.js';
+import { assertSafeTransport, isLoopbackHost, joinUrl } from './url.js';
 import { decodeUtf8 } from './utf8.js';
 
 /** The piece of undici tally uses: its connection-pooling Agent, driven through `dispatch`. */
@@ -34,10 +36,31 @@ export async function loadUndici(): Promise<UndiciCore> {
   return undiciCore;
 }
 
+/**
+ * undici's ProxyAgent, only when a proxy variable applies to the request. From undici's index: the tunnel
+ * uses `Dispatcher.connect`, which only the index attaches; a proxied command pays its ~100 ms, no other.
+ */
+async function loadProxyAgent(): Promise<typeof UndiciProxyAgent> {
+  return (await import('undici')).ProxyAgent;
+}
+
+/** The default cap on a response body (--response-limit): far above any page, far below what would exhaust memory. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** A body past the cap, found from its Content-Length (`announced`) or while it streamed in. */
+class ResponseTooLarge extends Error {
+  constructor(readonly announced?: number) {
+    super('response too large');
+  }
+}
+
 /** What one request brought back: all of the body, as bytes. */
 interface RawResponse {
   status: number;
   retryAfter: string | undefined;
+  /** The provider's clock (its Date header) and ours when the headers came. */
+  date: string | undefined;
+  headersAt: number;
   body: Buffer;
 }
 
@@ -51,6 +74,8 @@ class CollectBody implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private status = 0;
   private retryAfter: string | undefined;
+  private date: string | undefined;
+  private headersAt = 0;
   private chunks: Buffer[] = [];
   private size = 0;
   private settled = false;
@@ -62,6 +87,8 @@ class CollectBody implements Dispatcher.DispatchHandler {
     private readonly resolve: (res: RawResponse) => void,
     private readonly reject: (error: Error) => void,
     timeoutMs: number,
+    /** Bytes of body past which the request is aborted: memory stays within the cap whatever is sent. */
+    private readonly maxBytes: number,
   ) {
     this.timer = setTimeout(() => this.fail(new DOMException('request timed out', 'TimeoutError')), timeoutMs);
   }
@@ -82,9 +109,16 @@ class CollectBody implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     const ra = headers['retry-after'];
     this.retryAfter = Array.isArray(ra) ? ra[0] : ra;
+    const date = headers.date;
+    this.date = Array.isArray(date) ? date[0] : date;
+    this.headersAt = Date.now();
+    const length = Number(headers['content-length']);
+    if (length > this.maxBytes) this.fail(new ResponseTooLarge(length));
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    if (this.size + chunk.length > this.maxBytes) return this.fail(new ResponseTooLarge());
     this.chunks.push(chunk);
     this.size += chunk.length;
   }
@@ -95,7 +129,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
     clearTimeout(this.timer);
     const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
     this.chunks = [];
-    this.resolve({ status: this.status, retryAfter: this.retryAfter, body });
+    this.resolve({ status: this.status, retryAfter: this.retryAfter, date: this.date, headersAt: this.headersAt, body });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -113,9 +147,9 @@ class CollectBody implements Dispatcher.DispatchHandler {
   }
 }
 
-function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, timeoutMs: number): Promise<RawResponse> {
+function send(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, timeoutMs: number, maxBytes: number): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    dispatcher.dispatch(options, new CollectBody(resolve, reject, timeoutMs));
+    dispatcher.dispatch(options, new CollectBody(resolve, reject, timeoutMs, maxBytes));
   });
 }
 
@@ -130,6 +164,12 @@ export interface AuthHeader {
 export interface HttpOptions {
   timeoutMs: number;
   retries: number;
+  /** Largest response body accepted, in bytes (--response-limit); past it, exit 4. */
+  maxResponseBytes?: number;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read from; none: no proxy. */
+  proxyEnv?: Env;
+  /** Told once, at the first answer, when the provider's Date header is more than a minute from our clock. */
+  onClockSkew?: (providerAheadMs: number) => void;
   /** Longest Retry-After tally will wait; a longer one fails fast and says when to retry. */
   maxRetryAfterMs?: number;
   /** First backoff step; doubles each attempt, with jitter. */
@@ -197,6 +237,9 @@ const RESET_CODES = new Set([
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
 ]);
+const YEAR_MS = 365 * 86_400_000;
+const MIB = 1024 * 1024;
+const CLOCK_SKEW_MS = 60_000;
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 
 /** Parses Retry-After: delay-seconds or an HTTP date. Returns ms from now, or undefined. */
@@ -252,8 +295,13 @@ class RetryableFailure extends Error {
 
 export class HttpClient {
   private dispatcher: Dispatcher | undefined;
-  private readonly opts: Required<Pick<HttpOptions, 'maxRetryAfterMs' | 'backoffBaseMs' | 'backoffCapMs' | 'sleep' | 'random' | 'now'>> &
+  private readonly opts: Required<
+    Pick<HttpOptions, 'maxRetryAfterMs' | 'maxResponseBytes' | 'backoffBaseMs' | 'backoffCapMs' | 'sleep' | 'random' | 'now'>
+  > &
     HttpOptions;
+  /** Proxy or direct: one origin per client, so decided once. */
+  private readonly route: ProxyRoute;
+  private clockChecked = false;
   /** Requests sent, attempts included: tests and benchmarks read it. */
   requestCount = 0;
 
@@ -263,8 +311,17 @@ export class HttpClient {
     options: HttpOptions,
   ) {
     assertSafeTransport(baseUrl);
+    this.route = options.proxyEnv ? proxyRoute(baseUrl, options.proxyEnv) : { proxy: null };
+    // a tunnel through a proxy elsewhere would carry the key in plain text to that host
+    if (baseUrl.protocol === 'http:' && this.route.proxy && !isLoopbackHost(this.route.proxy.hostname)) {
+      throw new UsageError(
+        `refusing to send credentials over plain http to ${baseUrl.host} through the proxy ${this.route.proxy.host} (${this.route.variable})`,
+        `add ${baseUrl.hostname} to NO_PROXY, or use an https:// base URL`,
+      );
+    }
     this.opts = {
       maxRetryAfterMs: 60_000,
+      maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES,
       backoffBaseMs: 500,
       backoffCapMs: 8_000,
       sleep: defaultSleep,
@@ -276,14 +333,23 @@ export class HttpClient {
 
   private async agent(): Promise<Dispatcher> {
     if (!this.dispatcher) {
-      const { Agent } = await loadUndici();
-      this.dispatcher = new Agent({
+      const options = {
         keepAliveTimeout: 10_000,
         connections: 16,
         connect: { timeout: this.opts.timeoutMs },
         headersTimeout: this.opts.timeoutMs,
         bodyTimeout: this.opts.timeoutMs,
-      });
+      };
+      const { route } = this;
+      if (route.proxy) {
+        const ProxyAgent = await loadProxyAgent();
+        this.dispatcher = new ProxyAgent({ ...options, uri: route.proxy.href });
+        this.trace(`> via proxy ${showProxy(route.proxy)} (${route.variable})`);
+      } else {
+        if (route.bypass) this.trace(`> not via a proxy: ${route.bypass.variable} names ${route.bypass.entry}`);
+        const { Agent } = await loadUndici();
+        this.dispatcher = new Agent(options);
+      }
     }
     return this.dispatcher;
   }
@@ -366,9 +432,16 @@ export class HttpClient {
   }
 
   private rateLimited(endpoint: string, retryAfterMs: number, attempts?: number): ProviderError {
+    const tried = attempts ? ` after ${attempts} attempts` : '';
+    // `Retry-After: 99999999999999999999999999` is no time to wait for, nor one a Date can hold
+    if (!(retryAfterMs <= YEAR_MS)) {
+      return new ProviderError(
+        `${this.opts.providerName} is rate limiting ${endpoint}${tried}: it asks to retry after more than a year`,
+        'try again later; the provider gave no usable time',
+      );
+    }
     const at = new Date(this.opts.now() + retryAfterMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const seconds = Math.ceil(retryAfterMs / 1000);
-    const tried = attempts ? ` after ${attempts} attempts` : '';
     return new ProviderError(
       `${this.opts.providerName} is rate limiting ${endpoint}${tried}: it asks to retry after ${seconds}s`,
       `try again after ${at}`,
@@ -400,11 +473,14 @@ export class HttpClient {
         dispatcher,
         { origin: url.origin, path: `${url.pathname}${url.search}`, method: method as Dispatcher.HttpMethod, headers, body: payload },
         this.opts.timeoutMs,
+        this.opts.maxResponseBytes,
       );
       status = res.status;
       retryAfter = res.retryAfter;
       body = res.body;
+      this.checkClock(res);
     } catch (error) {
+      if (error instanceof ResponseTooLarge) throw this.tooLarge(endpoint, error);
       throw this.networkFailure(error, method, url, idempotent);
     }
     const ms = Math.round(performance.now() - started);
@@ -443,11 +519,48 @@ export class HttpClient {
     );
   }
 
+  /** Once, at the first answer: a provider clock more than a minute from ours is worth a word. */
+  private checkClock(res: RawResponse): void {
+    if (this.clockChecked) return;
+    this.clockChecked = true;
+    const at = res.date === undefined ? Number.NaN : Date.parse(res.date);
+    if (!Number.isFinite(at)) return;
+    const ahead = at - res.headersAt;
+    if (Math.abs(ahead) > CLOCK_SKEW_MS) this.opts.onClockSkew?.(ahead);
+  }
+
+  private tooLarge(endpoint: string, error: ResponseTooLarge): ProviderError {
+    const mib = (bytes: number) => `${Math.ceil((bytes / MIB) * 10) / 10} MiB`;
+    const announced = error.announced === undefined ? '' : ` (it announced ${mib(error.announced)})`;
+    return new ProviderError(
+      `${this.opts.providerName}: ${endpoint} sent a response larger than ${mib(this.opts.maxResponseBytes)}${announced}`,
+      'raise the cap with --response-limit <MiB> if the answer is meant to be this large',
+    );
+  }
+
   private networkFailure(error: unknown, method: string, url: URL, idempotent: boolean): Error {
     if (error instanceof TallyError) return error;
     const code = errorCode(error);
     const name = (error as { name?: string }).name;
     const seconds = this.opts.timeoutMs / 1000;
+    const { proxy } = this.route;
+    if (proxy) {
+      const refused = /Proxy response \((\d+)\)/.exec(error instanceof Error ? error.message : '');
+      if (refused) {
+        return new ProviderError(
+          `${this.opts.providerName}: the proxy ${showProxy(proxy)} refused to connect to ${url.host} (HTTP ${refused[1]})`,
+          refused[1] === '407'
+            ? 'the proxy wants credentials: give them in its URL (http://user:password@host:port)'
+            : 'check HTTPS_PROXY / HTTP_PROXY, and NO_PROXY for hosts to reach directly',
+        );
+      }
+      if (code === 'ECONNREFUSED') {
+        return new ProviderError(
+          `${this.opts.providerName}: cannot connect to the proxy ${showProxy(proxy)} (connection refused)`,
+          'check HTTPS_PROXY / HTTP_PROXY, and that the proxy is up',
+        );
+      }
+    }
     if (name === 'TimeoutError' || name === 'AbortError' || (code && TIMEOUT_CODES.has(code))) {
       return new ProviderError(
         `${this.opts.providerName}: ${method} ${url.origin}${url.pathname} timed out after ${seconds}s`,

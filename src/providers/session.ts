@@ -23,6 +23,27 @@ export function assertOffers(target: Target, command: CommandName): void {
   );
 }
 
+/** Contexts already told that the clocks differ: one line per command, however many providers it opens. */
+const toldSkew = new WeakSet<Context>();
+
+/** "61 s", "10 min", "3 h", "2 days": the difference, rounded to a unit that reads at a glance. */
+function roughly(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} days`;
+}
+
+function warnClockSkew(ctx: Context, provider: string, aheadMs: number): void {
+  if (ctx.options.quiet || toldSkew.has(ctx)) return;
+  toldSkew.add(ctx);
+  const side = aheadMs > 0 ? 'behind' : 'ahead of';
+  ctx.io.err(
+    `tally: warning: this machine's clock is ${roughly(aheadMs)} ${side} ${provider}'s (by its Date header); check the system clock\n`,
+  );
+}
+
 export async function openProvider(ctx: Context, target: Target): Promise<ProviderSession> {
   const adapter = await target.provider.load();
   const { info } = adapter;
@@ -34,6 +55,9 @@ export async function openProvider(ctx: Context, target: Target): Promise<Provid
     {
       timeoutMs: ctx.options.timeout * 1000,
       retries: ctx.options.retries,
+      maxResponseBytes: ctx.options.responseLimitMiB * 1024 * 1024,
+      proxyEnv: ctx.env,
+      onClockSkew: (aheadMs) => warnClockSkew(ctx, info.id, aheadMs),
       providerName: target.profile ? `${info.id} (profile ${target.profile})` : info.id,
       errorMessage: adapter.errorMessage,
       forbiddenHint: info.forbiddenHint,

@@ -72,7 +72,7 @@ export interface LedgerQuery {
   type?: string;
   since?: Date;
   until?: Date;
-  /** The instant the read started: an upper bound for APIs that take one, so entries posted meanwhile stay out. */
+  /** The instant the read started, by the local clock: never sent as a bound, which the provider's clock may be past. */
   startedAt: Date;
   /** Reports each page as it arrives (progress). */
   onPage?: (entries: number) => void;

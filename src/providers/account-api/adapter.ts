@@ -1,5 +1,5 @@
 // Account API calls and their mapping to tally's models (seeds/account-api.txt, ledger envelope per SPEC §1).
-import { entryPaging, pushableType, typeOf, upperBound } from '../shared/entries.js';
+import { entryPaging, pushableType, typeOf } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
 import { readLater, ShapeReader } from '../shared/shape.js';
 import { type Decimal, formatAmount } from '../../core/money.js';
@@ -55,10 +55,13 @@ export function mapAccountApiEntry(r: ShapeReader, raw: unknown, field: string, 
   };
 }
 
-/** Offset pages with a total, bounded above by the read's start (`to`), so entries posted meanwhile stay out. */
+/**
+ * Offset pages with a total. No `to` but the user's: the local clock may be behind the provider's, and would
+ * cut off its newest entries; those posted during the read are left out by the total (countedPages).
+ */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const type = pushableType(info.entryTypes, query.type);
-  const filters = { type, from: query.since?.toISOString(), to: upperBound(query).toISOString() };
+  const filters = { type, from: query.since?.toISOString(), to: query.until?.toISOString() };
   async function* read(): AsyncGenerator<LedgerEntry[]> {
     // ledger entries carry no currency; the credit balance does, so the unit comes from there
     const { unit } = await balance(ctx);

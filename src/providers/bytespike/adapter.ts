@@ -1,5 +1,5 @@
 // ByteSpike API calls and their mapping to tally's models (seeds/bytespike.txt, SPEC §1 for /balance).
-import { entryPaging, pushableType, typeOf, upperBound } from '../shared/entries.js';
+import { entryPaging, pushableType, typeOf } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
 import { readLater, ShapeReader } from '../shared/shape.js';
 import { formatAmount } from '../../core/money.js';
@@ -53,10 +53,13 @@ export function mapBytespikeEntry(r: ShapeReader, raw: unknown, field: string): 
   };
 }
 
-/** Pages with a total, bounded above by the read's start (`until`), so entries posted meanwhile stay out. */
+/**
+ * Pages with a total. No `until` but the user's: the local clock may be behind the provider's, and would
+ * cut off its newest entries; those posted during the read are left out by the total (countedPages).
+ */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const kind = pushableType(info.entryTypes, query.type);
-  const filters = { kind, since: query.since?.toISOString(), until: upperBound(query).toISOString() };
+  const filters = { kind, since: query.since?.toISOString(), until: query.until?.toISOString() };
   const pages = countedPages(
     async (index) =>
       readLater(await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, page_size: PAGE, ...filters }), (r, json) => {
@@ -74,7 +77,8 @@ const USAGE = '/api/v1/me/usage';
 /** Per-call usage, every page, grouped by model or by day. */
 async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageReport> {
   const acc = new UsageAccumulator(query.by ?? 'model', query.zone, query.period);
-  const filters = { since: query.since?.toISOString(), until: (query.until ?? query.startedAt).toISOString() };
+  // no `until` from the local clock, as for the ledger: the total keeps calls made meanwhile out
+  const filters = { since: query.since?.toISOString(), until: query.until?.toISOString() };
   const pages = countedPages(
     async (index) =>
       readLater(await ctx.http.getJsonDeferred(USAGE, { page: index + 1, page_size: PAGE, ...filters }), (r, json) => {

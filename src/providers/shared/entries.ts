@@ -44,8 +44,3 @@ export function pushableType(table: Readonly<Record<string, EntryType>>, wanted:
   const words = Object.keys(table).filter((w) => table[w] === wanted);
   return words.length === 1 ? words[0] : undefined;
 }
-
-/** The earlier of the user's --until and the read's start: the upper bound to send where the API takes one. */
-export function upperBound(query: LedgerQuery): Date {
-  return query.until && query.until < query.startedAt ? query.until : query.startedAt;
-}

@@ -1,0 +1,345 @@
+// How requests behave against providers the sandbox cannot imitate: a skewed clock, huge bodies, proxies, absurd Retry-After.
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createProxy } from 'proxy';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { withHttpServer } from '../helpers/http.js';
+import { parseNdjson } from '../helpers/ledger.js';
+import { sandboxEnv, tally } from '../helpers/tally.js';
+
+const MINUTE = 60_000;
+const KEY = 'sk-test-0123456789abcdef';
+
+/**
+ * bytespike and account-api on one loopback server whose clock runs `aheadMs` ahead of this machine's:
+ * its Date header and its entries' times both. 20 entries, one every 4 minutes up to its now, each +1.00,
+ * and each listing honours since/until (from/to) as the seeds document.
+ */
+function skewedProvider(aheadMs: number): RequestListener {
+  const serverNow = Date.now() + aheadMs;
+  const entries = Array.from({ length: 20 }, (_, i) => ({
+    id: `e${20 - i}`,
+    at: new Date(serverNow - i * 4 * MINUTE - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    balanceAfter: 1020 - i,
+  }));
+  const json = (res: Parameters<RequestListener>[1], body: unknown) => {
+    res.writeHead(200, { 'content-type': 'application/json', date: new Date(Date.now() + aheadMs).toUTCString() });
+    res.end(JSON.stringify(body));
+  };
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const q = (name: string) => url.searchParams.get(name) ?? undefined;
+    const window = (from: string | undefined, to: string | undefined) =>
+      entries.filter((e) => (from === undefined || e.at >= from) && (to === undefined || e.at < to));
+    if (url.pathname === '/api/v1/balance') return json(res, { balance_usd: 1020.0, currency: 'USD' });
+    if (url.pathname === '/api/v1/me/billing/transactions') {
+      const listed = window(q('since'), q('until'));
+      const size = Number(q('page_size') ?? 20);
+      const page = Number(q('page') ?? 1);
+      const items = listed.slice((page - 1) * size, page * size).map((e) => ({
+        id: e.id,
+        kind: 'topup',
+        amount_usd: 1.0,
+        balance_after_usd: e.balanceAfter,
+        created_at: e.at,
+        note: null,
+      }));
+      return json(res, { items, total: listed.length });
+    }
+    if (url.pathname === '/auth/account/credits') return json(res, { balance: 1020, currency: 'credits' });
+    if (url.pathname === '/auth/account/ledger') {
+      const listed = window(q('from'), q('to'));
+      const limit = Number(q('limit') ?? 100);
+      const offset = Number(q('offset') ?? 0);
+      const data = listed.slice(offset, offset + limit).map((e) => ({
+        id: e.id,
+        type: 'credit',
+        amount: 1,
+        balance_after: e.balanceAfter,
+        created_at: e.at,
+        description: 'top-up',
+      }));
+      return json(res, { data, total: listed.length });
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: 'no such endpoint' } }));
+  };
+}
+
+const providerEnv = (provider: string, baseUrl: string) => ({ TALLY_PROVIDER: provider, TALLY_BASE_URL: baseUrl, TALLY_API_KEY: KEY });
+const SKEW_WARNING =
+  /^tally: warning: this machine's clock is 10 min behind (bytespike|account-api)'s \(by its Date header\); check the system clock$/m;
+
+describe("the provider's clock bounds a read, not the local one", () => {
+  it.each(['bytespike', 'account-api'])(
+    '%s: `ledger export` with the local clock 10 minutes behind has all 20 entries (exit 0) and says the clocks differ, once',
+    async (provider) => {
+      await withHttpServer(skewedProvider(10 * MINUTE), async (baseUrl) => {
+        const r = await tally(['ledger', 'export', '--ndjson'], { env: providerEnv(provider, baseUrl) });
+        expect(r.exitCode).toBe(0);
+        const ids = parseNdjson(r.stdout).map((e) => e.id);
+        expect(ids).toHaveLength(20);
+        expect(ids[0]).toBe('e20');
+        expect(r.stderr.match(new RegExp(SKEW_WARNING, 'gm'))).toHaveLength(1);
+      });
+    },
+  );
+
+  it('`ledger list` with the local clock 10 minutes behind lists the newest entries, and -q keeps the warning back', async () => {
+    await withHttpServer(skewedProvider(10 * MINUTE), async (baseUrl) => {
+      const r = await tally(['ledger', 'list', '--limit', '5', '--json'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.exitCode).toBe(0);
+      expect((JSON.parse(r.stdout) as Array<{ id: string }>).map((e) => e.id)).toEqual(['e20', 'e19', 'e18', 'e17', 'e16']);
+      expect(r.stderr).toMatch(SKEW_WARNING);
+      const quiet = await tally(['ledger', 'list', '-q'], { env: providerEnv('bytespike', baseUrl) });
+      expect(quiet.exitCode).toBe(0);
+      expect(quiet.stderr).toBe('');
+    });
+  });
+
+  it('`reconcile` with the local clock 10 minutes behind finds no head_mismatch (exit 0)', async () => {
+    await withHttpServer(skewedProvider(10 * MINUTE), async (baseUrl) => {
+      const r = await tally(['reconcile', '--json'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stdout).not.toContain('head_mismatch');
+      expect(r.exitCode).toBe(0);
+    });
+  });
+
+  it("still sends the user's --until, and says nothing when the clocks agree", async () => {
+    await withHttpServer(skewedProvider(0), async (baseUrl) => {
+      const until = new Date(Date.now() - 10 * MINUTE).toISOString();
+      const r = await tally(['ledger', 'export', '--ndjson', '--until', until], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toBe('');
+      // entries at 0, 4 and 8 minutes ago are at or after --until
+      expect(parseNdjson(r.stdout).map((e) => e.id)).toHaveLength(17);
+    });
+  });
+});
+
+/** A balance answer of `total` bytes in 64 KiB chunks, chunked (no Content-Length); `sent` counts what got out. */
+function streamingBalance(total: number, stats: { sent: number; closed: boolean }): RequestListener {
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  return (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"balance_usd": 1.0, "pad": "');
+    res.on('close', () => (stats.closed = true));
+    const pump = () => {
+      while (stats.sent < total && !res.destroyed) {
+        stats.sent += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end('"}');
+    };
+    pump();
+  };
+}
+
+describe('a response larger than the cap (--response-limit, 64 MiB by default)', () => {
+  it('exits 4 as soon as a Content-Length announces more than 64 MiB, naming the endpoint and the cap', async () => {
+    const stats = { sent: 0, closed: false };
+    const announce: RequestListener = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(200 * 1024 * 1024) });
+      res.write('{"balance_usd": 1.0, "pad": "');
+      res.on('close', () => (stats.closed = true));
+      // and then nothing: only the header can tell
+    };
+    await withHttpServer(announce, async (baseUrl) => {
+      const started = Date.now();
+      const r = await tally(['balance', '--timeout', '20', '--retries', '0'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe(
+        'tally: bytespike: GET /api/v1/balance sent a response larger than 64 MiB (it announced 200 MiB)\n' +
+          '  raise the cap with --response-limit <MiB> if the answer is meant to be this large',
+      );
+      expect(r.exitCode).toBe(4);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
+  });
+
+  it('stops reading a streamed body as soon as it passes a lowered cap (exit 4), and the sender sees the connection close', async () => {
+    const stats = { sent: 0, closed: false };
+    await withHttpServer(streamingBalance(256 * 1024 * 1024, stats), async (baseUrl) => {
+      const r = await tally(['balance', '--response-limit', '2', '--retries', '0'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe(
+        'tally: bytespike: GET /api/v1/balance sent a response larger than 2 MiB\n' +
+          '  raise the cap with --response-limit <MiB> if the answer is meant to be this large',
+      );
+      expect(r.exitCode).toBe(4);
+      expect(stats.closed).toBe(true);
+      // what sat in socket buffers when tally hung up, not the 256 MiB on offer
+      expect(stats.sent).toBeLessThan(32 * 1024 * 1024);
+    });
+  });
+
+  it('reads a body under a raised cap (exit 0)', async () => {
+    const stats = { sent: 0, closed: false };
+    await withHttpServer(streamingBalance(3 * 1024 * 1024, stats), async (baseUrl) => {
+      const r = await tally(['balance', '--response-limit', '4', '--json'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout).balance).toBe('1.00');
+    });
+  });
+
+  it.each(['0', '1.5', 'lots', '501'])('refuses --response-limit %s (exit 2)', async (value) => {
+    const r = await tally(['balance', '--response-limit', value], { env: providerEnv('bytespike', 'http://127.0.0.1:9') });
+    expect(r.stderr).toBe(`tally: --response-limit "${value}" is not a whole number of MiB from 1 to 500\n  such as --response-limit 256`);
+    expect(r.exitCode).toBe(2);
+  });
+});
+
+describe('Retry-After', () => {
+  it('treats `Retry-After: 99999999999999999999999999` as a wait past the limit: exit 4 at once, no internal error', async () => {
+    let requests = 0;
+    const limited: RequestListener = (_req, res) => {
+      requests++;
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '99999999999999999999999999' });
+      res.end(JSON.stringify({ error: { message: 'slow down' } }));
+    };
+    await withHttpServer(limited, async (baseUrl) => {
+      const started = Date.now();
+      const r = await tally(['balance'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe(
+        'tally: bytespike is rate limiting GET /api/v1/balance: it asks to retry after more than a year\n' +
+          '  try again later; the provider gave no usable time',
+      );
+      expect(r.exitCode).toBe(4);
+      expect(requests).toBe(1);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
+  });
+});
+
+/** A real forwarding proxy (the `proxy` package) on loopback, counting what it was asked to reach. */
+async function withProxy<T>(
+  fn: (proxyUrl: string, seen: string[]) => Promise<T>,
+  authenticate?: (req: IncomingMessage) => boolean,
+): Promise<T> {
+  const server: Server = createProxy(createServer());
+  if (authenticate) (server as Server & { authenticate?: typeof authenticate }).authenticate = authenticate;
+  const seen: string[] = [];
+  server.on('connect', (req: IncomingMessage) => seen.push(`CONNECT ${req.url}`));
+  server.on('request', (req: IncomingMessage) => seen.push(`${req.method} ${req.url}`));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    return await fn(`http://127.0.0.1:${port}`, seen);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lowercase forms)', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, seed: 1, entries: 50 });
+  });
+  afterAll(() => sandbox.close());
+  const sandboxHost = () => new URL(sandbox.baseUrl('conduit')).host;
+
+  it.each(['HTTP_PROXY', 'http_proxy'])('sends requests through the proxy in %s, and says so under --verbose', async (variable) => {
+    await withProxy(async (proxyUrl, seen) => {
+      const r = await tally(['balance', '--json', '-v'], { env: { ...sandboxEnv(sandbox, 'conduit'), [variable]: proxyUrl } });
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout).provider).toBe('conduit');
+      expect(seen).toContain(`CONNECT ${sandboxHost()}`);
+      expect(r.stderr).toContain(`> via proxy ${proxyUrl} (${variable})`);
+    });
+  });
+
+  it('gives the proxy its credentials but never prints them', async () => {
+    const expected = `Basic ${Buffer.from('proxyuser:s3cret-pw').toString('base64')}`;
+    await withProxy(
+      async (proxyUrl, seen) => {
+        const withCreds = proxyUrl.replace('http://', 'http://proxyuser:s3cret-pw@');
+        const r = await tally(['balance', '--json', '-v'], {
+          env: { ...sandboxEnv(sandbox, 'conduit'), HTTPS_PROXY: withCreds, HTTP_PROXY: withCreds },
+        });
+        expect(r.exitCode).toBe(0);
+        expect(seen).toContain(`CONNECT ${sandboxHost()}`);
+        expect(r.stderr).toContain(`> via proxy ${proxyUrl} (HTTP_PROXY)`);
+        expect(r.stderr).not.toContain('s3cret');
+        expect(r.stderr).not.toContain('proxyuser');
+      },
+      (req) => req.headers['proxy-authorization'] === expected,
+    );
+  });
+
+  it.each(['NO_PROXY', 'no_proxy'])('goes direct when %s names the host', async (variable) => {
+    await withProxy(async (proxyUrl, seen) => {
+      const r = await tally(['balance', '--json', '-v'], {
+        env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: proxyUrl, [variable]: 'example.com, 127.0.0.1' },
+      });
+      expect(r.exitCode).toBe(0);
+      expect(seen).toEqual([]);
+      expect(r.stderr).toContain(`> not via a proxy: ${variable} names 127.0.0.1`);
+    });
+  });
+
+  it('sends https:// requests through the proxy in HTTPS_PROXY', async () => {
+    await withProxy(async (proxyUrl, seen) => {
+      // the sandbox speaks no TLS, so the call fails after the tunnel: what counts is that it went through the proxy
+      const r = await tally(['balance', '--retries', '0', '-v'], {
+        env: { ...sandboxEnv(sandbox, 'conduit'), TALLY_BASE_URL: `https://${sandboxHost()}/conduit`, HTTPS_PROXY: proxyUrl },
+      });
+      expect(r.exitCode).toBe(4);
+      expect(seen).toEqual([`CONNECT ${sandboxHost()}`]);
+      expect(r.stderr).toContain(`> via proxy ${proxyUrl} (HTTPS_PROXY)\n`);
+    });
+  });
+
+  it('exits 4 naming the proxy when it refuses the tunnel (407)', async () => {
+    await withProxy(
+      async (proxyUrl) => {
+        const r = await tally(['balance', '--retries', '0'], { env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: proxyUrl } });
+        expect(r.stderr).toBe(
+          `tally: conduit: the proxy ${proxyUrl} refused to connect to ${sandboxHost()} (HTTP 407)\n` +
+            '  the proxy wants credentials: give them in its URL (http://user:password@host:port)',
+        );
+        expect(r.exitCode).toBe(4);
+      },
+      () => false,
+    );
+  });
+
+  it('exits 4 naming the proxy when nothing listens there', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const r = await tally(['balance', '--retries', '0'], {
+      env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: `http://127.0.0.1:${port}` },
+    });
+    expect(r.stderr).toBe(
+      `tally: conduit: cannot connect to the proxy http://127.0.0.1:${port} (connection refused)\n` +
+        '  check HTTPS_PROXY / HTTP_PROXY, and that the proxy is up',
+    );
+    expect(r.exitCode).toBe(4);
+  });
+
+  it('refuses to send a key over plain http through a proxy that is not on loopback (exit 2, nothing sent)', async () => {
+    const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: 'http://proxy.example.com:3128' } });
+    expect(r.stderr).toBe(
+      `tally: refusing to send credentials over plain http to ${sandboxHost()} through the proxy proxy.example.com:3128 (HTTP_PROXY)\n` +
+        '  add 127.0.0.1 to NO_PROXY, or use an https:// base URL',
+    );
+    expect(r.exitCode).toBe(2);
+  });
+
+  it('runs `tally demo` direct, whatever proxy the environment names (its sandbox is in-process on loopback)', async () => {
+    const r = await tally(['demo'], {
+      env: { HTTP_PROXY: 'http://proxy.example.com:3128', HTTPS_PROXY: 'http://proxy.example.com:3128' },
+      timeoutMs: 60_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('exits 2 on a proxy variable that is not a URL', async () => {
+    const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: 'http://exa mple:80' } });
+    expect(r.stderr).toBe('tally: HTTP_PROXY "http://exa mple:80" is not a proxy URL\n  such as HTTP_PROXY=http://proxy.example.com:3128');
+    expect(r.exitCode).toBe(2);
+  });
+});
