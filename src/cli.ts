@@ -129,7 +129,7 @@ export function buildProgram(): Command {
       .description('export every entry, streamed in constant memory: CSV (default), --json or --ndjson')
       .option('--csv', 'CSV with the columns accountants expect (the default)')
       .option('--ndjson', 'one JSON entry per line')
-      .option('--out <file>', 'write to this file atomically (temp file + rename) instead of stdout')
+      .option('--out <file>', 'write to this file atomically (temp file + rename); a FIFO or device is written in place; - is stdout')
       .addOption(new Option('--order <order>', 'desc (newest first) or asc').choices(['desc', 'asc']).default('desc'))
       .option('--bom', 'start the CSV with a UTF-8 byte-order mark, for Excel'),
   )

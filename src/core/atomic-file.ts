@@ -69,8 +69,12 @@ export function resolveOutputTarget(target: string, label = `--out ${target}`): 
       throw new UsageError(`${label}: cannot look at ${path} (${errnoOf(error) ?? 'error'})`);
     }
     if (stat.isSymbolicLink()) {
-      // a relative link is relative to the directory the link is really in
-      path = resolve(realpathSync(dirname(path)), readlinkSync(path));
+      try {
+        // a relative link is relative to the directory the link is really in
+        path = resolve(realpathSync(dirname(path)), readlinkSync(path));
+      } catch (error) {
+        throw new UsageError(`${label}: cannot follow the link ${path} (${errnoOf(error) ?? 'error'})`);
+      }
       continue;
     }
     if (stat.isFile()) return { kind: 'file', path, existing: stat };

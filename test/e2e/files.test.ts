@@ -89,6 +89,48 @@ describe('--out to what is not a regular file', () => {
     expect(readdirSync(d)).toEqual(['ledger.pipe']);
   });
 
+  it('stops quietly with exit 0 when the reader of a FIFO closes early, and leaves the FIFO', async () => {
+    const big = await startSandbox({ port: 0, seed: 3, entries: 3000 });
+    try {
+      const d = freshDir('fifo-head');
+      const fifo = join(d, 'ledger.pipe');
+      execFileSync('mkfifo', [fifo]);
+      const reader = execa('head', ['-c', '100', fifo], { reject: false, timeout: 20_000 });
+      const r = await tally(['ledger', 'export', '--out', fifo], { env: sandboxEnv(big, 'bytespike'), timeoutMs: 20_000 });
+      const read = await reader;
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(read.stdout.startsWith(CSV_HEADER)).toBe(true);
+      expect(lstatSync(fifo).isFIFO()).toBe(true);
+      expect(readdirSync(d)).toEqual(['ledger.pipe']);
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('waits for a FIFO to get a reader without making a request, and still exits 143 on SIGTERM', async () => {
+    const d = freshDir('fifo-wait');
+    const fifo = join(d, 'ledger.pipe');
+    execFileSync('mkfifo', [fifo]);
+    let requests = 0;
+    await withHttpServer(
+      (_req, res) => {
+        requests++;
+        res.writeHead(500).end();
+      },
+      async (baseUrl) => {
+        const child = spawnTally(['ledger', 'export', '--out', fifo, '--base-url', baseUrl], env());
+        await new Promise((r) => setTimeout(r, 500));
+        child.kill('SIGTERM');
+        const r = await child;
+        expect(r.exitCode).toBe(143);
+        expect(r.stderr).toBe('tally: terminated');
+        expect(requests).toBe(0);
+        expect(lstatSync(fifo).isFIFO()).toBe(true);
+      },
+    );
+  });
+
   it('writes through a symlink to a character device and leaves the link and the device as they were', async () => {
     const d = freshDir('dev');
     const link = join(d, 'discard');
