@@ -10,8 +10,11 @@ import { ExitCode, UsageError } from '../../src/core/errors.js';
 
 /** A failure the next writeSync raises, as the disk would. */
 let failNextWrite: NodeJS.ErrnoException | undefined;
+/** What reached the disk, in order: `fsync <path>` and `rename <to>`. */
+const diskLog: string[] = [];
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
+  const paths = new Map<number, string>();
   return {
     ...real,
     writeSync: (...args: Parameters<typeof real.writeSync>) => {
@@ -19,6 +22,19 @@ vi.mock('node:fs', async (importOriginal) => {
       failNextWrite = undefined;
       if (failure) throw failure;
       return real.writeSync(...args);
+    },
+    openSync: (...args: Parameters<typeof real.openSync>) => {
+      const fd = real.openSync(...args);
+      paths.set(fd, String(args[0]));
+      return fd;
+    },
+    fsyncSync: (fd: number) => {
+      diskLog.push(`fsync ${paths.get(fd) ?? fd}`);
+      real.fsyncSync(fd);
+    },
+    renameSync: (from: string, to: string) => {
+      diskLog.push(`rename ${to}`);
+      real.renameSync(from, to);
     },
   };
 });
@@ -99,6 +115,16 @@ describe('a write that fails', () => {
     expect(() => file?.write('row\n')).toThrow('cannot write /dev/full: no space left on device');
     file?.abort();
     expect(statSync('/dev/full').isCharacterDevice()).toBe(true);
+  });
+
+  it('syncs the temp file before the rename and the directory after it', async () => {
+    const d = mkdtempSync(join(dir, 'sync-'));
+    const target = join(d, 'ledger.csv');
+    const file = new AtomicFile(target);
+    file.write('row\n');
+    diskLog.length = 0;
+    await file.commit();
+    expect(diskLog).toEqual([`fsync ${file.tempPath}`, `rename ${target}`, `fsync ${d}`]);
   });
 
   it('keeps the mode of the file it replaces', async () => {
