@@ -2,6 +2,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { type Context, createContext, parseGlobalOptions } from './core/context.js';
 import { ExitCode, exitCodeOf, formatError, ReaderGoneError, UsageError, WriteError } from './core/errors.js';
+import { writeStdout } from './core/io.js';
 import { VERSION } from './version.js';
 
 type RunResult = number | undefined;
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
+      writeOut: (text) => void writeStdout(text),
       outputError: (text, write) => write(`tally: ${text.replace(/^error: /, '').trimEnd()}\n  run \`tally --help\` for usage\n`),
     })
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
@@ -205,7 +207,7 @@ export function buildProgram(): Command {
       const { HELP_TOPICS } = await import('./commands/help-topics.js');
       const text = topic.length === 1 ? HELP_TOPICS[topic[0] as string] : undefined;
       if (text) {
-        process.stdout.write(text);
+        writeStdout(text);
         return;
       }
       let target: Command = program;

@@ -225,6 +225,15 @@ describe('local write failures', () => {
     expect(r.exitCode).toBe(2);
   });
 
+  it.each([['help', 'exit-codes'], ['--help'], ['ledger', 'export', '--help']])(
+    'says standard output cannot be written when tally %s goes to a full device',
+    async (...args) => {
+      const r = await toDevFull(args);
+      expect(r.stderr).toBe('tally: cannot write standard output: no space left on device');
+      expect(r.exitCode).toBe(2);
+    },
+  );
+
   it('names the file and the reason with exit 2, and leaves no file, when the disk under --out fills up', async (context) => {
     const d = freshDir('full');
     try {
@@ -358,6 +367,11 @@ describe('every way out cleans up', () => {
     } finally {
       await big.close();
     }
+  });
+
+  it('lists 143 and 129 among the exit codes', async () => {
+    const r = await tally(['help', 'exit-codes']);
+    expect(r.stdout).toContain('  143  terminated (SIGTERM); the same clean-up\n  129  hung up (SIGHUP); the same clean-up');
   });
 
   it('exits 143 with one line when tally sandbox is sent SIGTERM', async () => {
