@@ -234,30 +234,44 @@ describe('local write failures', () => {
     },
   );
 
-  it('names the file and the reason with exit 2, and leaves no file, when the disk under --out fills up', async (context) => {
-    const d = freshDir('full');
+  /** Runs fn with a 64 KiB tmpfs mounted on a fresh directory and a ledger larger than it; skips, saying why, where mounting is refused. */
+  async function withSmallDisk(context: { skip: () => void }, fn: (disk: string, big: Sandbox) => Promise<void>) {
+    const disk = freshDir('full');
     try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', d], { stdio: 'pipe' });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk], { stdio: 'pipe' });
     } catch (error) {
       const reason = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
       console.log(`skipped: cannot mount a small tmpfs here to fill a disk (${reason})`);
       context.skip();
       return;
     }
+    const big = await startSandbox({ port: 0, seed: 3, entries: 2000 });
     try {
-      const big = await startSandbox({ port: 0, seed: 3, entries: 2000 });
-      try {
-        const out = join(d, 'ledger.csv');
-        const r = await tally(['ledger', 'export', '--out', out], { env: sandboxEnv(big, 'bytespike') });
-        expect(r.stderr).toBe(`tally: cannot write ${out}: no space left on device`);
-        expect(r.exitCode).toBe(2);
-        expect(readdirSync(d)).toEqual([]);
-      } finally {
-        await big.close();
-      }
+      await fn(disk, big);
     } finally {
-      execFileSync('umount', [d]);
+      await big.close();
+      execFileSync('umount', [disk]);
     }
+  }
+
+  it('names the file and the reason with exit 2, and leaves no file, when the disk under --out fills up', async (context) => {
+    await withSmallDisk(context, async (disk, big) => {
+      const out = join(disk, 'ledger.csv');
+      const r = await tally(['ledger', 'export', '--out', out], { env: sandboxEnv(big, 'bytespike') });
+      expect(r.stderr).toBe(`tally: cannot write ${out}: no space left on device`);
+      expect(r.exitCode).toBe(2);
+      expect(readdirSync(disk)).toEqual([]);
+    });
+  });
+
+  it('says the temp file cannot be written, with exit 2, when TMPDIR fills up under an --order asc export', async (context) => {
+    await withSmallDisk(context, async (disk, big) => {
+      const r = await tally(['ledger', 'export', '--order', 'asc'], { env: { ...sandboxEnv(big, 'bytespike'), TMPDIR: disk } });
+      expect(r.stderr).toBe(`tally: cannot write a temp file in ${disk}: no space left on device`);
+      expect(r.exitCode).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(readdirSync(disk)).toEqual([]);
+    });
   });
 });
 

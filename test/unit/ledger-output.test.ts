@@ -136,6 +136,22 @@ describe('files', () => {
     spool.dispose();
   });
 
+  it('keeps no spool file under a name, so even a killed export leaves none behind', () => {
+    const previous = process.env.TMPDIR;
+    const dir = mkdtempSync(join(tmpdir(), 'tally-spool-dir-'));
+    process.env.TMPDIR = dir;
+    try {
+      const spool = new ReverseSpool();
+      for (let i = 0; i < 5000; i++) spool.push(`line ${i}`);
+      expect(readdirSync(dir)).toEqual([]);
+      expect([...spool.reversed()][0]).toBe('line 4999');
+      spool.dispose();
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
+  });
+
   it('replaces the target only on commit, and leaves nothing on abort', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tally-atomic-'));
     const target = join(dir, 'out.csv');
