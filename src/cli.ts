@@ -1,7 +1,8 @@
 // Builds the commander tree and maps every outcome to an exit code; each command's code loads only when it runs.
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { type Context, createContext, parseGlobalOptions } from './core/context.js';
-import { ExitCode, exitCodeOf, formatError, UsageError } from './core/errors.js';
+import { ExitCode, exitCodeOf, formatError, ReaderGoneError, UsageError, WriteError } from './core/errors.js';
+import { writeStdout } from './core/io.js';
 import { VERSION } from './version.js';
 
 type RunResult = number | undefined;
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
+      writeOut: (text) => void writeStdout(text),
       outputError: (text, write) => write(`tally: ${text.replace(/^error: /, '').trimEnd()}\n  run \`tally --help\` for usage\n`),
     })
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
@@ -130,7 +132,7 @@ export function buildProgram(): Command {
       .description('export every entry, streamed in constant memory: CSV (default), --json or --ndjson')
       .option('--csv', 'CSV with the columns accountants expect (the default)')
       .option('--ndjson', 'one JSON entry per line')
-      .option('--out <file>', 'write to this file atomically (temp file + rename) instead of stdout')
+      .option('--out <file>', 'write to this file atomically (temp file + rename); a FIFO or device is written in place; - is stdout')
       .addOption(new Option('--order <order>', 'desc (newest first) or asc').choices(['desc', 'asc']).default('desc'))
       .option('--bom', 'start the CSV with a UTF-8 byte-order mark, for Excel'),
   )
@@ -206,7 +208,7 @@ export function buildProgram(): Command {
       const { HELP_TOPICS } = await import('./commands/help-topics.js');
       const text = topic.length === 1 ? HELP_TOPICS[topic[0] as string] : undefined;
       if (text) {
-        process.stdout.write(text);
+        writeStdout(text);
         return;
       }
       let target: Command = program;
@@ -242,21 +244,40 @@ export function buildProgram(): Command {
   return program;
 }
 
-function onInterrupt(): void {
+/** The signals tally stops on, with their exit codes (128 + the signal's number) and what it says. */
+const SIGNALS = {
+  SIGINT: [ExitCode.interrupted, 'interrupted'],
+  SIGTERM: [ExitCode.terminated, 'terminated'],
+  SIGHUP: [ExitCode.hungUp, 'hung up'],
+} as const;
+
+/** The one way out before a command has finished: every cleanup runs (temp and spool files), then one line. */
+function leave(code: number, message?: string): never {
   activeContext?.runCleanups();
-  process.stderr.write('tally: interrupted\n');
-  process.exit(ExitCode.interrupted);
+  if (message) {
+    try {
+      process.stderr.write(message);
+    } catch {
+      // a hung-up terminal cannot be told
+    }
+  }
+  process.exit(code);
 }
+
+const quietCode = () => (typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok);
 
 export async function main(argv: string[]): Promise<void> {
   verbose = argv.includes('-v') || argv.includes('--verbose');
-  process.once('SIGINT', onInterrupt);
-  process.once('SIGTERM', onInterrupt);
+  for (const [signal, [code, word]] of Object.entries(SIGNALS)) process.once(signal, () => leave(code, `tally: ${word}\n`));
+  // whatever else ends the process (an uncaught error included) still removes what a command left registered
+  process.once('exit', () => activeContext?.runCleanups());
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // the reader went away (`tally ... | head`): stop quietly
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    if (error.code === 'EPIPE') leave(quietCode());
+    leave(ExitCode.usage, formatError(new WriteError('standard output', error), verbose));
   });
+  // stderr closed under us: nothing left to tell, and no crash for it
+  process.stderr.on('error', () => undefined);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -275,6 +296,7 @@ function handleError(error: unknown): number {
     // commander already printed its message through outputError
     return ExitCode.usage;
   }
+  if (error instanceof ReaderGoneError) return quietCode();
   process.stderr.write(formatError(error, verbose));
   return exitCodeOf(error);
 }

@@ -5,11 +5,14 @@ export const HELP_TOPICS: Record<string, string> = {
 
   0    success; reconciliation clean; balance at or above --min
   1    a check failed: discrepancies found by reconcile, or a balance below --min
-  2    usage error: unknown command or flag, bad value, bad or missing configuration
+  2    usage or local error: unknown command or flag, bad value, bad or missing configuration,
+       a file or standard output that cannot be written (disk full, unwritable)
   3    the provider refused the key (401) or its permissions (403)
   4    the provider failed: network error, timeout, 5xx after retries, a response of the wrong shape
   5    the provider does not offer this command
-  130  interrupted (Ctrl-C); no partial output file is left
+  130  interrupted (Ctrl-C, SIGINT); no partial output, temp or spool file is left
+  143  terminated (SIGTERM); the same clean-up
+  129  hung up (SIGHUP); the same clean-up
 
 Example, from cron:
   tally reconcile --checkpoint -q || echo "reconcile failed with exit $?"

@@ -8,6 +8,8 @@ export const ExitCode = {
   provider: 4,
   unsupported: 5,
   interrupted: 130,
+  terminated: 143,
+  hungUp: 129,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -83,6 +85,33 @@ export class InterruptedError extends TallyError {
     super('interrupted', ExitCode.interrupted);
     this.name = 'InterruptedError';
   }
+}
+
+/** A local file (or standard output) that cannot be written: disk full, I/O error, closed: exit 2, in one line. */
+export class WriteError extends UsageError {
+  constructor(
+    readonly target: string,
+    error: unknown,
+  ) {
+    super(`cannot write ${target}: ${systemReason(error)}`);
+    this.name = 'WriteError';
+  }
+}
+
+/** The reader of what tally writes went away (`| head`, a FIFO's reader): a quiet stop, not a failure. */
+export class ReaderGoneError extends TallyError {
+  constructor() {
+    super('the reader went away', ExitCode.ok);
+    this.name = 'ReaderGoneError';
+  }
+}
+
+/** A system error's reason in words ("no space left on device"), from Node's "ENOSPC: no space left on device, write". */
+export function systemReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const words = /^[A-Z0-9_]+: (.+?)(?:, \w+.*)?$/.exec(message)?.[1];
+  return words ?? code ?? message;
 }
 
 export function exitCodeOf(error: unknown): ExitCodeValue {

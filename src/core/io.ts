@@ -1,6 +1,7 @@
 // Where output goes and how it looks: TTY detection, colour decision, width. One place for all of it.
 import { isatty } from 'node:tty';
 import type { Env } from './config.js';
+import { ReaderGoneError, WriteError } from './errors.js';
 
 export interface OutputStream {
   write(chunk: string): boolean;
@@ -43,6 +44,19 @@ export function colorEnabled(isTTY: boolean, env: Env, noColorFlag: boolean): bo
   return isTTY;
 }
 
+/**
+ * Writes to stdout. A file or device takes the write at once and fails here (a full disk, /dev/full); a pipe
+ * fails later, on stdout's 'error' event, which cli.ts turns into the same message.
+ */
+export function writeStdout(text: string): boolean {
+  try {
+    return process.stdout.write(text);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') throw new ReaderGoneError();
+    throw new WriteError('standard output', error);
+  }
+}
+
 export function systemIO(env: Env, noColorFlag: boolean): IOStreams {
   const stdoutIsTTY = process.stdout.isTTY === true;
   const stderrIsTTY = process.stderr.isTTY === true;
@@ -61,7 +75,7 @@ export function systemIO(env: Env, noColorFlag: boolean): IOStreams {
     stdinIsTTY: isatty(0),
     columns: envColumns > 0 ? envColumns : (process.stdout.columns ?? 80),
     out: (text) => {
-      process.stdout.write(text);
+      writeStdout(text);
     },
     err: (text) => {
       process.stderr.write(text);

@@ -2,6 +2,7 @@
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WriteError } from './errors.js';
 
 const CHUNK = 1 << 16;
 
@@ -16,6 +17,12 @@ export class ReverseSpool {
     this.dir = mkdtempSync(join(tmpdir(), 'tally-spool-'));
     this.path = join(this.dir, 'lines');
     this.fd = openSync(this.path, 'w+', 0o600);
+    // the open descriptor is all the spool needs: with no name left, no way out (not even SIGKILL) leaves it behind
+    try {
+      rmSync(this.dir, { recursive: true, force: true });
+    } catch {
+      // a system that cannot remove an open file: dispose() removes it
+    }
   }
 
   push(line: string): void {
@@ -28,7 +35,11 @@ export class ReverseSpool {
     if (this.pending.length === 0) return;
     const buffer = Buffer.from(`${this.pending.join('\n')}\n`, 'utf8');
     let offset = 0;
-    while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
+    try {
+      while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset);
+    } catch (error) {
+      throw new WriteError(`a temp file in ${tmpdir()}`, error);
+    }
     this.pending = [];
     this.pendingBytes = 0;
   }

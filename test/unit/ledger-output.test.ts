@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -134,6 +134,23 @@ describe('files', () => {
     for (const l of lines) spool.push(l);
     expect([...spool.reversed()]).toEqual(lines.reverse());
     spool.dispose();
+  });
+
+  it('keeps no spool file under a name, so even a killed export leaves none behind', () => {
+    const previous = process.env.TMPDIR;
+    const dir = mkdtempSync(join(tmpdir(), 'tally-spool-dir-'));
+    process.env.TMPDIR = dir;
+    try {
+      const spool = new ReverseSpool();
+      for (let i = 0; i < 5000; i++) spool.push(`line ${i}`);
+      expect(readdirSync(dir)).toEqual([]);
+      expect([...spool.reversed()][0]).toBe('line 4999');
+      spool.dispose();
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('replaces the target only on commit, and leaves nothing on abort', () => {

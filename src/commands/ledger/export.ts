@@ -1,8 +1,9 @@
 // `tally ledger export`: every entry, streamed in constant memory, as CSV (default), JSON or NDJSON.
 import { once } from 'node:events';
-import { AtomicFile } from '../../core/atomic-file.js';
+import { openOutput, type OutputFile } from '../../core/atomic-file.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import { writeStdout } from '../../core/io.js';
 import { capYoungGeneration } from '../../core/memory.js';
 import { ReverseSpool } from '../../core/spool.js';
 import { type EntryJson, entryToJson, ExportEncoder, type ExportFormat } from '../../output/ledger.js';
@@ -31,13 +32,13 @@ export function parseExportOptions(ctx: Context, raw: Record<string, unknown>): 
 class Output {
   private parts: string[] = [];
   private size = 0;
-  constructor(private readonly file: AtomicFile | undefined) {}
+  constructor(private readonly file: OutputFile | undefined) {}
 
   async push(text: string): Promise<void> {
     if (!text) return;
     if (this.file) {
-      // a file takes each page's text as it comes: no joining
-      this.file.write(text);
+      // a file takes each page's text as it comes: no joining; a FIFO may ask to wait for its reader
+      await this.file.write(text);
       return;
     }
     this.parts.push(text);
@@ -50,8 +51,8 @@ class Output {
     const text = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    if (this.file) this.file.write(text);
-    else if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+    if (this.file) await this.file.write(text);
+    else if (!writeStdout(text)) await once(process.stdout, 'drain');
   }
 }
 
@@ -59,7 +60,7 @@ export async function run(ctx: Context, _args: string[], raw: Record<string, unk
   const opts = parseExportOptions(ctx, raw);
   const { target, filter } = prepareLedger(ctx, parseFilter(ctx, raw));
   // the output file is checked and created before any request: a bad path costs nothing
-  const file = opts.out ? new AtomicFile(opts.out) : undefined;
+  const file = opts.out === undefined ? undefined : await openOutput(opts.out);
   const spool = opts.order === 'asc' ? new ReverseSpool() : undefined;
   const dropCleanup = ctx.onCleanup(() => {
     file?.abort();
@@ -91,8 +92,8 @@ export async function run(ctx: Context, _args: string[], raw: Record<string, unk
     } finally {
       await open.session.close();
     }
-    file?.commit();
-    progress?.done(`exported ${encoder.entries} entries${opts.out ? ` to ${opts.out}` : ''}`);
+    await file?.commit();
+    progress?.done(`exported ${encoder.entries} entries${file ? ` to ${opts.out}` : ''}`);
     return 0;
   } catch (error) {
     progress?.fail();
