@@ -58,8 +58,8 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const kind = pushableType(info.entryTypes, query.type);
   const filters = { kind, since: query.since?.toISOString(), until: upperBound(query).toISOString() };
   const pages = countedPages(
-    async (index) =>
-      readLater(await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, page_size: PAGE, ...filters }), (r, json) => {
+    async (index, size = PAGE) =>
+      readLater(await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, page_size: size, ...filters }), (r, json) => {
         const body = r.object(json, 'body');
         const list = r.array(body.items, 'body.items');
         return { items: list.map((raw, i) => mapBytespikeEntry(r, raw, `body.items[${i}]`)), total: r.integer(body, 'total', 'body') };
@@ -76,8 +76,8 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
   const acc = new UsageAccumulator(query.by ?? 'model', query.zone, query.period);
   const filters = { since: query.since?.toISOString(), until: (query.until ?? query.startedAt).toISOString() };
   const pages = countedPages(
-    async (index) =>
-      readLater(await ctx.http.getJsonDeferred(USAGE, { page: index + 1, page_size: PAGE, ...filters }), (r, json) => {
+    async (index, size = PAGE) =>
+      readLater(await ctx.http.getJsonDeferred(USAGE, { page: index + 1, page_size: size, ...filters }), (r, json) => {
         const body = r.object(json, 'body');
         const items = r.array(body.items, 'body.items').map((raw, i) => {
           const field = `body.items[${i}]`;
