@@ -111,7 +111,13 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
         });
         return { items, total: r.integer(r.object(env.meta, 'body.meta'), 'totalCount', 'body.meta') };
       }),
-    { endpoint: `GET ${HISTORY}`, pageSize: PAGE, idOf: (h) => h.id, fingerprint: (h) => `${h.id}|${h.cost.toString()}` },
+    {
+      endpoint: `GET ${HISTORY}`,
+      pageSize: PAGE,
+      idOf: (h) => h.id,
+      fingerprint: (h) => `${h.id}|${h.cost.toString()}`,
+      onRepeat: () => undefined, // an item listed twice in a row was billed once: counted once
+    },
   );
   for await (const page of pages) {
     for (const h of page) {

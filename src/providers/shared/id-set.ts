@@ -1,21 +1,38 @@
 // The ids a read has seen, in compact typed arrays: a 64-bit hash table with an exact second look on a hash match.
 //
-// A million ids as a Set<string> cost ~60 MB of small objects and GC work; here each id costs 12 bytes of
-// table (two 32-bit hash lanes and its ordinal), 4 bytes of offset and its characters as bytes. The hash is
-// computed in the same pass that copies the characters, so an insert is one loop over the id.
+// A million ids as a Set<string> cost ~60 MB of small objects and GC work; here each id costs 8 bytes of
+// table (one 32-bit hash lane and its ordinal, twice over at the load kept), 4 bytes for the second lane, 4
+// of offset and its characters as bytes. The hash is computed in the same pass that copies the characters,
+// so an insert is one loop over the id and, mostly, one touch of the table.
 
 const EMPTY = 0;
+/** Ids presized for at most (a provider's total is not trusted with memory): 1M is ~40 MB. */
+const MAX_PRESIZE = 1 << 20;
 
 export class IdSet {
-  /** slots of three: hash lane a, hash lane b, ordinal + 1 (0 = empty) */
-  private table: Int32Array = new Int32Array(3 * 1024);
-  private mask = 1023;
+  /** slots of two: hash lane a, ordinal + 1 (0 = empty), at most half full */
+  private table: Int32Array;
+  private mask: number;
+  /** hash lane b of each ordinal: read only when lane a matches */
+  private laneB: Int32Array;
   /** where each id's bytes start in `bytes`; starts[n] is the end of the last */
-  private starts: Int32Array = new Int32Array(1025);
-  private bytes: Uint8Array = new Uint8Array(16 * 1024);
+  private starts: Int32Array;
+  private bytes: Uint8Array;
   /** ids with a character past U+00FF (never seen from the seeded providers): kept as strings */
   private wide: Set<string> | undefined;
   size = 0;
+
+  /** `expected`: how many ids the read expects (a listing's total), so the arrays need not grow; capped. */
+  constructor(expected = 0) {
+    const n = Math.min(Math.max(expected, 512), MAX_PRESIZE);
+    let slots = 1024;
+    while (slots < n * 2 + 2) slots *= 2;
+    this.table = new Int32Array(2 * slots);
+    this.mask = slots - 1;
+    this.laneB = new Int32Array(n + 1);
+    this.starts = new Int32Array(n + 2);
+    this.bytes = new Uint8Array(n * 16);
+  }
 
   /** Adds the id; false when it was already there. */
   add(id: string): boolean {
@@ -37,13 +54,14 @@ export class IdSet {
     b = mix(b ^ (a >>> 7));
     const table = this.table;
     const mask = this.mask;
-    for (let slot = (a ^ b) & mask; ; slot = (slot + 1) & mask) {
-      const at = slot * 3;
-      const ordinal = table[at + 2] as number;
+    for (let slot = b & mask; ; slot = (slot + 1) & mask) {
+      const at = slot * 2;
+      const ordinal = table[at + 1] as number;
       if (ordinal === EMPTY) {
         table[at] = a;
-        table[at + 1] = b;
-        table[at + 2] = this.size + 1;
+        table[at + 1] = this.size + 1;
+        if (this.size >= this.laneB.length) this.laneB = grow(this.laneB, this.laneB.length * 2);
+        this.laneB[this.size] = b;
         end += n;
         this.size++;
         if (this.size + 1 >= this.starts.length) this.starts = grow(this.starts, this.starts.length * 2);
@@ -51,7 +69,7 @@ export class IdSet {
         if (this.size * 2 > mask) this.rehash();
         return true;
       }
-      if (table[at] === a && table[at + 1] === b && this.equals(ordinal - 1, id)) return false;
+      if (table[at] === a && this.laneB[ordinal - 1] === b && this.equals(ordinal - 1, id)) return false;
     }
   }
 
@@ -67,11 +85,11 @@ export class IdSet {
     }
     a = mix(a);
     b = mix(b ^ (a >>> 7));
-    for (let slot = (a ^ b) & this.mask; ; slot = (slot + 1) & this.mask) {
-      const at = slot * 3;
-      const ordinal = this.table[at + 2] as number;
+    for (let slot = b & this.mask; ; slot = (slot + 1) & this.mask) {
+      const at = slot * 2;
+      const ordinal = this.table[at + 1] as number;
       if (ordinal === EMPTY) return false;
-      if (this.table[at] === a && this.table[at + 1] === b && this.equals(ordinal - 1, id)) return true;
+      if (this.table[at] === a && this.laneB[ordinal - 1] === b && this.equals(ordinal - 1, id)) return true;
     }
   }
 
@@ -101,16 +119,14 @@ export class IdSet {
   private rehash(): void {
     const old = this.table;
     const mask = this.mask * 2 + 1;
-    const table = new Int32Array(3 * (mask + 1));
-    for (let at = 0; at < old.length; at += 3) {
-      if (old[at + 2] === EMPTY) continue;
-      const a = old[at] as number;
-      const b = old[at + 1] as number;
-      let slot = (a ^ b) & mask;
-      while (table[slot * 3 + 2] !== EMPTY) slot = (slot + 1) & mask;
-      table[slot * 3] = a;
-      table[slot * 3 + 1] = b;
-      table[slot * 3 + 2] = old[at + 2] as number;
+    const table = new Int32Array(2 * (mask + 1));
+    for (let at = 0; at < old.length; at += 2) {
+      const ordinal = old[at + 1] as number;
+      if (ordinal === EMPTY) continue;
+      let slot = (this.laneB[ordinal - 1] as number) & mask;
+      while (table[slot * 2 + 1] !== EMPTY) slot = (slot + 1) & mask;
+      table[slot * 2] = old[at] as number;
+      table[slot * 2 + 1] = ordinal;
     }
     this.table = table;
     this.mask = mask;

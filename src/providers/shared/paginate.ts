@@ -68,11 +68,16 @@ function differentContent(endpoint: string, id: string): ProviderError {
  * id; the rest runs only for a repeat.
  */
 class Distinct<T> {
-  private readonly ids = new IdSet();
+  private readonly ids: IdSet;
   /** a glitch waiting to see that the entry after it is new */
   private pending: T | undefined;
 
-  constructor(private readonly opts: PagingOptions<T>) {}
+  constructor(
+    private readonly opts: PagingOptions<T>,
+    expected = 0,
+  ) {
+    this.ids = new IdSet(expected);
+  }
 
   has(item: T): boolean {
     return this.ids.has(this.opts.idOf(item));
@@ -132,7 +137,7 @@ export async function* countedPages<T>(fetchPage: FetchPage<T>, opts: PagingOpti
   const startTotal = first.total;
   const planned = Math.max(1, Math.ceil(startTotal / pageSize));
   const window = Math.max(1, opts.concurrency ?? 4);
-  const distinct = new Distinct(opts);
+  const distinct = new Distinct(opts, startTotal);
   /** the last `span` entries, at their position (in the listing as it was at the start) modulo span: to verify overlaps */
   const span = 2 * pageSize;
   const recent: (T | undefined)[] = new Array<T | undefined>(span);
