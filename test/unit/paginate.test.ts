@@ -158,6 +158,20 @@ describe('countedPages', () => {
     expect(repeats).toEqual([twin.id]);
   });
 
+  it('confirms an entry listed twice across a page boundary where it stands after an entry posted', async () => {
+    const l = new Listing(450);
+    const twin = l.items[99] as Item;
+    l.items.splice(100, 0, { ...twin });
+    // requests 2–4 fetch pages 1–3 ahead; the 5th re-reads the seam, after an entry posted
+    l.beforeRequest = (n, listing) => {
+      if (n === 5) listing.post(1);
+    };
+    const repeats: string[] = [];
+    const read = countedPages((i, size = 100) => l.later(i * size, size), { ...opts(100), onRepeat: (i) => repeats.push(i.id) });
+    expect(await collect(read)).toEqual(expected(450));
+    expect(repeats).toEqual([twin.id]);
+  });
+
   it('fails on an entry listed twice in a row when nothing hears of repeats, so none is dropped unseen', async () => {
     const l = new Listing(450);
     l.items.splice(51, 0, { ...(l.items[50] as Item) });

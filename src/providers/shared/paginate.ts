@@ -51,7 +51,7 @@ function changed(endpoint: string, detail: string): ProviderError {
 function repeated(endpoint: string, id: string): ProviderError {
   return new ProviderError(
     `${endpoint}: the listing repeats entries it already listed (from entry ${id}), so it cannot be read exactly once`,
-    'nothing was written; run the command again, and report it to the provider if it persists',
+    'the provider pages inconsistently; run the command again, and report it to the provider if it persists',
   );
 }
 
@@ -77,10 +77,6 @@ class Distinct<T> {
     expected = 0,
   ) {
     this.ids = new IdSet(expected);
-  }
-
-  has(item: T): boolean {
-    return this.ids.has(this.opts.idOf(item));
   }
 
   /** True when the item is new to the read; `before` is the item just before it in the same response. */
@@ -209,8 +205,8 @@ export async function* countedPages<T>(fetchPage: FetchPage<T>, opts: PagingOpti
    * response, pages of the smallest size that does not split them.
    */
   async function repeatsAcross(position: number, item: T): Promise<boolean> {
-    if (opts.fingerprint(item) !== opts.fingerprint(recent[(position - 1) % span] as T)) return false;
     const earlier = recent[(position - 1) % span] as T;
+    if (opts.fingerprint(item) !== opts.fingerprint(earlier)) throw differentContent(endpoint, opts.idOf(item));
     for (let attempt = 0; attempt < MAX_REFILLS; attempt++) {
       const at = position - 1 + shiftSeen;
       let size = 2;
