@@ -12,7 +12,7 @@ import type { Balance, LedgerEntry } from '../providers/types.js';
 import { ChainChecker, type CheckEntry, type CheckResult, type Issue, makeIssue } from '../reconcile/check.js';
 import { type Checkpoint, checkpointKey, CheckpointStore } from '../reconcile/checkpoint.js';
 import { detectFormat, readExportFile } from '../reconcile/file.js';
-import { applyFilter } from '../providers/shared/filter.js';
+import { applyFilter, inFilter } from '../providers/shared/filter.js';
 import { parseFilter } from './ledger/query.js';
 
 export interface ReconcileOptions {
@@ -116,7 +116,8 @@ function mismatch(kind: Issue['kind'], expected: Decimal, actual: Decimal, field
 
 /** The newest entry now: one page, a fresh read. */
 async function newestEntry(ctx: Context, session: ProviderSession): Promise<LedgerEntry | null> {
-  const read = session.adapter.ledger?.(session.pctx, { startedAt: ctx.now() });
+  // only the head matters here: the full read reports any entry listed twice
+  const read = session.adapter.ledger?.(session.pctx, { startedAt: ctx.now(), onRepeat: () => undefined });
   if (!read) return null;
   for await (const page of read.pages) return page[0] ?? null;
   return null;
@@ -198,7 +199,13 @@ async function check(
     mode: purchasesOnly ? 'purchases' : 'chain',
     fromZero: wholeHistory,
   });
-  const read = adapter.ledger?.(pctx, { since: opts.since, until: opts.until, startedAt: ctx.now() });
+  // an entry listed twice in a row reaches the checker as a `duplicate`, never as a second entry
+  const onRepeat = (e: LedgerEntry) => {
+    if (!inFilter(e, { since: opts.since, until: opts.until })) return;
+    fresh++;
+    checker.repeated(toCheck(e));
+  };
+  const read = adapter.ledger?.(pctx, { since: opts.since, until: opts.until, startedAt: ctx.now(), onRepeat });
   if (!read) throw new UsageError(`${target.provider.id} has no ledger to reconcile`);
   let fresh = 0;
   let head: LedgerEntry | null = null;

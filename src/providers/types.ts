@@ -76,6 +76,11 @@ export interface LedgerQuery {
   startedAt: Date;
   /** Reports each page as it arrives (progress). */
   onPage?: (entries: number) => void;
+  /**
+   * Hears of an identical entry the provider listed twice in a row, which the read yields once. Without it
+   * such a repeat fails the read (exit 4): it is never dropped unseen.
+   */
+  onRepeat?: (entry: LedgerEntry) => void;
 }
 
 export interface LedgerRead {

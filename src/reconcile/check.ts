@@ -290,6 +290,12 @@ export class ChainChecker {
     if (this.mode !== 'chain' && e.type === 'purchase') this.stepPurchases(e);
   }
 
+  /** An entry the listing repeated and the read did not pass on again (see providers/shared/paginate.ts): one `duplicate`. */
+  repeated(e: CheckEntry): void {
+    this.checked++;
+    this.commonLog.add(makeIssue('duplicate', { entryId: e.id, createdAt: e.createdAt, message: `entry ${e.id} is listed twice` }));
+  }
+
   private remember(e: CheckEntry): void {
     this.recent.set(e.id, e);
     this.recentOrder.push(e.id);

@@ -269,10 +269,13 @@ describe('exactly once while the ledger grows', () => {
     });
   });
 
-  it('keeps a genuine duplicate the provider lists (reconcile reports it) and does not invent others', async () => {
-    const entries = await exportNdjson(sandbox, 'conduit', [], 'bad');
-    const ids = entries.map((e) => e.id);
-    expect(ids.length - new Set(ids).size).toBe(1);
+  it('writes a genuine duplicate the provider lists once, naming it (reconcile reports it), and invents no others', async () => {
+    const r = await tally(['ledger', 'export', '--ndjson'], { env: sandboxEnv(sandbox, 'conduit', 'bad') });
+    expect(r.exitCode).toBe(0);
+    const ids = parseNdjson(r.stdout).map((e) => e.id);
+    expect(ids).toHaveLength(ENTRIES);
+    expect(new Set(ids).size).toBe(ENTRIES);
+    expect(r.stderr).toMatch(/^tally: warning: entry clx\w+ is listed twice by the provider; it is kept once$/);
   });
 
   it('fails with exit 4 naming the id when one id comes back with different content', async () => {

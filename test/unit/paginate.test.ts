@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/core/errors.js';
-import { countedPages, overlappingOffsets, type PagingOptions } from '../../src/providers/shared/paginate.js';
+import { IdSet } from '../../src/providers/shared/id-set.js';
+import { countedPages, overlappingOffsets, type PagingOptions, singlePage } from '../../src/providers/shared/paginate.js';
 
 interface Item {
   id: string;
@@ -111,6 +112,79 @@ describe('countedPages', () => {
     const l = new Listing(0);
     expect(await collect(countedPages((i) => l.later(i * 100, 100), opts(100)))).toEqual([]);
   });
+
+  it('re-reads an entry that moved between two pages answered out of order, instead of failing', async () => {
+    // page 2 is answered after page 3, and one entry posts in between: page 2 then starts one entry late
+    const l = new Listing(600);
+    let release: () => void = () => undefined;
+    const page3Answered = new Promise<void>((r) => (release = r));
+    const fetch = async (i: number, size = 100) => {
+      if (i === 2) {
+        await page3Answered;
+        l.post(1);
+      }
+      const page = await l.later(i * size, size);
+      if (i === 3) release();
+      return page;
+    };
+    expect(await collect(countedPages(fetch, opts(100)))).toEqual(expected(600));
+  });
+
+  it('fails naming the endpoint when every page is the first page again', async () => {
+    const l = new Listing(450);
+    await expect(collect(countedPages(() => l.later(0, 100), opts(100)))).rejects.toThrow(
+      'GET /test: the listing repeats entries it already listed (from entry e449), so it cannot be read exactly once',
+    );
+  });
+
+  it('fails when a page starts one entry late (one entry read twice across the seam, one never)', async () => {
+    const l = new Listing(450);
+    const fetch = (i: number, size = 100) => l.later(i === 2 && size === 100 ? 199 : i * size, size);
+    await expect(collect(countedPages(fetch, opts(100)))).rejects.toThrow(/repeats entries it already listed \(from entry e250\)/);
+  });
+
+  it.each([
+    ['inside a page', 50],
+    ['across a page boundary', 99],
+  ])('emits an identical entry listed twice in a row (%s) once, and reports it', async (_where, at) => {
+    const l = new Listing(450);
+    const twin = l.items[at] as Item;
+    l.items.splice(at + 1, 0, { ...twin });
+    const repeats: string[] = [];
+    const ids = await collect(
+      countedPages((i, size = 100) => l.later(i * size, size), { ...opts(100), onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect(ids).toEqual(expected(450));
+    expect(repeats).toEqual([twin.id]);
+  });
+
+  it('confirms an entry listed twice across a page boundary where it stands after an entry posted', async () => {
+    const l = new Listing(450);
+    const twin = l.items[99] as Item;
+    l.items.splice(100, 0, { ...twin });
+    // requests 2–4 fetch pages 1–3 ahead; the 5th re-reads the seam, after an entry posted
+    l.beforeRequest = (n, listing) => {
+      if (n === 5) listing.post(1);
+    };
+    const repeats: string[] = [];
+    const read = countedPages((i, size = 100) => l.later(i * size, size), { ...opts(100), onRepeat: (i) => repeats.push(i.id) });
+    expect(await collect(read)).toEqual(expected(450));
+    expect(repeats).toEqual([twin.id]);
+  });
+
+  it('fails on an entry listed twice in a row when nothing hears of repeats, so none is dropped unseen', async () => {
+    const l = new Listing(450);
+    l.items.splice(51, 0, { ...(l.items[50] as Item) });
+    await expect(collect(countedPages((i) => l.later(i * 100, 100), opts(100)))).rejects.toThrow('GET /test: entry e399 is listed twice');
+  });
+
+  it('fails on two repeated entries in a row: a block listed again is no glitch', async () => {
+    const l = new Listing(450);
+    l.items.splice(52, 0, { ...(l.items[50] as Item) }, { ...(l.items[51] as Item) });
+    await expect(collect(countedPages((i) => l.later(i * 100, 100), { ...opts(100), onRepeat: () => undefined }))).rejects.toThrow(
+      /repeats entries it already listed \(from entry e399\)/,
+    );
+  });
 });
 
 describe('overlappingOffsets', () => {
@@ -140,7 +214,7 @@ describe('overlappingOffsets', () => {
     expect(await collect(overlappingOffsets((o, n) => l.at(o, n), opts(100)))).toEqual(expected(400));
   });
 
-  it('keeps identical consecutive entries at a page seam, with or without a shift', async () => {
+  it('emits identical consecutive entries at a page seam once and reports the repeat, with or without a shift', async () => {
     for (const shift of [0, 1]) {
       const l = new Listing(300);
       const twin = l.items[99] as Item;
@@ -148,9 +222,31 @@ describe('overlappingOffsets', () => {
       l.beforeRequest = (n, listing) => {
         if (n === 2) listing.post(shift);
       };
-      const ids = await collect(overlappingOffsets((o, n) => l.at(o, n), opts(100)));
-      expect(ids).toHaveLength(301);
-      expect(ids.filter((id) => id === twin.id)).toHaveLength(2);
+      const repeats: string[] = [];
+      const ids = await collect(overlappingOffsets((o, n) => l.at(o, n), { ...opts(100), onRepeat: (i) => repeats.push(i.id) }));
+      expect(ids).toEqual(expected(300));
+      expect(repeats).toEqual([twin.id]);
+    }
+  });
+
+  it('follows two shifts of more than a page each', async () => {
+    const l = new Listing(600);
+    l.beforeRequest = (n, listing) => {
+      if (n === 2 || n === 6) listing.post(150);
+    };
+    expect(await collect(overlappingOffsets((o, n) => l.at(o, n), opts(100)))).toEqual(expected(600));
+  });
+
+  it('follows a shift of more than a page, then another while it measures the first', async () => {
+    for (const second of [3, 4, 5, 6, 7]) {
+      const l = new Listing(600);
+      l.beforeRequest = (n, listing) => {
+        if (n === 2) listing.post(150);
+        if (n === second) listing.post(130);
+      };
+      expect(await collect(overlappingOffsets((o, n) => l.at(o, n), opts(100))), `second shift before request ${second}`).toEqual(
+        expected(600),
+      );
     }
   });
 
@@ -168,5 +264,61 @@ describe('overlappingOffsets', () => {
     await expect(collect(overlappingOffsets((o, n) => l.at(o, n), opts(100)))).rejects.toThrow(
       /entry e40 was returned twice with different content/,
     );
+  });
+});
+
+describe('overlappingOffsets and singlePage against repeated blocks', () => {
+  it('fails naming the endpoint when the listing repeats a block whose overlaps still match', async () => {
+    const l = new Listing(200);
+    const cycle = async (offset: number, limit: number) => ({
+      items: Array.from({ length: Math.max(0, Math.min(limit, 450 - offset)) }, (_, k) => l.items[(offset + k) % 200] as Item),
+    });
+    await expect(collect(overlappingOffsets(cycle, opts(100)))).rejects.toThrow(
+      'GET /test: the listing repeats entries it already listed (from entry e199), so it cannot be read exactly once',
+    );
+  });
+
+  it('emits an identical entry an unpaginated listing repeats once, and fails on a repeated block', async () => {
+    const l = new Listing(100);
+    const twice = [...l.items.slice(0, 11), { ...(l.items[10] as Item) }, ...l.items.slice(11)];
+    const repeats: string[] = [];
+    expect(await collect(singlePage(async () => ({ items: twice }), { ...opts(100), onRepeat: (i) => repeats.push(i.id) }))).toEqual(
+      expected(100),
+    );
+    expect(repeats).toEqual(['e89']);
+    const block = [...l.items, ...l.items.slice(0, 20)];
+    await expect(collect(singlePage(async () => ({ items: block }), opts(100)))).rejects.toThrow(
+      /repeats entries it already listed \(from entry e99\)/,
+    );
+  });
+});
+
+describe('IdSet', () => {
+  it('tells every id it holds from every one it does not, exactly', () => {
+    const set = new IdSet();
+    const id = (i: number) => `clx${i.toString(36).padStart(7, '0')}`;
+    let added = 0;
+    for (let i = 0; i < 200_000; i++) if (set.add(id(i))) added++;
+    expect(added).toBe(200_000);
+    expect(set.size).toBe(200_000);
+    let again = 0;
+    for (let i = 0; i < 200_000; i += 7) if (set.add(id(i))) again++;
+    expect(again).toBe(0);
+    let unknown = 0;
+    for (let i = 200_000; i < 201_000; i++) if (set.has(id(i))) unknown++;
+    expect(unknown).toBe(0);
+    expect(set.has('clx0000000')).toBe(true);
+    expect(set.has('clx000000')).toBe(false);
+    expect(set.add('')).toBe(true);
+    expect(set.add('')).toBe(false);
+  });
+
+  it('keeps ids with characters past Latin-1 exactly too', () => {
+    const set = new IdSet();
+    expect(set.add('tx_€1')).toBe(true);
+    expect(set.add('tx_\u00ac1')).toBe(true); // U+20AC and U+00AC share their low byte
+    expect(set.add('tx_€1')).toBe(false);
+    expect(set.has('tx_€1')).toBe(true);
+    expect(set.has('tx_€2')).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { UnsupportedError } from '../../core/errors.js';
 import { assertOffers, openProvider, type ProviderSession } from '../../providers/session.js';
 import { resolveTarget, type Target } from '../../providers/target.js';
 import type { LedgerEntry } from '../../providers/types.js';
-import { applyFilter, type LedgerFilter } from '../../providers/shared/filter.js';
+import { applyFilter, inFilter, type LedgerFilter } from '../../providers/shared/filter.js';
 import { resolveType } from './query.js';
 
 export interface OpenLedger {
@@ -25,10 +25,16 @@ export async function openLedger(ctx: Context, target: Target, filter: LedgerFil
   return { target, filter, session: await openProvider(ctx, target) };
 }
 
-/** Newest first, every entry once, filtered, a page at a time. */
+/**
+ * Newest first, every entry once, filtered, a page at a time. An entry the provider lists twice in a row is
+ * kept once and named on stderr (even with --quiet: the output then differs from the provider's listing).
+ */
 export function readPages(ctx: Context, open: OpenLedger, onPage?: (n: number) => void): AsyncGenerator<LedgerEntry[]> {
   const ledger = open.session.adapter.ledger;
   if (!ledger) throw new UnsupportedError(`${open.target.provider.id} does not offer \`ledger\``);
-  const read = ledger(open.session.pctx, { ...open.filter, startedAt: ctx.now(), onPage });
+  const onRepeat = (e: LedgerEntry) => {
+    if (inFilter(e, open.filter)) ctx.io.err(`tally: warning: entry ${e.id} is listed twice by the provider; it is kept once\n`);
+  };
+  const read = ledger(open.session.pctx, { ...open.filter, startedAt: ctx.now(), onPage, onRepeat });
   return applyFilter(read.pages, open.filter, read.applied);
 }

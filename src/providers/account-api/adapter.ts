@@ -66,8 +66,8 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
     // ledger entries carry no currency; the credit balance does, so the unit comes from there
     const { unit } = await balance(ctx);
     yield* countedPages(
-      async (index) =>
-        readLater(await ctx.http.getJsonDeferred(LEDGER, { ...filters, limit: PAGE, offset: index * PAGE }), (r, json) => {
+      async (index, size = PAGE) =>
+        readLater(await ctx.http.getJsonDeferred(LEDGER, { ...filters, limit: size, offset: index * size }), (r, json) => {
           const body = r.object(json, 'body');
           const list = r.array(body.data, 'body.data');
           return {

@@ -67,9 +67,12 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   return { pages, applied: { type: false, since: false, until: false } };
 }
 
-/** Every entry since/until, newest first (the ledger has no server-side filters). */
+/**
+ * Every entry since/until, newest first (the ledger has no server-side filters). An entry listed twice in a
+ * row is one movement of money: usage and the totals count it once.
+ */
 async function* entriesIn(ctx: ProviderContext, since?: Date, until?: Date): AsyncGenerator<LedgerEntry> {
-  const read = ledger(ctx, { startedAt: new Date() });
+  const read = ledger(ctx, { startedAt: new Date(), onRepeat: () => undefined });
   for await (const page of applyFilter(read.pages, { since, until }, read.applied)) yield* page;
 }
 

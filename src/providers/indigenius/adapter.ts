@@ -69,8 +69,8 @@ async function balance(ctx: ProviderContext): Promise<Balance> {
 /** Page/pageSize with meta.totalCount; no server-side filters, so shifts are followed through the total. */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const pages = countedPages(
-    async (index) =>
-      readLater(await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, pageSize: PAGE }), (r, json) => {
+    async (index, size = PAGE) =>
+      readLater(await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, pageSize: size }), (r, json) => {
         const env = envelope(r, json);
         const list = r.array(env.data, 'body.data');
         const meta = r.object(env.meta, 'body.meta');
@@ -93,8 +93,8 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
   const since = query.since?.toISOString();
   const until = query.until?.toISOString();
   const pages = countedPages(
-    async (index) =>
-      readLater(await ctx.http.getJsonDeferred(HISTORY, { page: index + 1, pageSize: PAGE }), (r, json) => {
+    async (index, size = PAGE) =>
+      readLater(await ctx.http.getJsonDeferred(HISTORY, { page: index + 1, pageSize: size }), (r, json) => {
         const env = envelope(r, json);
         const items = r.array(env.data, 'body.data').map((raw, i) => {
           const field = `body.data[${i}]`;
@@ -111,7 +111,13 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
         });
         return { items, total: r.integer(r.object(env.meta, 'body.meta'), 'totalCount', 'body.meta') };
       }),
-    { endpoint: `GET ${HISTORY}`, pageSize: PAGE, idOf: (h) => h.id, fingerprint: (h) => `${h.id}|${h.cost.toString()}` },
+    {
+      endpoint: `GET ${HISTORY}`,
+      pageSize: PAGE,
+      idOf: (h) => h.id,
+      fingerprint: (h) => `${h.id}|${h.cost.toString()}`,
+      onRepeat: () => undefined, // an item listed twice in a row was billed once: counted once
+    },
   );
   for await (const page of pages) {
     for (const h of page) {

@@ -31,7 +31,7 @@ export function entryFingerprint(e: LedgerEntry): string {
 }
 
 export function entryPaging(endpoint: string, pageSize: number, query: LedgerQuery): PagingOptions<LedgerEntry> {
-  return { endpoint, pageSize, idOf: (e) => e.id, fingerprint: entryFingerprint, onPage: query.onPage };
+  return { endpoint, pageSize, idOf: (e) => e.id, fingerprint: entryFingerprint, onPage: query.onPage, onRepeat: query.onRepeat };
 }
 
 /**

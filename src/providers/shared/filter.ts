@@ -7,6 +7,13 @@ export interface LedgerFilter {
   until?: Date;
 }
 
+/** Whether one entry is inside the filter (for entries outside the page stream: a repeat the read reports). */
+export function inFilter(e: LedgerEntry, filter: LedgerFilter): boolean {
+  if (filter.since && e.createdAt < filter.since.toISOString()) return false;
+  if (filter.until && e.createdAt >= filter.until.toISOString()) return false;
+  return filter.type === undefined || e.type === filter.type || e.providerType === filter.type;
+}
+
 /** Entries older than --since for this many in a row end a newest-first read that the API did not filter. */
 const PAST_SINCE_RUN = 200;
 
