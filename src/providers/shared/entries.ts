@@ -49,3 +49,23 @@ export function pushableType(table: Readonly<Record<string, EntryType>>, wanted:
 export function upperBound(query: LedgerQuery): Date {
   return query.until && query.until < query.startedAt ? query.until : query.startedAt;
 }
+
+/** Where providers put words for people, beside the fields tally maps: an accountant needs them all. */
+const HUMAN_TEXT = ['note', 'description', 'memo', 'reason', 'comment'] as const;
+
+/**
+ * An entry's description from every piece of human text it carries (a description field, a note in its
+ * metadata, a model summary), in order, each once, joined by "; "; null when there is none.
+ */
+export function describeEntry(
+  parts: ReadonlyArray<string | null | undefined>,
+  extra?: Readonly<Record<string, unknown>> | null,
+): string | null {
+  const found: string[] = [];
+  const take = (text: unknown) => {
+    if (typeof text === 'string' && text.trim() !== '' && !found.includes(text)) found.push(text);
+  };
+  for (const part of parts) take(part);
+  if (extra) for (const key of HUMAN_TEXT) take(extra[key]);
+  return found.length === 0 ? null : found.join('; ');
+}
