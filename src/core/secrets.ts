@@ -20,6 +20,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  */
 export function checkKey(raw: string, source: string, suggestion: string): string {
   const key = raw.replace(TRAILING_LINE_END, '');
+  // a variable holding only a line end would otherwise send an empty key and read as a refusal (exit 3)
+  if (key === '') throw new UsageError(`the key from ${source} is empty`, suggestion);
   if (key.length > MAX_KEY_BYTES || Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
     throw new UsageError(`the key from ${source} is longer than 8 KiB`, suggestion);
   }

@@ -224,6 +224,20 @@ describe('keys', () => {
     expect(r.stderr).toBe('tally: the key from standard input is not valid UTF-8\n  check what was piped in: a key is a single line');
   });
 
+  it('refuses a --key-env variable holding a control character at profiles add', async () => {
+    const r = await add('', ['--key-env', 'CONDUIT_KEY'], { CONDUIT_KEY: 'sk-secret\u0001' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(
+      'tally: the key from $CONDUIT_KEY contains a control character (U+0001)\n  check the variable: a key is one line of printable characters',
+    );
+  });
+
+  it('refuses a TALLY_API_KEY holding only a line end', async () => {
+    const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'conduit'), TALLY_API_KEY: '\r\n' } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('tally: the key from TALLY_API_KEY is empty\n  check the key: it should be one line of printable characters');
+  });
+
   it('refuses a key with a control character in TALLY_API_KEY at use', async () => {
     const e = sandboxEnv(sandbox, 'conduit');
     const r = await tally(['balance'], { env: { ...e, TALLY_API_KEY: `${e.TALLY_API_KEY}\u0007x` } });
