@@ -50,7 +50,7 @@ export function mapAccountApiEntry(r: ShapeReader, raw: unknown, field: string, 
     amount,
     balanceAfter: r.optionalDecimal(e, 'balance_after', field),
     unit,
-    description: describeEntry([r.optionalString(e, 'description', field)], metadata),
+    description: describeEntry(r.optionalString(e, 'description', field), metadata),
     reference: r.optionalString(e, 'reference', field),
     metadata,
   };

@@ -48,7 +48,7 @@ export function mapBytespikeEntry(r: ShapeReader, raw: unknown, field: string): 
     amount,
     balanceAfter: r.optionalDecimal(e, 'balance_after_usd', field),
     unit: 'USD',
-    description: describeEntry([r.optionalString(e, 'note', field)], source),
+    description: describeEntry(r.optionalString(e, 'note', field), source),
     reference: typeof source?.receipt_id === 'string' ? source.receipt_id : null,
     metadata: source ? { source } : null,
   };

@@ -49,7 +49,7 @@ export function mapConduitEntry(r: ShapeReader, raw: unknown, field: string): Le
     balanceAfter,
     unit: 'USD',
     // a support credit's reason is in metadata.note, a usage debit's model and tokens beside it
-    description: describeEntry([model ? `${model}${tokens === undefined ? '' : `, ${tokens} tokens`}` : null], metadata),
+    description: describeEntry(model ? `${model}${tokens === undefined ? '' : `, ${tokens} tokens`}` : null, metadata),
     reference: typeof metadata?.stripePaymentId === 'string' ? metadata.stripePaymentId : null,
     metadata,
   };

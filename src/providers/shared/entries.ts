@@ -51,21 +51,27 @@ export function upperBound(query: LedgerQuery): Date {
 }
 
 /** Where providers put words for people, beside the fields tally maps: an accountant needs them all. */
-const HUMAN_TEXT = ['note', 'description', 'memo', 'reason', 'comment'] as const;
+const HUMAN_TEXT = new Set(['note', 'description', 'memo', 'reason', 'comment']);
 
 /**
- * An entry's description from every piece of human text it carries (a description field, a note in its
- * metadata, a model summary), in order, each once, joined by "; "; null when there is none.
+ * An entry's description from every piece of human text it carries: a description field or a model
+ * summary, then any note, description, memo, reason or comment in its metadata (in the metadata's order),
+ * each once, joined by "; "; null when there is none.
  */
-export function describeEntry(
-  parts: ReadonlyArray<string | null | undefined>,
-  extra?: Readonly<Record<string, unknown>> | null,
-): string | null {
-  const found: string[] = [];
-  const take = (text: unknown) => {
-    if (typeof text === 'string' && text.trim() !== '' && !found.includes(text)) found.push(text);
-  };
-  for (const part of parts) take(part);
-  if (extra) for (const key of HUMAN_TEXT) take(extra[key]);
-  return found.length === 0 ? null : found.join('; ');
+export function describeEntry(given: string | null | undefined, extra?: Readonly<Record<string, unknown>> | null): string | null {
+  let text = hasText(given) ? given : null;
+  if (extra) {
+    // the keys it has (two or three), not every key it might have: this runs for every entry
+    for (const key in extra) {
+      if (!HUMAN_TEXT.has(key)) continue;
+      const t = extra[key];
+      if (!hasText(t)) continue;
+      if (text === null) text = t;
+      else if (!text.split('; ').includes(t)) text = `${text}; ${t}`;
+    }
+  }
+  return text;
 }
+
+const hasText = (t: unknown): t is string => typeof t === 'string' && NOT_BLANK.test(t);
+const NOT_BLANK = /\S/;

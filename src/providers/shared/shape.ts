@@ -102,11 +102,14 @@ export class ShapeReader {
     const v = obj[key];
     if (v === undefined || v === null) return null;
     const m = this.object(v, `${field}.${key}`);
-    if (!withinDepth(m, METADATA_DEPTH)) {
-      this.fail(`${field}.${key}`, `is nested deeper than ${METADATA_DEPTH} levels (entry ${clipEcho(entryId, undefined, 40)})`);
+    let empty = true;
+    for (const k in m) {
+      empty = false;
+      if (!withinDepth(m[k], METADATA_DEPTH - 1)) {
+        this.fail(`${field}.${key}`, `is nested deeper than ${METADATA_DEPTH} levels (entry ${clipEcho(entryId, undefined, 40)})`);
+      }
     }
-    for (const _ in m) return m;
-    return null;
+    return empty ? null : m;
   }
 }
 
@@ -128,7 +131,9 @@ function withinDepth(value: unknown, levels: number): boolean {
   if (typeof value !== 'object' || value === null) return true;
   if (levels === 0) return false;
   for (const k in value) {
-    if (!withinDepth((value as Record<string, unknown>)[k], levels - 1)) return false;
+    const child = (value as Record<string, unknown>)[k];
+    // most metadata is flat: a call only for what nests
+    if (typeof child === 'object' && child !== null && !withinDepth(child, levels - 1)) return false;
   }
   return true;
 }
