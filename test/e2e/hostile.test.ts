@@ -1,11 +1,13 @@
 // A hostile provider end to end: terminal escapes, huge error bodies, formula units, bad keys, deep metadata, lost text.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
-import { sandboxEnv, tally, tempConfigDir } from '../helpers/tally.js';
+import { BIN, sandboxEnv, tally, tempConfigDir } from '../helpers/tally.js';
 
 const KEY = 'sk-hostile-test-key-0001';
 const ESC = '\u001b';
@@ -60,6 +62,30 @@ describe('terminal escapes from a provider', () => {
       expect(r.stdout.split('\n')[1]).toBe(
         '2026-05-15 08:14:02\t901188\tcredit (admin_credit)\t5.00\t31.40\tUSD\trefund ]52;c;ZWNobyBwd25lZA==done',
       );
+    });
+  });
+
+  it('strips an OSC 52 sequence from a description in the boxed table on a terminal', async () => {
+    await withHttpServer(handler(bytespikeLedger([spikeEntry(`refund ${OSC52}done`)])), async (base) => {
+      // util-linux script(1) gives tally a real terminal; its transcript is what the terminal was sent
+      const r = await execa('script', ['-qec', `node ${BIN} ledger list`, '/dev/null'], {
+        reject: false,
+        extendEnv: false,
+        timeout: 25_000,
+        env: {
+          PATH: process.env.PATH,
+          TZ: 'UTC',
+          NO_COLOR: '1',
+          COLUMNS: '160',
+          TERM: 'xterm',
+          TALLY_CONFIG_DIR: join(tmpdir(), 'tally-test-no-config'),
+          ...env('bytespike', base),
+        },
+      });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const screen = r.stdout.replace(/\r/g, '');
+      expect(screen).toContain('│ refund ]52;c;ZWNobyBwd25lZA==done │');
+      expect(screen).not.toMatch(CONTROL);
     });
   });
 
