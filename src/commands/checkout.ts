@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
+import { terminalSafe } from '../core/io.js';
 import { writeJson } from '../output/json.js';
 import { assertOffers, openProvider } from '../providers/session.js';
 import { fetchPacks, packsTarget } from './packs.js';
@@ -37,7 +38,7 @@ export async function run(ctx: Context, [pack]: string[], raw: Record<string, un
     await session.close();
   }
   if (ctx.options.json) writeJson(ctx.io, { pack: chosen.key, url });
-  else ctx.io.out(`${url}\n`);
+  else ctx.io.out(`${terminalSafe(url)}\n`);
   // a browser only for a person at a terminal, never from a script or a pipe
   if (raw.open === true && ctx.io.stdoutIsTTY) openInBrowser(url);
   return 0;

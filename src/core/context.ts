@@ -2,7 +2,7 @@
 import { type ConfigData, configDir, type Env, readConfig } from './config.js';
 import { resolveZone } from './dates.js';
 import { UsageError } from './errors.js';
-import { type IOStreams, systemIO } from './io.js';
+import { type IOStreams, systemIO, terminalSafe } from './io.js';
 
 /** Global flags (SPEC §4), validated. */
 export interface GlobalOptions {
@@ -93,7 +93,8 @@ export function createContext(options: GlobalOptions, env: Env, io?: IOStreams):
     },
     now: () => new Date(),
     trace(line) {
-      if (options.verbose) streams.err(`${line}\n`);
+      // trace lines carry provider text (retry reasons), so they pass the same guard as messages
+      if (options.verbose) streams.err(`${terminalSafe(line)}\n`);
     },
     onCleanup(fn) {
       cleanups.add(fn);

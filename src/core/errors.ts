@@ -1,4 +1,5 @@
 // Typed failures and the one place that maps them to exit codes (SPEC §6).
+import { clipEcho, terminalSafe } from './io.js';
 
 export const ExitCode = {
   ok: 0,
@@ -118,17 +119,31 @@ export function exitCodeOf(error: unknown): ExitCodeValue {
   return error instanceof TallyError ? error.exitCode : ExitCode.provider;
 }
 
+/**
+ * Longest message line: where remote text reaches a message it is cut far shorter at its source (with the
+ * size of what the provider sent); this only keeps any other path from filling a terminal.
+ */
+const MESSAGE_LIMIT = 2000;
+
+/** A message line as it may meet a terminal: no control characters (messages carry provider text), bounded. */
+const line = (text: string) => clipEcho(terminalSafe(text), undefined, MESSAGE_LIMIT);
+
 /** Renders an error as one or two lines for stderr; the stack only when verbose. */
 export function formatError(error: unknown, verbose: boolean): string {
   if (error instanceof TallyError) {
-    const lines = [`tally: ${error.message}`];
-    if (error.suggestion) lines.push(`  ${error.suggestion}`);
-    if (verbose && error.stack) lines.push(error.stack);
+    const lines = [`tally: ${line(error.message)}`];
+    if (error.suggestion) lines.push(`  ${line(error.suggestion)}`);
+    if (verbose && error.stack) lines.push(stackText(error.stack));
     return `${lines.join('\n')}\n`;
   }
   const message = error instanceof Error ? error.message : String(error);
-  const lines = [`tally: internal error: ${message}`];
-  if (verbose && error instanceof Error && error.stack) lines.push(error.stack);
+  const lines = [`tally: internal error: ${line(message)}`];
+  if (verbose && error instanceof Error && error.stack) lines.push(stackText(error.stack));
   else lines.push('  run again with --verbose for details, and report it if it persists');
   return `${lines.join('\n')}\n`;
+}
+
+/** A stack's lines, each made safe: its first line repeats the message. */
+function stackText(stack: string): string {
+  return stack.split('\n').map(line).join('\n');
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from 'undici';
 import type { Env } from './config.js';
 import { AuthError, ProviderError, ShapeError, TallyError, UsageError } from './errors.js';
+import { clipEcho } from './io.js';
 import { type ProxyRoute, proxyRoute, showProxy } from './proxy.js';
 import { redactKey } from './secrets.js';
 import { assertSafeTransport, isLoopbackHost, joinUrl } from './url.js';
@@ -495,7 +496,9 @@ export class HttpClient {
       // a non-JSON error page: the status says enough
     }
     const providerMessage = this.opts.errorMessage?.(errorBody) ?? genericMessage(errorBody);
-    const said = providerMessage ? `: ${providerMessage}` : '';
+    // a provider's message is echoed, cut short: an error body can be megabytes (control characters
+    // are dropped where any message meets the terminal, in formatError)
+    const said = providerMessage ? `: ${clipEcho(providerMessage, `the error body was ${body.length} bytes`)}` : '';
     if (status === 401) {
       throw new AuthError(
         `${this.opts.providerName} refused the key (401) on ${endpoint}${said}`,

@@ -82,3 +82,32 @@ export function systemIO(env: Env, noColorFlag: boolean): IOStreams {
     },
   };
 }
+
+/** Line breaks and tabs (one cell, one line), then every other C0 and C1 control character and DEL. */
+const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * Remote text as it may meet a terminal: line breaks and tabs become one space and every other control
+ * character is dropped, so nothing a provider sends can start an escape sequence (OSC 52 writing the
+ * clipboard, ESC[2J clearing the screen) or forge a line of output. The one place this is done: tables,
+ * tab-separated output and error messages all come through here. Exports keep the text as sent.
+ */
+export function terminalSafe(text: string): string {
+  if (!UNSAFE.test(text)) return text;
+  return text.replace(BREAKS, ' ').replace(CONTROLS, '');
+}
+
+/** Longest stretch of a provider's text echoed in a message. */
+export const ECHO_LIMIT = 300;
+
+/** Remote text cut to `limit` characters for a message, saying so and how large the whole was. */
+export function clipEcho(text: string, whole = `${text.length} characters in all`, limit = ECHO_LIMIT): string {
+  if (text.length <= limit) return text;
+  // never end on the first half of a surrogate pair
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(limit - 1)) ? limit - 1 : limit;
+  return `${text.slice(0, end)}… (cut; ${whole})`;
+}

@@ -48,7 +48,11 @@ export function neutraliseFormula(value: string): string {
   return FORMULA_LEAD.test(value) ? `'${value}` : value;
 }
 
-const FORMULA_LEAD = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+/**
+ * A formula lead (= + - @, or their full-width forms, which spreadsheets fold to them), after any white
+ * space a spreadsheet skips (` =1+1` runs too); or a tab or CR in first place.
+ */
+const FORMULA_LEAD = /^(?:[\t\r]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
 /** RFC 4180: a cell holding the separator, a quote or any line break is quoted, its quotes doubled. */
 const NEEDS_QUOTES = /[",\r\n]/;
 const QUOTE = /"/g;
@@ -58,7 +62,7 @@ export function csvCell(value: string): string {
   return NEEDS_QUOTES.test(value) ? `"${value.replace(QUOTE, '""')}"` : value;
 }
 
-/** A free-text cell (id, provider type, description, reference): formula-neutralised, then quoted as needed. */
+/** A text cell (id, provider type, unit, description, reference): formula-neutralised, then quoted as needed. */
 function textCell(value: string | null): string {
   return value === null || value === '' ? '' : csvCell(neutraliseFormula(value));
 }
@@ -79,7 +83,7 @@ export function csvRecord(
   description: string | null,
   reference: string | null,
 ): string {
-  return `${createdAt},${textCell(id)},${type},${textCell(providerType)},${amount},${balanceAfter},${csvCell(unit)},${textCell(description)},${textCell(reference)}\r\n`;
+  return `${createdAt},${textCell(id)},${type},${textCell(providerType)},${amount},${balanceAfter},${textCell(unit)},${textCell(description)},${textCell(reference)}\r\n`;
 }
 
 /** The CSV record of an entry, straight from the model (no intermediate JSON object on the hot path). */

@@ -1,5 +1,5 @@
 // Tables: boxed and coloured on a TTY (cli-table3), tab-separated with one header line on a pipe.
-import type { IOStreams } from '../core/io.js';
+import { type IOStreams, terminalSafe } from '../core/io.js';
 
 export type Tone = 'positive' | 'negative' | 'warning' | 'muted' | 'error';
 
@@ -16,11 +16,15 @@ export interface StyledCell {
 export type Cell = string | StyledCell;
 
 const cellText = (c: Cell): string => (typeof c === 'string' ? c : c.text);
+/** A cell with its text made safe for a terminal: cells carry provider text (descriptions, ids, names). */
+const safeCell = (c: Cell): Cell => (typeof c === 'string' ? terminalSafe(c) : { ...c, text: terminalSafe(c.text) });
 
-export async function renderTable(io: IOStreams, columns: readonly Column[], rows: readonly Cell[][]): Promise<void> {
+export async function renderTable(io: IOStreams, header: readonly Column[], cells: readonly Cell[][]): Promise<void> {
+  const columns = header.map((c) => ({ ...c, header: terminalSafe(c.header) }));
+  const rows = cells.map((r) => r.map(safeCell));
   if (!io.stdoutIsTTY) {
-    const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
-    const lines = [columns.map((c) => c.header).join('\t'), ...rows.map((r) => r.map((c) => clean(cellText(c))).join('\t'))];
+    // terminalSafe has turned tabs and line breaks into spaces: one row, one line, one cell per tab
+    const lines = [columns.map((c) => c.header).join('\t'), ...rows.map((r) => r.map(cellText).join('\t'))];
     io.out(`${lines.join('\n')}\n`);
     return;
   }

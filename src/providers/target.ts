@@ -1,6 +1,7 @@
 // Which provider, base URL and key a command talks to: flags > environment > profile > defaults (SPEC §3).
 import { type ConfigData, configPath, type Env, type Profile } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
+import { checkKey, KEY_AT_USE_HINT } from '../core/secrets.js';
 import { parseBaseUrl } from '../core/url.js';
 import { findProvider, providerIds } from './registry.js';
 import type { ProviderEntry } from './types.js';
@@ -104,11 +105,11 @@ function tryKey(provider: ProviderEntry, profileName: string | null, profile: Pr
 }
 
 function resolveKey(provider: ProviderEntry, profileName: string | null, profile: Profile | undefined, env: Env): string {
-  if (env.TALLY_API_KEY) return env.TALLY_API_KEY;
-  if (profile?.key) return profile.key;
+  if (env.TALLY_API_KEY) return checkKey(env.TALLY_API_KEY, 'TALLY_API_KEY', KEY_AT_USE_HINT);
+  if (profile?.key) return checkKey(profile.key, `profile "${profileName}"`, KEY_AT_USE_HINT);
   if (profile?.keyEnv) {
     const value = env[profile.keyEnv];
-    if (value) return value;
+    if (value) return checkKey(value, `$${profile.keyEnv}`, KEY_AT_USE_HINT);
     throw new UsageError(
       `profile "${profileName}" reads its key from $${profile.keyEnv}, which is not set`,
       `export ${profile.keyEnv}=… in the environment that runs tally`,

@@ -106,6 +106,63 @@ describe.each(PROVIDERS.map((p) => [p.id, p] as const))('provider %s', (_id, pro
     }
   });
 
+  it('carries every note, description, memo and reason the provider sends into the entry description', async () => {
+    const s = await session(provider, 'ok');
+    // every body the ledger read parses, as the provider sent it
+    const bodies: unknown[] = [];
+    const { http } = s.pctx;
+    const getJson = http.getJson.bind(http);
+    const getJsonDeferred = http.getJsonDeferred.bind(http);
+    http.getJson = async (...args) => {
+      const res = await getJson(...args);
+      bodies.push(res.body);
+      return res;
+    };
+    http.getJsonDeferred = async (...args) => {
+      const res = await getJsonDeferred(...args);
+      return {
+        ...res,
+        body: () => {
+          const body = res.body();
+          bodies.push(body);
+          return body;
+        },
+      };
+    };
+    try {
+      const read = s.adapter.ledger?.(s.pctx, { startedAt: new Date() });
+      const descriptions: string[] = [];
+      for await (const page of read!.pages) {
+        for (const e of page) {
+          if (e.description !== null) descriptions.push(e.description);
+          // metadata is an object with something in it, or null: never {}, an array or a string
+          if (e.metadata !== null) {
+            expect(typeof e.metadata === 'object' && !Array.isArray(e.metadata)).toBe(true);
+            expect(Object.keys(e.metadata).length).toBeGreaterThan(0);
+          }
+        }
+      }
+      const texts = new Set<string>();
+      const walk = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (typeof v === 'object' && v !== null) {
+          for (const [k, x] of Object.entries(v)) {
+            if (['note', 'description', 'memo', 'reason', 'comment'].includes(k) && typeof x === 'string' && x.trim()) texts.add(x);
+            else walk(x);
+          }
+        }
+      };
+      bodies.forEach(walk);
+      for (const text of texts)
+        expect(
+          descriptions.some((d) => d.includes(text)),
+          `"${text}" reaches no description`,
+        ).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('rejects a response of the wrong shape, naming the endpoint', async () => {
     const faulty = await startSandbox({ port: 0, seed: 7, entries: 10, faults: 'badshape' });
     const s = await session(provider, 'ok', faulty);

@@ -8,7 +8,7 @@ export const BIN = resolve(import.meta.dirname, '../../bin/tally.js');
 
 export interface RunOptions {
   env?: Record<string, string | undefined>;
-  input?: string;
+  input?: string | Uint8Array;
   configDir?: string;
   timeoutMs?: number;
   /** false keeps stdout byte for byte (execa strips a final newline by default). */

@@ -6,9 +6,9 @@ import { configDir, readConfig, validateConfig } from '../../src/core/config.js'
 import { parseGlobalOptions } from '../../src/core/context.js';
 import { ExitCode, formatError, UsageError } from '../../src/core/errors.js';
 import { backoffDelay, genericMessage, loadUndici, parseRetryAfter } from '../../src/core/http.js';
-import { colorEnabled } from '../../src/core/io.js';
+import { clipEcho, colorEnabled, type IOStreams, terminalSafe } from '../../src/core/io.js';
 import { decodeUtf8 } from '../../src/core/utf8.js';
-import { redactKey } from '../../src/core/secrets.js';
+import { checkKey, redactKey } from '../../src/core/secrets.js';
 import { isLoopbackHost, joinUrl, parseBaseUrl } from '../../src/core/url.js';
 import { VERSION } from '../../src/version.js';
 
@@ -81,6 +81,64 @@ describe('secrets', () => {
   it('shows at most the last four characters, and none of a short key', () => {
     expect(redactKey('sk-live-abcdefgh1234')).toBe('****1234');
     expect(redactKey('short')).toBe('****');
+  });
+
+  it('trims a trailing newline or CR from a key and refuses control characters, invalid UTF-8 and 8 KiB', () => {
+    expect(checkKey('sk-abc\r\n', 'TALLY_API_KEY', 'hint')).toBe('sk-abc');
+    expect(checkKey('sk-abc\n\n', 'TALLY_API_KEY', 'hint')).toBe('sk-abc');
+    expect(checkKey('k'.repeat(8192), 'x', 'hint')).toHaveLength(8192);
+    expect(() => checkKey('k'.repeat(8193), 'x', 'hint')).toThrow('the key from x is longer than 8 KiB');
+    expect(() => checkKey('é'.repeat(4097), 'x', 'hint')).toThrow('the key from x is longer than 8 KiB');
+    expect(() => checkKey('sk-\uFFFDabc', '$KEY', 'hint')).toThrow('the key from $KEY is not valid UTF-8');
+    for (const [c, code] of [
+      ['\u0000', '0000'],
+      ['\t', '0009'],
+      ['\u001b', '001B'],
+      ['\u007f', '007F'],
+      ['\u009b', '009B'],
+    ]) {
+      const error = (() => {
+        try {
+          checkKey(`sk-secret${c}x`, 'TALLY_API_KEY', 'hint');
+        } catch (e) {
+          return e as UsageError;
+        }
+      })();
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error?.exitCode).toBe(ExitCode.usage);
+      expect(error?.message).toBe(`the key from TALLY_API_KEY contains a control character (U+${code})`);
+      expect(formatError(error, false)).not.toContain('secret');
+    }
+  });
+});
+
+describe('remote text on a terminal', () => {
+  it('drops every C0 and C1 control character and DEL, and turns line breaks and tabs into one space', () => {
+    expect(terminalSafe('a\u001b]52;c;ZWNobw==\u0007b')).toBe('a]52;c;ZWNobw==b');
+    expect(terminalSafe('\u001b[2Jclear\u009b31m')).toBe('[2Jclear31m');
+    expect(terminalSafe('one\r\ntwo\tthree\u2028four\u0085five')).toBe('one two three four five');
+    expect(terminalSafe('\u0000\u0008\u000b\u000c\u007f\u0080\u009f')).toBe(' ');
+    for (let c = 0; c < 0xa0; c++) {
+      if (c >= 0x20 && c < 0x7f) continue;
+      expect(terminalSafe(`x${String.fromCharCode(c)}y`)).toMatch(/^x ?y$/);
+    }
+    expect(terminalSafe('é — plain ＝1+1')).toBe('é — plain ＝1+1');
+  });
+
+  it('cuts an echoed text to 300 characters, saying so, and leaves a short one alone', () => {
+    expect(clipEcho('short')).toBe('short');
+    expect(clipEcho('x'.repeat(1000))).toBe(`${'x'.repeat(300)}… (cut; 1000 characters in all)`);
+    expect(clipEcho('x'.repeat(1000), 'the error body was 2000 bytes')).toBe(`${'x'.repeat(300)}… (cut; the error body was 2000 bytes)`);
+    expect(clipEcho(`${'x'.repeat(299)}😀rest`)).toBe(`${'x'.repeat(299)}… (cut; 305 characters in all)`);
+  });
+
+  it('renders error messages and hints without control characters, and no longer than 2000 characters', () => {
+    const e = new UsageError('bad \u001b[2Jthing\nforged line', 'do \u001b]52;c;eA==\u0007this');
+    expect(formatError(e, false)).toBe('tally: bad [2Jthing forged line\n  do ]52;c;eA==this\n');
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    expect(formatError(new Error('\u001b[2Jboom'), true)).not.toMatch(/\u001b/);
+    const long = formatError(new UsageError('y'.repeat(3_000_000)), false);
+    expect(long).toBe(`tally: ${'y'.repeat(2000)}… (cut; 3000000 characters in all)\n`);
   });
 });
 
@@ -169,6 +227,25 @@ describe('tables on a terminal', () => {
     expect(widths.reduce((s, w) => s + w + 1, 1)).toBeLessThanOrEqual(80);
     expect(widths[1]).toBe('-123456789.12'.length + 2);
     expect(fitWidths(columns, [['a', '1', 'b']], 80)).toEqual([4, 8, 13]);
+  });
+
+  it('show provider text with its escape sequences dropped, in a boxed table and tab-separated alike', async () => {
+    const { renderTable } = await import('../../src/output/table.js');
+    for (const tty of [true, false]) {
+      let out = '';
+      const io = { stdoutIsTTY: tty, color: false, columns: 100, out: (t: string) => (out += t) } as unknown as IOStreams;
+      await renderTable(
+        io,
+        [{ header: 'ID' }, { header: 'DESCRIPTION' }],
+        [['1\u001b[2J', { text: 'refund \u001b]52;c;ZWNobw==\u0007done\nnext', tone: 'positive' }]],
+      );
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point
+      expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      expect(out).toContain('refund ]52;c;ZWNobw==done next');
+      expect(out).toContain('1[2J');
+      if (tty) expect(out).not.toContain('\t');
+      else expect(out).toBe('ID\tDESCRIPTION\n1[2J\trefund ]52;c;ZWNobw==done next\n');
+    }
   });
 });
 

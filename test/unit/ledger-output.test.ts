@@ -46,6 +46,24 @@ describe('CSV export', () => {
     expect(neutraliseFormula('plain')).toBe('plain');
   });
 
+  it('neutralises the full-width formula leads ＝ ＋ － ＠', () => {
+    for (const lead of ['\uFF1D', '\uFF0B', '\uFF0D', '\uFF20']) expect(neutraliseFormula(`${lead}1+1`)).toBe(`'${lead}1+1`);
+  });
+
+  it('neutralises a formula lead behind leading white space', () => {
+    for (const text of [' =1+1', '   +1', ' -1', ' @SUM(A1)', '\u00a0=1+1', '\u3000\uFF1D1+1', '\n=1+1', ' \t=1+1']) {
+      expect(neutraliseFormula(text)).toBe(`'${text}`);
+    }
+    for (const text of [' plain', 'a=b', '1+1', ' 5 - 3']) expect(neutraliseFormula(text)).toBe(text);
+  });
+
+  it('neutralises the unit cell like every other text cell, and never an amount or a date', () => {
+    const enc = new ExportEncoder('csv', false);
+    enc.start();
+    const text = enc.addEntryJson(entry({ unit: '=HYPERLINK("x")', amount: '-1.00', balanceAfter: '-2.00' })) + enc.end();
+    expect(text).toBe(`2026-03-01T00:00:00.000Z,1,debit,debit,-1.00,-2.00,"'=HYPERLINK(""x"")",,\r\n`);
+  });
+
   it('keeps the empty shapes: header only, [] and nothing', () => {
     for (const [format, shape] of [
       ['csv', 'created_at,id,type,provider_type,amount,balance_after,unit,description,reference\r\n'],
@@ -189,7 +207,7 @@ describe('files', () => {
 describe('CSV records against csv-stringify', () => {
   // tally writes CSV itself (csv-stringify cost ~10x more per cell); this holds it to csv-stringify's
   // RFC 4180 output, configured as the issue asks: per-column casts, formulas neutralised in text only
-  const TEXT = new Set([1, 3, 7, 8]);
+  const TEXT = new Set([1, 3, 6, 7, 8]);
   const reference = (row: string[]) =>
     stringify([row], {
       escape_formulas: false,

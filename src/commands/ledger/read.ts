@@ -1,6 +1,7 @@
 // Opens a ledger read for the chosen target: provider pushdown first, the rest of the filter locally.
 import type { Context } from '../../core/context.js';
 import { UnsupportedError } from '../../core/errors.js';
+import { terminalSafe } from '../../core/io.js';
 import { assertOffers, openProvider, type ProviderSession } from '../../providers/session.js';
 import { resolveTarget, type Target } from '../../providers/target.js';
 import type { LedgerEntry } from '../../providers/types.js';
@@ -33,7 +34,7 @@ export function readPages(ctx: Context, open: OpenLedger, onPage?: (n: number) =
   const ledger = open.session.adapter.ledger;
   if (!ledger) throw new UnsupportedError(`${open.target.provider.id} does not offer \`ledger\``);
   const onRepeat = (e: LedgerEntry) => {
-    if (inFilter(e, open.filter)) ctx.io.err(`tally: warning: entry ${e.id} is listed twice by the provider; it is kept once\n`);
+    if (inFilter(e, open.filter)) ctx.io.err(`tally: warning: entry ${terminalSafe(e.id)} is listed twice by the provider; it is kept once\n`);
   };
   const read = ledger(open.session.pctx, { ...open.filter, startedAt: ctx.now(), onPage, onRepeat });
   return applyFilter(read.pages, open.filter, read.applied);

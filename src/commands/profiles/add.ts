@@ -1,9 +1,8 @@
 // `tally profiles add <name> --provider <id> [--base-url] [--key-stdin | --key-env VAR]`.
-import { text } from 'node:stream/consumers';
 import { assertProfileName, configPath, type Profile, updateConfig } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { redactKey } from '../../core/secrets.js';
+import { checkKey, MAX_KEY_BYTES, redactKey } from '../../core/secrets.js';
 import { parseBaseUrl } from '../../core/url.js';
 import { requireProvider } from '../../providers/target.js';
 import { readHiddenLine } from './prompt.js';
@@ -48,6 +47,9 @@ export async function addProfile(ctx: Context, opts: AddOptions): Promise<number
   const profile: Profile = { provider: provider.id };
   if (opts.baseUrl !== undefined) profile.baseUrl = opts.baseUrl.replace(/\/+$/, '');
   if (opts.keyEnv) {
+    // a variable set now is checked now; one set only where tally runs is checked there
+    const value = ctx.env[opts.keyEnv];
+    if (value) checkKey(value, `$${opts.keyEnv}`, 'check the variable: a key is one line of printable characters');
     profile.keyEnv = opts.keyEnv;
   } else {
     profile.key = await readKey(ctx, opts.keyStdin);
@@ -64,12 +66,14 @@ export async function addProfile(ctx: Context, opts: AddOptions): Promise<number
   return 0;
 }
 
+const STDIN_HINT = 'check what was piped in: a key is a single line';
+
 async function readKey(ctx: Context, fromStdin: boolean): Promise<string> {
   let key: string;
   if (fromStdin) {
-    key = (await text(ctx.io.stdin)).replace(/\r?\n$/, '');
+    key = checkKey(await readStdinKey(ctx), 'standard input', STDIN_HINT);
   } else if (ctx.io.stdinIsTTY && ctx.io.stderrIsTTY) {
-    key = await readHiddenLine(ctx.io, 'API key (input hidden): ');
+    key = checkKey(await readHiddenLine(ctx.io, 'API key (input hidden): '), 'the terminal', 'type or paste the key alone');
   } else {
     throw new UsageError(
       'no key given and no terminal to ask for one',
@@ -80,4 +84,24 @@ async function readKey(ctx: Context, fromStdin: boolean): Promise<string> {
   if (!key) throw new UsageError('the key is empty', 'give the key on standard input, or use --key-env VAR');
   if (/\s/.test(key)) throw new UsageError('the key contains white space', 'check what was pasted');
   return key;
+}
+
+/**
+ * Standard input as UTF-8, read no further than a key can be (plus a line end): a 50 MB file piped in by
+ * mistake is refused, not stored. Bytes that are not UTF-8 are refused, not replaced.
+ */
+async function readStdinKey(ctx: Context): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.io.stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(bytes);
+    size += bytes.length;
+    if (size > MAX_KEY_BYTES + 2) throw new UsageError('the key from standard input is longer than 8 KiB', STDIN_HINT);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, size));
+  } catch {
+    throw new UsageError('the key from standard input is not valid UTF-8', STDIN_HINT);
+  }
 }

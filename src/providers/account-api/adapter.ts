@@ -1,5 +1,5 @@
 // Account API calls and their mapping to tally's models (seeds/account-api.txt, ledger envelope per SPEC §1).
-import { entryPaging, pushableType, typeOf } from '../shared/entries.js';
+import { describeEntry, entryPaging, pushableType, typeOf } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
 import { readLater, ShapeReader } from '../shared/shape.js';
 import { type Decimal, formatAmount } from '../../core/money.js';
@@ -25,7 +25,7 @@ async function balance(ctx: ProviderContext): Promise<Balance> {
   const body = r.object(res.body, 'body');
   const lastUpdated = body.last_updated === undefined || body.last_updated === null ? null : r.timestamp(body, 'last_updated', 'body');
   return {
-    unit: r.optionalString(body, 'currency', 'body') ?? 'credits',
+    unit: r.unit(body, 'currency', 'body', 'credits'),
     balance: r.decimal(body, 'balance', 'body'),
     available: r.optionalDecimal(body, 'available', 'body'),
     reserved: r.optionalDecimal(body, 'reserved', 'body'),
@@ -40,16 +40,17 @@ export function mapAccountApiEntry(r: ShapeReader, raw: unknown, field: string, 
   const given = r.decimal(e, 'amount', field);
   // a debit is reported as a positive amount but takes money away; adjustments carry their own sign
   const amount = providerType === 'debit' && !given.isNegative() ? given.neg() : given;
-  const metadata = e.metadata === undefined || e.metadata === null ? null : r.object(e.metadata, `${field}.metadata`);
+  const id = r.id(e, 'id', field);
+  const metadata = r.metadata(e, 'metadata', field, id);
   return {
-    id: r.id(e, 'id', field),
+    id,
     createdAt: r.timestamp(e, 'created_at', field),
     type: typeOf(info.entryTypes, providerType, amount),
     providerType,
     amount,
     balanceAfter: r.optionalDecimal(e, 'balance_after', field),
     unit,
-    description: r.optionalString(e, 'description', field),
+    description: describeEntry(r.optionalString(e, 'description', field), metadata),
     reference: r.optionalString(e, 'reference', field),
     metadata,
   };
@@ -142,7 +143,7 @@ async function account(ctx: ProviderContext): Promise<AccountOverview> {
   const r = new ShapeReader(res.endpoint);
   const body = r.object(res.body, 'body');
   const credit = r.object(body.credit_balance, 'body.credit_balance');
-  const unit = r.optionalString(credit, 'currency', 'body.credit_balance') ?? 'credits';
+  const unit = r.unit(credit, 'currency', 'body.credit_balance', 'credits');
   const amount = (key: string) => {
     const d = r.optionalDecimal(credit, key, 'body.credit_balance');
     return d === null ? null : formatAmount(d, unit);

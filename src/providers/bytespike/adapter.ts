@@ -1,5 +1,5 @@
 // ByteSpike API calls and their mapping to tally's models (seeds/bytespike.txt, SPEC §1 for /balance).
-import { entryPaging, pushableType, typeOf } from '../shared/entries.js';
+import { describeEntry, entryPaging, pushableType, typeOf } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
 import { readLater, ShapeReader } from '../shared/shape.js';
 import { formatAmount } from '../../core/money.js';
@@ -25,7 +25,7 @@ async function balance(ctx: ProviderContext): Promise<Balance> {
   const r = new ShapeReader(res.endpoint);
   const body = r.object(res.body, 'body');
   return {
-    unit: r.optionalString(body, 'currency', 'body') ?? 'USD',
+    unit: r.unit(body, 'currency', 'body', 'USD'),
     balance: r.decimal(body, 'balance_usd', 'body'),
     available: null,
     reserved: null,
@@ -38,16 +38,17 @@ export function mapBytespikeEntry(r: ShapeReader, raw: unknown, field: string): 
   const e = r.object(raw, field);
   const providerType = r.string(e, 'kind', field);
   const amount = r.decimal(e, 'amount_usd', field);
-  const source = e.source === undefined || e.source === null ? null : r.object(e.source, `${field}.source`);
+  const id = r.id(e, 'id', field);
+  const source = r.metadata(e, 'source', field, id);
   return {
-    id: r.id(e, 'id', field),
+    id,
     createdAt: r.timestamp(e, 'created_at', field),
     type: typeOf(info.entryTypes, providerType, amount),
     providerType,
     amount,
     balanceAfter: r.optionalDecimal(e, 'balance_after_usd', field),
     unit: 'USD',
-    description: r.optionalString(e, 'note', field),
+    description: describeEntry(r.optionalString(e, 'note', field), source),
     reference: typeof source?.receipt_id === 'string' ? source.receipt_id : null,
     metadata: source ? { source } : null,
   };
@@ -114,7 +115,7 @@ async function account(ctx: ProviderContext): Promise<AccountOverview> {
   const res = await ctx.http.getJson('/api/v1/balance');
   const r = new ShapeReader(res.endpoint);
   const body = r.object(res.body, 'body');
-  const unit = r.optionalString(body, 'currency', 'body') ?? 'USD';
+  const unit = r.unit(body, 'currency', 'body', 'USD');
   const balanceText = formatAmount(r.decimal(body, 'balance_usd', 'body'), unit);
   const keys = (body.keys === undefined ? [] : r.array(body.keys, 'body.keys')).map((raw, i) => {
     const field = `body.keys[${i}]`;

@@ -1,6 +1,6 @@
 // Conduit's API calls and their mapping to tally's models (seeds/conduit.txt).
 
-import { entryPaging, typeOf } from '../shared/entries.js';
+import { describeEntry, entryPaging, typeOf } from '../shared/entries.js';
 import { overlappingOffsets } from '../shared/paginate.js';
 import { ShapeReader } from '../shared/shape.js';
 import { Decimal, formatAmount } from '../../core/money.js';
@@ -36,18 +36,20 @@ export function mapConduitEntry(r: ShapeReader, raw: unknown, field: string): Le
   const amount = r.minor(e, 'amountInCents', field, 2);
   const balanceAfter =
     e.balanceAfterInCents === undefined || e.balanceAfterInCents === null ? null : r.minor(e, 'balanceAfterInCents', field, 2);
-  const metadata = e.metadata === undefined || e.metadata === null ? null : r.object(e.metadata, `${field}.metadata`);
+  const id = r.id(e, 'id', field);
+  const metadata = r.metadata(e, 'metadata', field, id);
   const model = typeof metadata?.model === 'string' ? metadata.model : undefined;
   const tokens = typeof metadata?.tokens === 'number' ? metadata.tokens : undefined;
   return {
-    id: r.id(e, 'id', field),
+    id,
     createdAt: r.timestamp(e, 'createdAt', field),
     type: typeOf(info.entryTypes, providerType, amount),
     providerType,
     amount,
     balanceAfter,
     unit: 'USD',
-    description: model ? `${model}${tokens === undefined ? '' : `, ${tokens} tokens`}` : null,
+    // a support credit's reason is in metadata.note, a usage debit's model and tokens beside it
+    description: describeEntry(model ? `${model}${tokens === undefined ? '' : `, ${tokens} tokens`}` : null, metadata),
     reference: typeof metadata?.stripePaymentId === 'string' ? metadata.stripePaymentId : null,
     metadata,
   };

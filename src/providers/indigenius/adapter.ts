@@ -3,6 +3,7 @@ import { entryPaging, typeOf } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
 import { readLater, ShapeReader } from '../shared/shape.js';
 import { UsageError } from '../../core/errors.js';
+import { clipEcho } from '../../core/io.js';
 import { formatAmount } from '../../core/money.js';
 import { UsageAccumulator } from '../shared/usage.js';
 import type {
@@ -24,7 +25,7 @@ const PAGE = 100;
 /** The documented envelope: {status, message, data, meta}. status false is the provider saying no. */
 function envelope(r: ShapeReader, body: unknown): Record<string, unknown> {
   const env = r.object(body, 'body');
-  if (env.status === false) r.fail('body.status', `is false (${String(env.message ?? 'no message')})`);
+  if (env.status === false) r.fail('body.status', `is false (${clipEcho(String(env.message ?? 'no message'))})`);
   return env;
 }
 
@@ -40,7 +41,7 @@ export function mapIndigeniusEntry(r: ShapeReader, raw: unknown, field: string):
     providerType,
     amount,
     balanceAfter: r.optionalDecimal(e, 'balance_after', field),
-    unit: r.optionalString(e, 'currency', field) ?? 'USD',
+    unit: r.unit(e, 'currency', field, 'USD'),
     description: r.optionalString(e, 'description', field),
     reference: null,
     metadata: null,
@@ -140,7 +141,7 @@ async function account(ctx: ProviderContext): Promise<AccountOverview> {
   const [planRes, currenciesRes] = await Promise.all([ctx.http.getJson('/v1/billing/plan'), ctx.http.getJson('/v1/billing/currencies')]);
   const pr = new ShapeReader(planRes.endpoint);
   const plan = pr.object(envelope(pr, planRes.body).data, 'body.data');
-  const planCurrency = pr.optionalString(plan, 'currency', 'body.data') ?? 'USD';
+  const planCurrency = pr.unit(plan, 'currency', 'body.data', 'USD');
   const price = formatAmount(pr.decimal(plan, 'price', 'body.data'), planCurrency);
   const cr = new ShapeReader(currenciesRes.endpoint);
   const currencies = cr.array(envelope(cr, currenciesRes.body).data, 'body.data').map((raw, i) => {

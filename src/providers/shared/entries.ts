@@ -44,3 +44,29 @@ export function pushableType(table: Readonly<Record<string, EntryType>>, wanted:
   const words = Object.keys(table).filter((w) => table[w] === wanted);
   return words.length === 1 ? words[0] : undefined;
 }
+
+/** Where providers put words for people, beside the fields tally maps: an accountant needs them all. */
+const HUMAN_TEXT = new Set(['note', 'description', 'memo', 'reason', 'comment']);
+
+/**
+ * An entry's description from every piece of human text it carries: a description field or a model
+ * summary, then any note, description, memo, reason or comment in its metadata (in the metadata's order),
+ * each once, joined by "; "; null when there is none.
+ */
+export function describeEntry(given: string | null | undefined, extra?: Readonly<Record<string, unknown>> | null): string | null {
+  let text = hasText(given) ? given : null;
+  if (extra) {
+    // the keys it has (two or three), not every key it might have: this runs for every entry
+    for (const key in extra) {
+      if (!HUMAN_TEXT.has(key)) continue;
+      const t = extra[key];
+      if (!hasText(t)) continue;
+      if (text === null) text = t;
+      else if (!text.split('; ').includes(t)) text = `${text}; ${t}`;
+    }
+  }
+  return text;
+}
+
+const hasText = (t: unknown): t is string => typeof t === 'string' && NOT_BLANK.test(t);
+const NOT_BLANK = /\S/;

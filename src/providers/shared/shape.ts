@@ -2,6 +2,7 @@
 import { toIsoUtc } from '../../core/dates.js';
 import type { DeferredJsonResponse } from '../../core/http.js';
 import { ShapeError } from '../../core/errors.js';
+import { clipEcho } from '../../core/io.js';
 import { Decimal } from '../../core/money.js';
 
 export type Json = Record<string, unknown>;
@@ -77,8 +78,38 @@ export class ShapeReader {
   timestamp(obj: Json, key: string, field: string): string {
     const v = this.string(obj, key, field);
     const iso = toIsoUtc(v);
-    if (iso === null) this.fail(`${field}.${key}`, `should be an ISO 8601 timestamp but is "${v}"`);
+    if (iso === null) this.fail(`${field}.${key}`, `should be an ISO 8601 timestamp but is "${clipEcho(v, undefined, 40)}"`);
     return iso;
+  }
+
+  /**
+   * A unit as SPEC §2 knows them: an ISO 4217 code (three capital letters) or `credits`. Anything else is
+   * refused rather than carried into a CSV cell or a table header (`=HYPERLINK(…)` as a currency).
+   */
+  unit(obj: Json, key: string, field: string, fallback: string): string {
+    const v = this.optionalString(obj, key, field);
+    if (v === null) return fallback;
+    if (!UNIT.test(v)) this.fail(`${field}.${key}`, `should be an ISO 4217 code or "credits" but is ${describe(v)}`);
+    return v;
+  }
+
+  /**
+   * An entry's metadata: the provider's object, or null when it sent none or an empty one, so "nothing"
+   * reads the same from every provider. Nesting past `METADATA_DEPTH` is refused, naming the entry:
+   * JSON.stringify recurses, and 5,000 levels overflow its stack in `--json`.
+   */
+  metadata(obj: Json, key: string, field: string, entryId: string): Json | null {
+    const v = obj[key];
+    if (v === undefined || v === null) return null;
+    const m = this.object(v, `${field}.${key}`);
+    let empty = true;
+    for (const k in m) {
+      empty = false;
+      if (!withinDepth(m[k], METADATA_DEPTH - 1)) {
+        this.fail(`${field}.${key}`, `is nested deeper than ${METADATA_DEPTH} levels (entry ${clipEcho(entryId, undefined, 40)})`);
+      }
+    }
+    return empty ? null : m;
   }
 }
 
@@ -88,6 +119,23 @@ export class ShapeReader {
  */
 export function readLater<P>(res: DeferredJsonResponse, read: (r: ShapeReader, body: unknown) => P): () => P {
   return () => read(new ShapeReader(res.endpoint), res.body());
+}
+
+const UNIT = /^(?:[A-Z]{3}|credits)$/;
+
+/** Far deeper than any provider documents (their metadata is flat), far shallower than a stack. */
+export const METADATA_DEPTH = 64;
+
+/** Whether `value` nests objects and arrays no deeper than `levels`; it stops looking once it is. */
+function withinDepth(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (levels === 0) return false;
+  for (const k in value) {
+    const child = (value as Record<string, unknown>)[k];
+    // most metadata is flat: a call only for what nests
+    if (typeof child === 'object' && child !== null && !withinDepth(child, levels - 1)) return false;
+  }
+  return true;
 }
 
 function toDecimal(v: unknown): Decimal | undefined {
