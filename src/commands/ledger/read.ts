@@ -34,7 +34,8 @@ export function readPages(ctx: Context, open: OpenLedger, onPage?: (n: number) =
   const ledger = open.session.adapter.ledger;
   if (!ledger) throw new UnsupportedError(`${open.target.provider.id} does not offer \`ledger\``);
   const onRepeat = (e: LedgerEntry) => {
-    if (inFilter(e, open.filter)) ctx.io.err(`tally: warning: entry ${terminalSafe(e.id)} is listed twice by the provider; it is kept once\n`);
+    if (inFilter(e, open.filter))
+      ctx.io.err(`tally: warning: entry ${terminalSafe(e.id)} is listed twice by the provider; it is kept once\n`);
   };
   const read = ledger(open.session.pctx, { ...open.filter, startedAt: ctx.now(), onPage, onRepeat });
   return applyFilter(read.pages, open.filter, read.applied);
