@@ -11,7 +11,7 @@ import { sandboxEnv, tally } from '../helpers/tally.js';
 let sandbox: Sandbox;
 let dir: string;
 const files: Record<'csv' | 'json' | 'ndjson', string> = { csv: '', json: '', ndjson: '' };
-/** The live report's issues, as [kind, entryId, delta]. */
+/** The live report's issues, as [kind, entryId, delta], less the duplicate: the export writes that entry once. */
 let liveIssues: [string, string | null, string | null][];
 
 interface ReportJson {
@@ -29,8 +29,8 @@ beforeAll(async () => {
     expect(r.exitCode, r.stderr).toBe(0);
   }
   const live = JSON.parse((await tally(['reconcile', '--json'], { env })).stdout) as ReportJson;
-  liveIssues = live.issues.map((i) => [i.kind, i.entryId, i.delta]);
-  expect(liveIssues.map((i) => i[0])).toEqual(['chain_break', 'duplicate']);
+  expect(live.issues.map((i) => i.kind)).toEqual(['chain_break', 'duplicate']);
+  liveIssues = live.issues.filter((i) => i.kind !== 'duplicate').map((i) => [i.kind, i.entryId, i.delta]);
 });
 afterAll(async () => {
   await sandbox.close();
