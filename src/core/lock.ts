@@ -28,7 +28,7 @@ export const LEASE_MS = 10_000;
 const RENEW_MS = 2_000;
 
 export interface HeldLock {
-  /** Set when the lock was lost while held (its lease ran out unrenewed and another process took it). */
+  /** Why the lock is no longer this process's (its lease ran out unrenewed, another took it), if so. */
   readonly lost: () => Error | undefined;
   release(): void;
 }
@@ -58,8 +58,14 @@ export function readOwner(lockPath: string): LockOwner | null {
  * The file system proper-lockfile works through: the lock directory gets its owner.json inside mkdir
  * (before proper-lockfile reads the mtime it renews, so the write does not look like a takeover), and
  * removal removes the directory with what is in it (also an older tally's plain lock file).
+ *
+ * proper-lockfile removes a stale lock by path, so two processes that both found it stale could each
+ * remove it, the second removing the lock the first had just made: two holders. Here a stale lock is
+ * first renamed aside (atomic: one process gets it), and removed only if what was moved is stale indeed;
+ * a fresh lock moved by mistake is put back and the taker told it is held.
  */
-function lockFs(owner: LockOwner): Record<string, unknown> {
+function lockFs(owner: LockOwner, releasing: () => boolean): Record<string, unknown> {
+  let asides = 0;
   return {
     ...fs,
     mkdirSync(path: string) {
@@ -72,10 +78,31 @@ function lockFs(owner: LockOwner): Record<string, unknown> {
       }
     },
     rmdirSync(path: string) {
-      statSync(path); // ENOENT passes through as proper-lockfile expects
-      rmSync(path, { recursive: true, force: true });
+      if (releasing()) {
+        statSync(path); // ENOENT passes through as proper-lockfile expects
+        rmSync(path, { recursive: true, force: true });
+        return;
+      }
+      const aside = `${path}.stale-${process.pid}-${asides++}`;
+      renameSync(path, aside); // ENOENT: another process removed it; proper-lockfile tries mkdir again
+      if (statSync(aside).mtimeMs < Date.now() - LEASE_MS) {
+        rmSync(aside, { recursive: true, force: true });
+        return;
+      }
+      putBack(aside, path);
+      throw Object.assign(new Error('Lock file is already being held'), { code: 'ELOCKED' });
     },
   };
+}
+
+/** Returns a lock moved aside to its place; if a new lock is there already, the moved one is dropped. */
+function putBack(aside: string, lockPath: string): void {
+  try {
+    renameSync(aside, lockPath);
+  } catch {
+    // its holder finds its lock lost (another owner, another mtime) and does not write
+    rmSync(aside, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -94,12 +121,7 @@ function takeOverFrom(lockPath: string, gone: LockOwner): void {
     rmSync(aside, { recursive: true, force: true });
     return;
   }
-  try {
-    renameSync(aside, lockPath);
-  } catch {
-    // a new lock is already in its place; the one moved will find its lock lost and not write
-    rmSync(aside, { recursive: true, force: true });
-  }
+  putBack(aside, lockPath);
 }
 
 function sleep(ms: number): void {
@@ -114,12 +136,13 @@ export async function acquireLock(lockPath: string, now: Date, waitMs = 0): Prom
   const lockfile = await import('proper-lockfile');
   const owner: LockOwner = { pid: process.pid, host: hostname(), startedAt: now.toISOString() };
   let lost: Error | undefined;
+  let released = false;
   const options = {
     realpath: false,
     lockfilePath: lockPath,
     stale: LEASE_MS,
     update: RENEW_MS,
-    fs: lockFs(owner),
+    fs: lockFs(owner, () => released),
     onCompromised: (error: Error) => {
       lost = error;
     },
@@ -140,9 +163,13 @@ export async function acquireLock(lockPath: string, now: Date, waitMs = 0): Prom
     if (Date.now() >= deadline) throw new LockBusy(holder);
     sleep(10 + Math.floor(Math.random() * 40));
   }
-  let released = false;
   return {
-    lost: () => lost,
+    lost() {
+      if (lost) return lost;
+      const now = readOwner(lockPath);
+      const ours = now?.pid === owner.pid && now.host === owner.host && now.startedAt === owner.startedAt;
+      return ours ? undefined : new Error(now ? `pid ${now.pid} on ${now.host} holds it now` : 'it was removed');
+    },
     release() {
       if (released) return;
       released = true;

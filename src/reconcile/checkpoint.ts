@@ -299,6 +299,15 @@ export function removeProfileCheckpoints(configDir: string, profile: string): nu
     return 0;
   }
   let removed = 0;
+  // an older tally keyed checkpoints by profile name alone
+  if (names.includes(`profile-${profile}.json`)) {
+    try {
+      unlinkSync(join(dir, `profile-${profile}.json`));
+      removed++;
+    } catch {
+      // already gone
+    }
+  }
   for (const name of names) {
     if (!name.endsWith('.json')) continue;
     const path = join(dir, name);

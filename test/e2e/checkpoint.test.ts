@@ -61,40 +61,76 @@ const together = (dir: string, count: number) => ({
 const report = (stdout: string) => JSON.parse(stdout) as ReportJson;
 const checkpointFiles = (dir: string) => readdirSync(join(dir, 'checkpoints')).filter((f) => f.endsWith('.json'));
 
+/**
+ * Starts ten `reconcile --checkpoint` runs together on one account and returns their exit codes. Every
+ * request is held until each run has either exited or is waiting on the server, then answered 401: the
+ * runs that got the lock are those that reached the server (exit 3), the others exit 2.
+ */
+async function race(dir: string, before?: (lockPath: string) => void): Promise<number[]> {
+  const held: ServerResponse[] = [];
+  let exited = 0;
+  const release = () => {
+    if (exited + held.length < 10) return;
+    for (const res of held.splice(0)) {
+      res.statusCode = 401;
+      res.end(JSON.stringify({ error: 'Invalid API key' }));
+    }
+  };
+  return withHttpServer(
+    (_req, res) => {
+      held.push(res);
+      release();
+    },
+    async (baseUrl) => {
+      if (before) {
+        mkdirSync(join(dir, 'checkpoints'), { recursive: true });
+        const { checkpointKey } = await import('../../src/reconcile/checkpoint.js');
+        before(join(dir, 'checkpoints', `${checkpointKey('conduit', new URL(baseUrl).href, KEY)}.lock`));
+      }
+      const start = together(dir, 10);
+      return Promise.all(
+        Array.from({ length: 10 }, () =>
+          tally(['reconcile', '--checkpoint', '-q'], { env: { ...env(baseUrl), ...start }, configDir: dir }).then((r) => {
+            exited++;
+            release();
+            return r.exitCode ?? -1;
+          }),
+        ),
+      );
+    },
+  );
+}
+
 describe('the checkpoint lock', () => {
   it('admits exactly one of ten runs started at once, in every one of fifteen races', async () => {
-    // every request is held until each run has either exited or is waiting on the server: runs that got
-    // the lock are those that reached the server
     for (let round = 0; round < 15; round++) {
       const cfg = tempConfigDir();
-      const held: ServerResponse[] = [];
-      let exited = 0;
-      const release = () => {
-        if (exited + held.length < 10) return;
-        for (const res of held.splice(0)) {
-          res.statusCode = 401;
-          res.end(JSON.stringify({ error: 'Invalid API key' }));
-        }
-      };
       try {
-        const codes = await withHttpServer(
-          (_req, res) => {
-            held.push(res);
-            release();
-          },
-          (baseUrl) => {
-            const start = together(cfg.dir, 10);
-            return Promise.all(
-              Array.from({ length: 10 }, () =>
-                tally(['reconcile', '--checkpoint', '-q'], { env: { ...env(baseUrl), ...start }, configDir: cfg.dir }).then((r) => {
-                  exited++;
-                  release();
-                  return r.exitCode;
-                }),
-              ),
-            );
-          },
-        );
+        expect((await race(cfg.dir)).sort(), `round ${round + 1}`).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 3]);
+      } finally {
+        cfg.cleanup();
+      }
+    }
+  }, 180_000);
+
+  it('admits exactly one of ten runs started at once on a lock whose lease has run out, in every one of ten races', async () => {
+    for (let round = 0; round < 10; round++) {
+      const cfg = tempConfigDir();
+      try {
+        const codes = await race(cfg.dir, (lockPath) => plantLock(lockPath, { pid: 4242, host: 'build-server-2' }, 60_000));
+        expect(codes.sort(), `round ${round + 1}`).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 3]);
+      } finally {
+        cfg.cleanup();
+      }
+    }
+  }, 180_000);
+
+  it('admits exactly one of ten runs started at once on a lock whose holder on this host is gone, in every one of ten races', async () => {
+    const host = (await import('node:os')).hostname();
+    for (let round = 0; round < 10; round++) {
+      const cfg = tempConfigDir();
+      try {
+        const codes = await race(cfg.dir, (lockPath) => plantLock(lockPath, { pid: 999_999, host }, 0));
         expect(codes.sort(), `round ${round + 1}`).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 3]);
       } finally {
         cfg.cleanup();
