@@ -234,6 +234,20 @@ describe('concurrent config writes', () => {
     expect(existsSync(join(cfg.dir, 'config.json.lock'))).toBe(false);
   });
 
+  it('takes over at once a config lock left by a `profiles add` that was killed', async () => {
+    const { hostname } = await import('node:os');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(cfg.dir, 'config.json.lock'), { recursive: true });
+    writeFileSync(
+      join(cfg.dir, 'config.json.lock', 'owner.json'),
+      JSON.stringify({ pid: 999_999, host: hostname(), startedAt: '2026-03-01T10:00:00.000Z' }),
+    );
+    const started = Date.now();
+    await addSandboxProfile('after-crash', 'conduit');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(existsSync(join(cfg.dir, 'config.json.lock'))).toBe(false);
+  });
+
   it('keeps every change when profiles are added, switched and removed at once', async () => {
     for (const name of ['a', 'b', 'c', 'd']) await addSandboxProfile(name, 'conduit');
     const add = (name: string) =>
