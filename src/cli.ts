@@ -149,11 +149,13 @@ export function buildProgram(): Command {
       .option('--all', 'reconcile every profile concurrently and print a summary table')
       .option('--file <path>', 'reconcile an earlier `ledger export` (CSV, JSON or NDJSON) offline')
       .option('--checkpoint', 'remember the newest verified entry and read only newer entries next time')
+      .option('--reset-checkpoint', 'with --checkpoint: forget the checkpoint, verify the whole history and store a new one')
+      .option('--full', 'with --checkpoint: read the whole history again and report any verified entry that changed')
       .option('--tolerance <amount>', 'accept differences up to this amount', '0'),
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  tally reconcile\n  tally reconcile --all --json\n  tally reconcile --file ledger.csv\n  tally -p work reconcile --checkpoint -q || echo "ledger does not add up"',
+      '\nExamples:\n  tally reconcile\n  tally reconcile --all --json\n  tally reconcile --file ledger.csv\n  tally -p work reconcile --checkpoint -q || echo "ledger does not add up"\n  tally reconcile --checkpoint --full',
     )
     .action(action(async () => (await import('./commands/reconcile.js')).run));
 

@@ -10,7 +10,15 @@ import { assertOffers, openProvider, type ProviderSession } from '../providers/s
 import { ProfileError, profileTargets, resolveTarget, type Target } from '../providers/target.js';
 import type { Balance, LedgerEntry } from '../providers/types.js';
 import { ChainChecker, type CheckEntry, type CheckResult, type Issue, makeIssue } from '../reconcile/check.js';
-import { type Checkpoint, checkpointKey, CheckpointStore } from '../reconcile/checkpoint.js';
+import {
+  type Checkpoint,
+  checkpointKey,
+  checkpointOf,
+  CheckpointStore,
+  extendBlocks,
+  HistoryDigest,
+  HistoryVerifier,
+} from '../reconcile/checkpoint.js';
 import { detectFormat, readExportFile } from '../reconcile/file.js';
 import { applyFilter, inFilter } from '../providers/shared/filter.js';
 import { parseFilter } from './ledger/query.js';
@@ -19,6 +27,10 @@ export interface ReconcileOptions {
   all: boolean;
   file?: string;
   checkpoint: boolean;
+  /** Forget the checkpoint and verify the whole history. */
+  resetCheckpoint: boolean;
+  /** Read the whole history again and compare it with the checkpoint's digest. */
+  full: boolean;
   tolerance: Decimal;
   since?: Date;
   until?: Date;
@@ -41,6 +53,8 @@ export interface Report {
   notes: string[];
   /** The checkpoint the run started from, when it did. */
   resumedFrom?: { id: string; createdAt: string };
+  /** On a --checkpoint run: the checkpoint used, or null when there was none (or it was reset). */
+  checkpoint?: { id: string; createdAt: string; verifiedAt: string } | null;
 }
 
 export function parseReconcileOptions(ctx: Context, raw: Record<string, unknown>): ReconcileOptions {
@@ -58,12 +72,20 @@ export function parseReconcileOptions(ctx: Context, raw: Record<string, unknown>
     all: raw.all === true,
     file: typeof raw.file === 'string' ? raw.file : undefined,
     checkpoint: raw.checkpoint === true,
+    resetCheckpoint: raw.resetCheckpoint === true,
+    full: raw.full === true,
     tolerance,
     since,
     until,
   };
   if (opts.file && opts.all) throw new UsageError('--file reconciles one export; it does not go with --all');
   if (opts.file && opts.checkpoint) throw new UsageError('--checkpoint follows a live ledger; it does not go with --file');
+  if (!opts.checkpoint && (opts.resetCheckpoint || opts.full)) {
+    throw new UsageError(
+      `${opts.full ? '--full' : '--reset-checkpoint'} goes with --checkpoint`,
+      'such as tally reconcile --checkpoint --full',
+    );
+  }
   if (opts.checkpoint && (since || until))
     throw new UsageError('--checkpoint covers the whole ledger; it does not go with --since or --until');
   return opts;
@@ -151,12 +173,13 @@ export async function reconcileLive(ctx: Context, target: Target, opts: Reconcil
   const purchasesOnly = target.provider.ledgerKind === 'purchases';
   const label = target.profile ? `profile ${target.profile}` : `${target.provider.id} at ${target.baseUrl.host}`;
   const store = opts.checkpoint
-    ? new CheckpointStore(ctx.configDir, checkpointKey(target.profile, target.provider.id, target.baseUrl.href), label)
+    ? new CheckpointStore(ctx.configDir, checkpointKey(target.provider.id, target.baseUrl.href, target.key), label)
     : undefined;
-  store?.lock(ctx.now());
+  await store?.lock(ctx.now());
   const unregister = ctx.onCleanup(() => store?.unlock());
   try {
-    const checkpoint = store?.read() ?? null;
+    if (opts.resetCheckpoint) store?.remove();
+    const checkpoint = opts.resetCheckpoint ? null : (store?.read() ?? null);
     const session = await openProvider(ctx, target);
     try {
       let outcome: Awaited<ReturnType<typeof check>> | undefined;
@@ -190,7 +213,11 @@ async function check(
   const { adapter, pctx } = session;
   const notes: string[] = [];
   const extra: Issue[] = [];
-  const wholeHistory = !opts.since && !opts.until && !checkpoint;
+  // --full: everything is read and checked from zero, and compared block by block with the digest
+  const full = opts.full && checkpoint !== null;
+  const wholeHistory = !opts.since && !opts.until && (!checkpoint || full);
+  const digest = opts.checkpoint ? new HistoryDigest() : undefined;
+  const verifier = full ? new HistoryVerifier(checkpoint.blocks) : undefined;
   // the live balance first: an entry posting during the read then shows as a newer head, re-checked below
   const live: Balance | null = adapter.balance ? await adapter.balance(pctx) : null;
   const checker = new ChainChecker({
@@ -213,7 +240,7 @@ async function check(
   let gone = false;
   reading: for await (const page of applyFilter(read.pages, { since: opts.since, until: opts.until }, read.applied)) {
     for (const e of page) {
-      if (checkpoint) {
+      if (checkpoint && !full) {
         if (e.id === checkpoint.id) {
           anchor = e;
           break reading;
@@ -226,9 +253,23 @@ async function check(
       head ??= e;
       fresh++;
       checker.push(toCheck(e));
+      digest?.add(e);
+      verifier?.add(e);
     }
   }
-  if (checkpoint) {
+  const changed = verifier?.firstChanged();
+  if (checkpoint && changed) {
+    const [from, to, count] = changed.block;
+    const blocks = checkpoint.blocks.length;
+    const now = changed.now ? `${changed.now.count} entries read there now` : `entry ${to} is no longer in the ledger`;
+    extra.push(
+      makeIssue('checkpoint_mismatch', {
+        entryId: from,
+        message: `history verified before changed: the first change is among the ${count} entries from ${from} to ${to} (block ${changed.index + 1} of ${blocks}, ${now})`,
+      }),
+    );
+  }
+  if (checkpoint && !full) {
     if (anchor) {
       const was = checkpoint.balanceAfter;
       const now = anchor.balanceAfter === null ? null : formatAmount(anchor.balanceAfter, anchor.unit);
@@ -354,7 +395,8 @@ async function check(
     provider: target.provider.id,
     unit,
     checked: fresh,
-    opening: result.opening,
+    // resumed: the period opens at the verified entry's balance (its own amount was checked before)
+    opening: checkpoint && !full && anchor ? anchor.balanceAfter : result.opening,
     closing: result.closing,
     currentBalance: live?.source === 'balance endpoint' ? live.balance : null,
     issues,
@@ -362,17 +404,22 @@ async function check(
     from: result.oldest?.createdAt ?? null,
     to: result.newest?.createdAt ?? null,
     notes,
-    ...(checkpoint ? { resumedFrom: { id: checkpoint.id, createdAt: checkpoint.createdAt } } : {}),
+    ...(checkpoint && !full ? { resumedFrom: { id: checkpoint.id, createdAt: checkpoint.createdAt } } : {}),
+    ...(opts.checkpoint
+      ? { checkpoint: checkpoint && { id: checkpoint.id, createdAt: checkpoint.createdAt, verifiedAt: checkpoint.verifiedAt } }
+      : {}),
   };
+  const newBlocks = digest?.blocks() ?? [];
   const newest: Checkpoint | null = newestNow
-    ? {
-        id: newestNow.id,
-        createdAt: newestNow.createdAt,
-        balanceAfter: newestNow.balanceAfter === null ? null : formatAmount(newestNow.balanceAfter, newestNow.unit),
-        unit: newestNow.unit,
+    ? checkpointOf(newestNow, {
         verifiedAt: ctx.now().toISOString(),
         ...(totals ? { purchased: totals.purchased.toString(), consumedBetween: totals.consumedBetween.toString() } : {}),
-      }
+        provider: target.provider.id,
+        baseUrl: target.baseUrl.href,
+        profile: target.profile,
+        // a resumed run adds what it read above the anchor; a first or full run has read everything
+        blocks: checkpoint && !full ? extendBlocks(checkpoint.blocks, newBlocks) : newBlocks,
+      })
     : null;
   return { report, newest };
 }
@@ -459,6 +506,7 @@ function reportJson(r: Report) {
     closing: amountText(r.closing, r.unit),
     currentBalance: amountText(r.currentBalance, r.unit),
     issues: r.issues.map((i) => issueJson(i, r.unit)),
+    ...(r.checkpoint !== undefined ? { checkpoint: r.checkpoint } : {}),
   };
 }
 

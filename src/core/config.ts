@@ -103,30 +103,46 @@ export function readConfig(dir: string): ConfigData {
 }
 
 /**
- * Changes the config through conf (atomic write, mode 0600). The file is read and validated first,
- * so a broken file is reported and left as it is rather than replaced.
+ * Changes the config through conf (atomic write, mode 0600), holding the config lock from the read to
+ * the write so concurrent writers never lose an update. The file is read and validated first, so a
+ * broken file is reported and left as it is rather than replaced. `change` sees the config as it is
+ * under the lock, and may throw to change nothing.
  */
 export async function updateConfig(dir: string, change: (config: ConfigData) => void): Promise<ConfigData> {
   const path = configPath(dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const config = readConfig(dir);
-  const { default: Conf } = await import('conf');
-  let store: InstanceType<typeof Conf<Record<string, unknown>>>;
+  const [{ default: Conf }, { acquireLock, LockBusy, LEASE_MS }] = await Promise.all([import('conf'), import('./lock.js')]);
+  const lockPath = `${path}.lock`;
+  let lock;
   try {
-    store = new Conf<Record<string, unknown>>({
-      cwd: dir,
-      configName: 'config',
-      projectSuffix: '',
-      configFileMode: 0o600,
-      clearInvalidConfig: false,
-      accessPropertiesByDotNotation: false,
-    });
+    // writers hold it for milliseconds: wait for them, and for a lost holder's lease to run out
+    lock = await acquireLock(lockPath, new Date(), LEASE_MS + 5_000);
   } catch (error) {
-    throw broken(path, (error as Error).message);
+    if (!(error instanceof LockBusy)) throw new UsageError(`cannot lock config file ${path}: ${(error as Error).message}`);
+    const who = error.owner ? ` by pid ${error.owner.pid} on ${error.owner.host} since ${error.owner.startedAt}` : '';
+    throw new UsageError(`config file ${path} is locked${who}`, `if no tally is running, remove ${lockPath}`);
   }
-  change(config);
-  store.store = config as unknown as Record<string, unknown>;
-  // atomic writes create a new file; make sure an older, looser mode is not carried over
-  chmodSync(path, 0o600);
-  return config;
+  try {
+    const config = readConfig(dir);
+    let store: InstanceType<typeof Conf<Record<string, unknown>>>;
+    try {
+      store = new Conf<Record<string, unknown>>({
+        cwd: dir,
+        configName: 'config',
+        projectSuffix: '',
+        configFileMode: 0o600,
+        clearInvalidConfig: false,
+        accessPropertiesByDotNotation: false,
+      });
+    } catch (error) {
+      throw broken(path, (error as Error).message);
+    }
+    change(config);
+    store.store = config as unknown as Record<string, unknown>;
+    // atomic writes create a new file; make sure an older, looser mode is not carried over
+    chmodSync(path, 0o600);
+    return config;
+  } finally {
+    lock.release();
+  }
 }

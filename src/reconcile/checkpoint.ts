@@ -1,10 +1,33 @@
-// Per-profile reconcile checkpoints in the config directory, written atomically, guarded by a lock file.
+// Reconcile checkpoints in the config directory, one per account (provider + base URL + key fingerprint),
+// written atomically, guarded by a lock (core/lock), with a digest of all history they verified.
+//
+// The digest, and how `--full` names the first entry that changed. History is cut into blocks of at
+// most BLOCK entries; a block is named by its newest and oldest entry ids and holds its entry count and
+// the sum, mod 2^128, of a 128-bit SHA-256 of each entry's accounting fields. A sum does not depend on
+// the order the entries are read in, so blocks are built in one newest-first pass in constant memory,
+// and a checkpoint run adds its new entries to the newest block until it is full, then starts new ones:
+// older blocks are never rewritten. `--full` reads everything again and starts a block where it meets
+// a block's newest id, so an entry changed, inserted or removed in a block changes that block alone
+// (a removed newest id folds the block into the newer one, and the older of the two is still named).
+// The oldest block that differs holds the first change. Within it the entries are not kept, so the
+// report names that block's entries (its oldest and newest id, at most BLOCK of them); this keeps the
+// checkpoint at about 100 bytes per BLOCK entries instead of a record per entry.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AtomicFile } from '../core/atomic-file.js';
 import { UsageError } from '../core/errors.js';
+import { acquireLock, type HeldLock, LEASE_MS, LockBusy } from '../core/lock.js';
+import { formatAmount } from '../core/money.js';
+import type { CheckEntry } from './check.js';
+
+/** Entries per digest block. */
+export const BLOCK = 256;
+const MOD = 1n << 128n;
+
+/** [oldest id, newest id, entries, sum as 32 hex digits], oldest block first. */
+export type DigestBlock = [from: string, to: string, count: number, sum: string];
 
 /** The newest verified entry, and the running purchase sums a purchases-only ledger needs next time. */
 export interface Checkpoint {
@@ -16,35 +39,159 @@ export interface Checkpoint {
   /** conflux: Σ purchases and Σ consumption between them, over everything verified so far. */
   purchased?: string;
   consumedBetween?: string;
+  /** Which account it is for (never the key) and the profile that wrote it, for `profiles remove`. */
+  provider: string;
+  baseUrl: string;
+  profile: string | null;
+  /** Every entry verified, in blocks. */
+  blocks: DigestBlock[];
 }
 
-interface LockInfo {
-  pid: number;
-  host: string;
-  startedAt: string;
-}
-
-/** A file-name-safe key: the profile name, or provider and base URL for a target without one. */
-export function checkpointKey(profile: string | null, provider: string, baseUrl: string): string {
-  if (profile) return `profile-${profile}`;
-  const digest = createHash('sha256').update(`${provider} ${baseUrl}`).digest('hex').slice(0, 16);
+/** A file-name-safe key for one account: provider, base URL and a fingerprint of the key, never the key. */
+export function checkpointKey(provider: string, baseUrl: string, key: string): string {
+  const fingerprint = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  const digest = createHash('sha256').update(`${provider}\n${baseUrl}\n${fingerprint}`).digest('hex').slice(0, 16);
   return `${provider}-${digest}`;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+function entryHash(e: CheckEntry): bigint {
+  const balance = e.balanceAfter === null ? '' : e.balanceAfter.toString();
+  const line = `${e.id}\t${e.createdAt}\t${e.type}\t${e.amount.toString()}\t${balance}\t${e.unit ?? ''}`;
+  return BigInt(`0x${createHash('sha256').update(line).digest('hex').slice(0, 32)}`);
+}
+
+const hex = (sum: bigint) => sum.toString(16).padStart(32, '0');
+
+/** Blocks of entries read newest first (the newest BLOCK entries first, the oldest block partial). */
+export class HistoryDigest {
+  private readonly built: DigestBlock[] = [];
+  private current: { from: string; to: string; count: number; sum: bigint } | undefined;
+
+  add(e: CheckEntry): void {
+    if (!this.current) this.current = { from: e.id, to: e.id, count: 0, sum: 0n };
+    const c = this.current;
+    c.from = e.id;
+    c.count++;
+    c.sum = (c.sum + entryHash(e)) % MOD;
+    if (c.count >= BLOCK) this.close();
   }
+
+  private close(): void {
+    const c = this.current;
+    if (c) this.built.push([c.from, c.to, c.count, hex(c.sum)]);
+    this.current = undefined;
+  }
+
+  /** Oldest first. */
+  blocks(): DigestBlock[] {
+    this.close();
+    return [...this.built].reverse();
+  }
+}
+
+/** Verified blocks followed by newer ones; the newest verified block is topped up while it has room. */
+export function extendBlocks(verified: DigestBlock[], newer: DigestBlock[]): DigestBlock[] {
+  const last = verified.at(-1);
+  const first = newer[0];
+  if (!last || !first || last[2] + first[2] > BLOCK) return [...verified, ...newer];
+  const merged: DigestBlock = [last[0], first[1], last[2] + first[2], hex((BigInt(`0x${last[3]}`) + BigInt(`0x${first[3]}`)) % MOD)];
+  return [...verified.slice(0, -1), merged, ...newer.slice(1)];
+}
+
+/** The first verified block, oldest first, that the history read again no longer matches. */
+export interface ChangedBlock {
+  index: number;
+  block: DigestBlock;
+  /** What was read for it now, when it was found at all. */
+  now: { count: number } | null;
+}
+
+/** Compares history read again newest first against a checkpoint's blocks (see the top of this file). */
+export class HistoryVerifier {
+  private readonly starts = new Map<string, number>();
+  private readonly seen: Array<{ count: number; sum: bigint; twice: boolean } | undefined>;
+  private current = -1;
+
+  constructor(private readonly verified: DigestBlock[]) {
+    verified.forEach((b, i) => this.starts.set(b[1], i));
+    this.seen = verified.map(() => undefined);
+  }
+
+  add(e: CheckEntry): void {
+    const start = this.starts.get(e.id);
+    if (start !== undefined) {
+      const was = this.seen[start];
+      if (was) was.twice = true;
+      else this.seen[start] = { count: 0, sum: 0n, twice: false };
+      this.current = start;
+    }
+    const block = this.current >= 0 ? this.seen[this.current] : undefined;
+    if (!block) return; // newer than the checkpoint
+    block.count++;
+    block.sum = (block.sum + entryHash(e)) % MOD;
+  }
+
+  firstChanged(): ChangedBlock | null {
+    for (let i = 0; i < this.verified.length; i++) {
+      const block = this.verified[i] as DigestBlock;
+      const now = this.seen[i];
+      if (!now || now.twice || now.count !== block[2] || hex(now.sum) !== block[3]) {
+        return { index: i, block, now: now ? { count: now.count } : null };
+      }
+    }
+    return null;
+  }
+}
+
+/** The checkpoint of a verified entry, as the next run will compare it. */
+export function checkpointOf(
+  e: CheckEntry & { unit: string },
+  fields: Omit<Checkpoint, 'id' | 'createdAt' | 'balanceAfter' | 'unit'>,
+): Checkpoint {
+  return {
+    id: e.id,
+    createdAt: e.createdAt,
+    balanceAfter: e.balanceAfter === null ? null : formatAmount(e.balanceAfter, e.unit),
+    unit: e.unit,
+    ...fields,
+  };
+}
+
+function invalid(path: string, what: string): UsageError {
+  return new UsageError(`checkpoint ${path} is not valid (${what})`, 'remove it, or run reconcile --checkpoint --reset-checkpoint');
+}
+
+/** Checks a parsed checkpoint field by field; anything unexpected names the file and the field. */
+function validate(raw: unknown, path: string): Checkpoint {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(path, 'expected a JSON object');
+  const c = raw as Record<string, unknown>;
+  for (const field of ['id', 'createdAt', 'unit', 'verifiedAt', 'provider', 'baseUrl'] as const) {
+    if (typeof c[field] !== 'string') throw invalid(path, `"${field}" must be a string`);
+  }
+  for (const field of ['balanceAfter', 'profile'] as const) {
+    if (c[field] !== null && typeof c[field] !== 'string') throw invalid(path, `"${field}" must be a string or null`);
+  }
+  for (const field of ['purchased', 'consumedBetween'] as const) {
+    if (c[field] !== undefined && typeof c[field] !== 'string') throw invalid(path, `"${field}" must be a string`);
+  }
+  const blocks = c.blocks;
+  const isBlock = (b: unknown) =>
+    Array.isArray(b) &&
+    b.length === 4 &&
+    typeof b[0] === 'string' &&
+    typeof b[1] === 'string' &&
+    Number.isInteger(b[2]) &&
+    typeof b[3] === 'string' &&
+    /^[0-9a-f]{32}$/.test(b[3]);
+  if (!Array.isArray(blocks) || !blocks.every(isBlock)) throw invalid(path, '"blocks" must be a list of digest blocks');
+  return c as unknown as Checkpoint;
 }
 
 export class CheckpointStore {
   private readonly dir: string;
   readonly path: string;
   readonly lockPath: string;
-  private locked = false;
+  private held: HeldLock | undefined;
 
   constructor(
     configDir: string,
@@ -56,56 +203,32 @@ export class CheckpointStore {
     this.lockPath = join(this.dir, `${key}.lock`);
   }
 
-  /** Takes the lock, or exits 2 naming who holds it; a lock left by a process that is gone is taken over. */
-  lock(now: Date): void {
+  /** Takes the lock, or exits 2 naming who holds it. */
+  async lock(now: Date): Promise<void> {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = openSync(this.lockPath, 'wx', 0o600);
-        const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: now.toISOString() };
-        writeSync(fd, JSON.stringify(info));
-        closeSync(fd);
-        this.locked = true;
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      let holder: LockInfo | undefined;
-      try {
-        holder = JSON.parse(readFileSync(this.lockPath, 'utf8')) as LockInfo;
-      } catch {
-        holder = undefined; // half-written or unreadable: treat as stale
-      }
-      if (holder && holder.host === hostname() && holder.pid !== process.pid && alive(holder.pid)) {
+    try {
+      this.held = await acquireLock(this.lockPath, now);
+    } catch (error) {
+      if (!(error instanceof LockBusy)) throw new UsageError(`cannot lock ${this.lockPath}: ${(error as Error).message}`);
+      const h = error.owner;
+      const seconds = LEASE_MS / 1000;
+      if (!h) {
         throw new UsageError(
-          `another reconcile of ${this.label} is running (pid ${holder.pid}, since ${holder.startedAt})`,
-          `wait for it to finish; if it is gone, remove ${this.lockPath}`,
+          `another reconcile of ${this.label} is starting`,
+          `wait for it to finish; a lock left behind expires in ${seconds} s`,
         );
       }
-      if (holder && holder.host !== hostname()) {
-        throw new UsageError(
-          `${this.label} is locked by a reconcile on ${holder.host} (pid ${holder.pid}, since ${holder.startedAt})`,
-          `if that run is gone, remove ${this.lockPath}`,
-        );
-      }
-      // stale: the process that took it is gone
-      try {
-        unlinkSync(this.lockPath);
-      } catch {
-        // someone else recovered it first; try again
-      }
+      const where = h.host === hostname() ? '' : ` on ${h.host}`;
+      throw new UsageError(
+        `another reconcile of ${this.label} is running${where} (pid ${h.pid}, since ${h.startedAt})`,
+        `wait for it to finish; if it is gone, its lock expires ${seconds} s after it stopped`,
+      );
     }
-    throw new UsageError(`could not take the lock ${this.lockPath}`, 'try again');
   }
 
   unlock(): void {
-    if (!this.locked) return;
-    this.locked = false;
-    try {
-      unlinkSync(this.lockPath);
-    } catch {
-      // already gone
-    }
+    this.held?.release();
+    this.held = undefined;
   }
 
   read(): Checkpoint | null {
@@ -114,30 +237,88 @@ export class CheckpointStore {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-    try {
-      const c = JSON.parse(text) as Checkpoint;
-      if (typeof c.id !== 'string' || typeof c.createdAt !== 'string') throw new Error('missing id or createdAt');
-      return c;
-    } catch (error) {
       throw new UsageError(
-        `checkpoint ${this.path} is not valid (${(error as Error).message})`,
-        'remove it to start over from a full reconcile',
+        `cannot read checkpoint ${this.path}: ${reason(error)}`,
+        'remove it, or run reconcile --checkpoint --reset-checkpoint',
       );
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw invalid(this.path, `not JSON: ${(error as Error).message}`);
+    }
+    return validate(raw, this.path);
+  }
+
+  /** Forgets the checkpoint (`--reset-checkpoint`). */
+  remove(): void {
+    try {
+      unlinkSync(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new UsageError(`cannot remove checkpoint ${this.path}: ${reason(error)}`);
     }
   }
 
-  /** Replaces the checkpoint atomically. */
+  /** Replaces the checkpoint atomically, if this run still holds the lock. */
   write(checkpoint: Checkpoint): void {
+    const lost = this.held?.lost();
+    if (lost) {
+      throw new UsageError(
+        `lost the lock on ${this.label} while reconciling (${lost.message}); the checkpoint was not moved`,
+        'run reconcile again',
+      );
+    }
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const file = new AtomicFile(this.path, `checkpoint ${this.path}`);
     try {
-      file.write(`${JSON.stringify(checkpoint, null, 2)}\n`);
+      file.write(`${JSON.stringify(checkpoint)}\n`);
       file.commit();
     } catch (error) {
       file.abort();
       throw error;
     }
   }
+}
+
+function reason(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'EISDIR') return 'it is a directory';
+  if (e.code === 'EACCES' || e.code === 'EPERM') return 'permission denied';
+  return e.message;
+}
+
+/** Removes the checkpoints a profile wrote (`profiles remove`); returns how many. */
+export function removeProfileCheckpoints(configDir: string, profile: string): number {
+  const dir = join(configDir, 'checkpoints');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  // an older tally keyed checkpoints by profile name alone
+  if (names.includes(`profile-${profile}.json`)) {
+    try {
+      unlinkSync(join(dir, `profile-${profile}.json`));
+      removed++;
+    } catch {
+      // already gone
+    }
+  }
+  for (const name of names) {
+    if (!name.endsWith('.json')) continue;
+    const path = join(dir, name);
+    try {
+      const c = JSON.parse(readFileSync(path, 'utf8')) as { profile?: unknown };
+      if (c.profile !== profile) continue;
+      unlinkSync(path);
+      removed++;
+    } catch {
+      // not a checkpoint of ours, or already gone
+    }
+  }
+  return removed;
 }

@@ -1,5 +1,5 @@
 // Profiles and the config file end to end: add/list/use/remove, key sources, mode 0600, broken files, --all.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
@@ -215,5 +215,59 @@ describe('profiles add on a terminal', () => {
     expect(r.stdout).not.toContain(typed);
     expect(r.stdout).toContain('****9876');
     expect(JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')).profiles.typed.key).toBe(typed);
+  });
+});
+
+describe('concurrent config writes', () => {
+  it('keeps every profile when twelve `profiles add` run at once, all exiting 0', async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `p${i + 1}`);
+    const results = await Promise.all(
+      names.map((name) =>
+        run(['profiles', 'add', name, '--provider', 'conduit', '--base-url', sandbox.baseUrl('conduit'), '--key-stdin'], {
+          input: `${sandbox.key('conduit', 'ok')}\n`,
+        }),
+      ),
+    );
+    expect(results.map((r) => r.exitCode)).toEqual(names.map(() => 0));
+    const saved = JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')) as { profiles: Record<string, unknown> };
+    expect(Object.keys(saved.profiles).sort()).toEqual([...names].sort());
+    expect(existsSync(join(cfg.dir, 'config.json.lock'))).toBe(false);
+  });
+
+  it('takes over at once a config lock left by a `profiles add` that was killed', async () => {
+    const { hostname } = await import('node:os');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(cfg.dir, 'config.json.lock'), { recursive: true });
+    writeFileSync(
+      join(cfg.dir, 'config.json.lock', 'owner.json'),
+      JSON.stringify({ pid: 999_999, host: hostname(), startedAt: '2026-03-01T10:00:00.000Z' }),
+    );
+    const started = Date.now();
+    await addSandboxProfile('after-crash', 'conduit');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(existsSync(join(cfg.dir, 'config.json.lock'))).toBe(false);
+  });
+
+  it('keeps every change when profiles are added, switched and removed at once', async () => {
+    for (const name of ['a', 'b', 'c', 'd']) await addSandboxProfile(name, 'conduit');
+    const add = (name: string) =>
+      run(['profiles', 'add', name, '--provider', 'conduit', '--base-url', sandbox.baseUrl('conduit'), '--key-stdin'], {
+        input: `${sandbox.key('conduit', 'ok')}\n`,
+      });
+    const results = await Promise.all([
+      add('e'),
+      run(['profiles', 'remove', 'a']),
+      add('f'),
+      run(['profiles', 'remove', 'b']),
+      run(['profiles', 'use', 'c']),
+      add('g'),
+    ]);
+    expect(results.map((r) => r.exitCode)).toEqual([0, 0, 0, 0, 0, 0]);
+    const saved = JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')) as {
+      defaultProfile: string;
+      profiles: Record<string, unknown>;
+    };
+    expect(Object.keys(saved.profiles).sort()).toEqual(['c', 'd', 'e', 'f', 'g']);
+    expect(saved.defaultProfile).toBe('c');
   });
 });

@@ -284,18 +284,19 @@ describe('reconcile --checkpoint', () => {
   it('reports checkpoint_mismatch when history under the checkpoint was rewritten, and keeps the checkpoint', async () => {
     const cfg = tempConfigDir();
     const a = await startSandbox({ port: 0, seed: 5, entries: 400 });
-    const b = await startSandbox({ port: 0, seed: 6, entries: 400 });
+    let b: Sandbox | undefined;
     try {
-      const add = (s: Sandbox) =>
-        tally(['profiles', 'add', 'acct', '--provider', 'conduit', '--base-url', s.baseUrl('conduit'), '--key-stdin'], {
-          configDir: cfg.dir,
-          input: s.key('conduit', 'ok'),
-        });
-      await add(a);
+      await tally(['profiles', 'add', 'acct', '--provider', 'conduit', '--base-url', a.baseUrl('conduit'), '--key-stdin'], {
+        configDir: cfg.dir,
+        input: a.key('conduit', 'ok'),
+      });
       expect((await tally(['reconcile', '--checkpoint'], { configDir: cfg.dir })).exitCode).toBe(0);
-      const file = join(cfg.dir, 'checkpoints', 'profile-acct.json');
+      const [name] = (await import('node:fs')).readdirSync(join(cfg.dir, 'checkpoints')).filter((f) => f.endsWith('.json'));
+      const file = join(cfg.dir, 'checkpoints', name!);
       const saved = readFileSync(file, 'utf8');
-      await add(b); // the same profile now sees another history
+      // the same account, at the same address with the same key, now shows another history
+      await a.close();
+      b = await startSandbox({ port: a.port, seed: 6, entries: 400 });
       const r = await tally(['reconcile', '--checkpoint', '--json'], { configDir: cfg.dir });
       expect(r.exitCode).toBe(1);
       const report = JSON.parse(r.stdout) as ReportJson;
@@ -303,7 +304,7 @@ describe('reconcile --checkpoint', () => {
       expect(readFileSync(file, 'utf8')).toBe(saved);
     } finally {
       await a.close();
-      await b.close();
+      await b?.close();
       cfg.cleanup();
     }
   });
@@ -319,13 +320,14 @@ describe('reconcile --checkpoint', () => {
       expect(second.exitCode).toBe(2);
       expect(second.stderr).toMatch(/another reconcile of conduit at 127\.0\.0\.1:\d+ is running \(pid \d+, since /);
       expect((await first).exitCode).toBe(0);
-      // a lock left by a run that was killed
+      // a lock left by a run that was killed: its directory, with its owner inside
       const lock = (await import('node:fs'))
         .readdirSync(join(cfg.dir, 'checkpoints'))
         .find((f) => f.endsWith('.json'))!
         .replace('.json', '.lock');
+      (await import('node:fs')).mkdirSync(join(cfg.dir, 'checkpoints', lock));
       writeFileSync(
-        join(cfg.dir, 'checkpoints', lock),
+        join(cfg.dir, 'checkpoints', lock, 'owner.json'),
         JSON.stringify({ pid: 999999, host: (await import('node:os')).hostname(), startedAt: 'then' }),
       );
       s.faults.set(undefined);

@@ -9,6 +9,10 @@ export async function run(ctx: Context, [name]: string[]): Promise<number> {
     throw new UsageError(`no profile named "${profileName}" in ${configPath(ctx.configDir)}`, 'see `tally profiles list`');
   }
   await updateConfig(ctx.configDir, (c) => {
+    // checked again under the lock: another process may have removed it meanwhile
+    if (!c.profiles[profileName]) {
+      throw new UsageError(`no profile named "${profileName}" in ${configPath(ctx.configDir)}`, 'see `tally profiles list`');
+    }
     c.defaultProfile = profileName;
   });
   if (!ctx.options.quiet) ctx.io.err(`default profile is now "${profileName}"\n`);

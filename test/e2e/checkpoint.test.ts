@@ -1,0 +1,479 @@
+// `reconcile --checkpoint` end to end: one holder of the lock under a race, stale locks, per-account keys,
+// the digest of verified history (--full), --reset-checkpoint, and broken checkpoint files.
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { withHttpServer } from '../helpers/http.js';
+import { tally, tempConfigDir } from '../helpers/tally.js';
+
+const KEY = 'sk-conduit-test-0001';
+const env = (baseUrl: string, key = KEY) => ({ TALLY_PROVIDER: 'conduit', TALLY_BASE_URL: baseUrl, TALLY_API_KEY: key });
+
+/** A conduit account the test writes: entries oldest first, amounts in cents, each balance following. */
+class ConduitAccount {
+  entries: Array<{ id: string; type: string; amountInCents: number; balanceAfterInCents: number; createdAt: string }> = [];
+  constructor(count: number, start = Date.UTC(2026, 0, 1)) {
+    for (let i = 0; i < count; i++) this.post(i % 25 === 0 ? 5000 : -(7 + (i % 13)), start + i * 60_000);
+  }
+
+  post(amount: number, at = Date.parse(this.entries.at(-1)!.createdAt) + 60_000): void {
+    const before = this.entries.at(-1)?.balanceAfterInCents ?? 0;
+    const i = this.entries.length;
+    this.entries.push({
+      id: `clx${i.toString(36).padStart(7, '0')}`,
+      type: amount > 0 ? 'CREDIT_PURCHASE' : 'USAGE_DEBIT',
+      amountInCents: amount,
+      balanceAfterInCents: before + amount,
+      createdAt: new Date(at).toISOString(),
+    });
+  }
+
+  handler = (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    res.setHeader('content-type', 'application/json');
+    if (url.pathname === '/api/billing/balance') {
+      const cents = this.entries.at(-1)?.balanceAfterInCents ?? 0;
+      res.end(JSON.stringify({ balanceInCents: cents, balanceInDollars: cents / 100 }));
+      return;
+    }
+    const limit = Number(url.searchParams.get('limit') ?? 10);
+    const offset = Number(url.searchParams.get('offset') ?? 0);
+    const page = [...this.entries].reverse().slice(offset, offset + limit);
+    res.end(JSON.stringify({ entries: page.map((e) => ({ ...e, metadata: {} })), limit, offset, count: page.length }));
+  };
+}
+
+interface ReportJson {
+  checked: number;
+  ok: boolean;
+  opening: string | null;
+  closing: string | null;
+  issues: Array<{ kind: string; entryId: string | null; message: string }>;
+  checkpoint?: { id: string; createdAt: string; verifiedAt: string } | null;
+}
+/** Environment that makes `count` processes wait for each other before they run (see the helper). */
+const together = (dir: string, count: number) => ({
+  NODE_OPTIONS: `--import=${pathToFileURL(join(import.meta.dirname, '../helpers/start-together.mjs')).href}`,
+  TALLY_TEST_BARRIER: `${join(dir, 'barrier')}:${count}`,
+});
+const report = (stdout: string) => JSON.parse(stdout) as ReportJson;
+const checkpointFiles = (dir: string) => readdirSync(join(dir, 'checkpoints')).filter((f) => f.endsWith('.json'));
+
+/**
+ * Starts ten `reconcile --checkpoint` runs together on one account and returns their exit codes. Every
+ * request is held until each run has either exited or is waiting on the server, then answered 401: the
+ * runs that got the lock are those that reached the server (exit 3), the others exit 2.
+ */
+async function race(dir: string, before?: (lockPath: string) => void): Promise<number[]> {
+  const held: ServerResponse[] = [];
+  let exited = 0;
+  const release = () => {
+    if (exited + held.length < 10) return;
+    for (const res of held.splice(0)) {
+      res.statusCode = 401;
+      res.end(JSON.stringify({ error: 'Invalid API key' }));
+    }
+  };
+  return withHttpServer(
+    (_req, res) => {
+      held.push(res);
+      release();
+    },
+    async (baseUrl) => {
+      if (before) {
+        mkdirSync(join(dir, 'checkpoints'), { recursive: true });
+        const { checkpointKey } = await import('../../src/reconcile/checkpoint.js');
+        before(join(dir, 'checkpoints', `${checkpointKey('conduit', new URL(baseUrl).href, KEY)}.lock`));
+      }
+      const start = together(dir, 10);
+      return Promise.all(
+        Array.from({ length: 10 }, () =>
+          tally(['reconcile', '--checkpoint', '-q'], { env: { ...env(baseUrl), ...start }, configDir: dir }).then((r) => {
+            exited++;
+            release();
+            return r.exitCode ?? -1;
+          }),
+        ),
+      );
+    },
+  );
+}
+
+describe('the checkpoint lock', () => {
+  it('admits exactly one of ten runs started at once, in every one of fifteen races', async () => {
+    for (let round = 0; round < 15; round++) {
+      const cfg = tempConfigDir();
+      try {
+        expect((await race(cfg.dir)).sort(), `round ${round + 1}`).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 3]);
+      } finally {
+        cfg.cleanup();
+      }
+    }
+  }, 180_000);
+
+  it('admits exactly one of ten runs started at once on a lock whose lease has run out, in every one of ten races', async () => {
+    for (let round = 0; round < 10; round++) {
+      const cfg = tempConfigDir();
+      try {
+        const codes = await race(cfg.dir, (lockPath) => plantLock(lockPath, { pid: 4242, host: 'build-server-2' }, 60_000));
+        expect(codes.sort(), `round ${round + 1}`).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 3]);
+      } finally {
+        cfg.cleanup();
+      }
+    }
+  }, 180_000);
+
+  it('admits exactly one of ten runs started at once on a lock whose holder on this host is gone, in every one of ten races', async () => {
+    const host = (await import('node:os')).hostname();
+    for (let round = 0; round < 10; round++) {
+      const cfg = tempConfigDir();
+      try {
+        const codes = await race(cfg.dir, (lockPath) => plantLock(lockPath, { pid: 999_999, host }, 0));
+        expect(codes.sort(), `round ${round + 1}`).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 3]);
+      } finally {
+        cfg.cleanup();
+      }
+    }
+  }, 180_000);
+});
+
+/** Runs a first `reconcile --checkpoint` and returns the lock path its checkpoint uses. */
+async function lockPathAfterFirstRun(dir: string, baseUrl: string): Promise<string> {
+  const first = await tally(['reconcile', '--checkpoint', '-q'], { env: env(baseUrl), configDir: dir });
+  expect(first.exitCode, first.stderr).toBe(0);
+  const [file] = checkpointFiles(dir);
+  return join(dir, 'checkpoints', file!.replace(/\.json$/, '.lock'));
+}
+
+/** A lock as a run leaves it: the directory, its owner inside, renewed `age` ms ago. */
+function plantLock(lockPath: string, owner: { pid: number; host: string }, ageMs: number): void {
+  mkdirSync(lockPath);
+  writeFileSync(join(lockPath, 'owner.json'), JSON.stringify({ ...owner, startedAt: '2026-03-01T10:00:00.000Z' }));
+  const at = new Date(Date.now() - ageMs);
+  utimesSync(lockPath, at, at);
+}
+
+describe('stale checkpoint locks', () => {
+  it('does not take over an empty lock, as a run leaves it between creating and filling it (exit 2)', async () => {
+    const cfg = tempConfigDir();
+    const account = new ConduitAccount(30);
+    try {
+      await withHttpServer(account.handler, async (baseUrl) => {
+        const lockPath = await lockPathAfterFirstRun(cfg.dir, baseUrl);
+        writeFileSync(lockPath, '');
+        const r = await tally(['reconcile', '--checkpoint'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toMatch(/^tally: another reconcile of conduit at 127\.0\.0\.1:\d+ is starting\n/);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+
+  it('takes over a lock written on another host once its lease has run out, and not before', async () => {
+    const cfg = tempConfigDir();
+    const account = new ConduitAccount(30);
+    try {
+      await withHttpServer(account.handler, async (baseUrl) => {
+        const lockPath = await lockPathAfterFirstRun(cfg.dir, baseUrl);
+        plantLock(lockPath, { pid: 4242, host: 'build-server-2' }, 1000);
+        const held = await tally(['reconcile', '--checkpoint'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(held.exitCode).toBe(2);
+        expect(held.stderr).toMatch(
+          /^tally: another reconcile of conduit at 127\.0\.0\.1:\d+ is running on build-server-2 \(pid 4242, since 2026-03-01T10:00:00\.000Z\)\n/,
+        );
+        const at = new Date(Date.now() - 60_000);
+        utimesSync(lockPath, at, at); // its holder stopped renewing it a minute ago
+        const r = await tally(['reconcile', '--checkpoint', '--json'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(report(r.stdout).checkpoint?.id).toBe(account.entries.at(-1)!.id);
+        expect(readdirSync(join(cfg.dir, 'checkpoints')).filter((f) => !f.endsWith('.json'))).toEqual([]);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+
+  it('takes over at once a lock whose holder on this host is gone', async () => {
+    const cfg = tempConfigDir();
+    const account = new ConduitAccount(30);
+    try {
+      await withHttpServer(account.handler, async (baseUrl) => {
+        const lockPath = await lockPathAfterFirstRun(cfg.dir, baseUrl);
+        plantLock(lockPath, { pid: 999_999, host: (await import('node:os')).hostname() }, 0);
+        const r = await tally(['reconcile', '--checkpoint', '-q'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(readdirSync(join(cfg.dir, 'checkpoints')).filter((f) => !f.endsWith('.json'))).toEqual([]);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+});
+
+describe('checkpoints are kept per account', () => {
+  const addProfile = (dir: string, provider: string, baseUrl: string, key: string) =>
+    tally(['profiles', 'add', 'acct', '--provider', provider, '--base-url', baseUrl, '--key-stdin'], { configDir: dir, input: key });
+
+  it('starts afresh, with no false mismatch, when a removed profile is added again for another provider', async () => {
+    const cfg = tempConfigDir();
+    const { startSandbox } = await import('../../src/sandbox/server.js');
+    const sandbox = await startSandbox({ port: 0, seed: 5, entries: 120 });
+    try {
+      await withHttpServer(new ConduitAccount(40).handler, async (baseUrl) => {
+        expect((await addProfile(cfg.dir, 'conduit', baseUrl, KEY)).exitCode).toBe(0);
+        expect((await tally(['reconcile', '--checkpoint', '-q'], { configDir: cfg.dir })).exitCode).toBe(0);
+        expect(checkpointFiles(cfg.dir)).toHaveLength(1);
+        const removed = await tally(['profiles', 'remove', 'acct'], { configDir: cfg.dir });
+        expect(removed.exitCode).toBe(0);
+        expect(removed.stderr).toBe('removed profile "acct" and its reconcile checkpoint');
+        expect(checkpointFiles(cfg.dir)).toEqual([]);
+        const key = sandbox.key('bytespike', 'ok');
+        expect((await addProfile(cfg.dir, 'bytespike', sandbox.baseUrl('bytespike'), key)).exitCode).toBe(0);
+        const r = await tally(['reconcile', '--checkpoint', '--json'], { configDir: cfg.dir });
+        expect(r.exitCode, r.stdout).toBe(0);
+        expect(report(r.stdout).checked).toBe(120);
+        expect(report(r.stdout).checkpoint).toBeNull();
+      });
+    } finally {
+      await sandbox.close();
+      cfg.cleanup();
+    }
+  });
+
+  it('keeps one checkpoint per base URL, so TALLY_BASE_URL pointing elsewhere is no false mismatch', async () => {
+    const cfg = tempConfigDir();
+    const a = new ConduitAccount(40);
+    const b = new ConduitAccount(50, Date.UTC(2026, 1, 1));
+    try {
+      await withHttpServer(a.handler, (urlA) =>
+        withHttpServer(b.handler, async (urlB) => {
+          expect((await addProfile(cfg.dir, 'conduit', urlA, KEY)).exitCode).toBe(0);
+          expect((await tally(['reconcile', '--checkpoint', '-q'], { configDir: cfg.dir })).exitCode).toBe(0);
+          const elsewhere = await tally(['reconcile', '--checkpoint', '--json'], { configDir: cfg.dir, env: { TALLY_BASE_URL: urlB } });
+          expect(elsewhere.exitCode, elsewhere.stdout).toBe(0);
+          expect(report(elsewhere.stdout).checked).toBe(50);
+          const back = await tally(['reconcile', '--checkpoint', '--json'], { configDir: cfg.dir });
+          expect(back.exitCode, back.stdout).toBe(0);
+          expect(report(back.stdout).checkpoint?.id).toBe(a.entries.at(-1)!.id);
+          expect(checkpointFiles(cfg.dir)).toHaveLength(2);
+          for (const f of checkpointFiles(cfg.dir)) expect(readFileSync(join(cfg.dir, 'checkpoints', f), 'utf8')).not.toContain(KEY);
+        }),
+      );
+    } finally {
+      cfg.cleanup();
+    }
+  });
+
+  it('keeps one checkpoint per key: another key at the same base URL starts afresh', async () => {
+    const cfg = tempConfigDir();
+    try {
+      await withHttpServer(new ConduitAccount(40).handler, async (baseUrl) => {
+        expect((await tally(['reconcile', '--checkpoint', '-q'], { env: env(baseUrl), configDir: cfg.dir })).exitCode).toBe(0);
+        const other = await tally(['reconcile', '--checkpoint', '--json'], {
+          env: env(baseUrl, 'sk-conduit-test-0002'),
+          configDir: cfg.dir,
+        });
+        expect(report(other.stdout).checkpoint).toBeNull();
+        expect(checkpointFiles(cfg.dir)).toHaveLength(2);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+
+  it('names the checkpoint used, and reports opening == closing when nothing is new', async () => {
+    const cfg = tempConfigDir();
+    const account = new ConduitAccount(40);
+    try {
+      await withHttpServer(account.handler, async (baseUrl) => {
+        const first = await tally(['reconcile', '--checkpoint', '--json'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(first.exitCode).toBe(0);
+        expect(report(first.stdout).checkpoint).toBeNull();
+        const head = account.entries.at(-1)!;
+        const again = await tally(['reconcile', '--checkpoint', '--json'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(again.exitCode).toBe(0);
+        const r = report(again.stdout);
+        const closing = (head.balanceAfterInCents / 100).toFixed(2);
+        expect([r.checked, r.opening, r.closing]).toEqual([0, closing, closing]);
+        expect(Object.keys(r.checkpoint!)).toEqual(['id', 'createdAt', 'verifiedAt']);
+        expect(r.checkpoint).toMatchObject({ id: head.id, createdAt: head.createdAt });
+        account.post(-25);
+        account.post(-30);
+        const later = report((await tally(['reconcile', '--checkpoint', '--json'], { env: env(baseUrl), configDir: cfg.dir })).stdout);
+        expect([later.checked, later.opening, later.closing]).toEqual([2, closing, ((head.balanceAfterInCents - 55) / 100).toFixed(2)]);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+
+  it('proves the first new entry continues from the checkpoint: a break right after it is exit 1', async () => {
+    const cfg = tempConfigDir();
+    const account = new ConduitAccount(40);
+    try {
+      await withHttpServer(account.handler, async (baseUrl) => {
+        expect((await tally(['reconcile', '--checkpoint', '-q'], { env: env(baseUrl), configDir: cfg.dir })).exitCode).toBe(0);
+        const anchor = account.entries.at(-1)!;
+        account.post(-20);
+        account.entries.at(-1)!.balanceAfterInCents += 7; // off the chain, and what follows continues from it
+        account.post(-20);
+        const r = await tally(['reconcile', '--checkpoint', '--json'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(r.exitCode).toBe(1);
+        const issues = report(r.stdout).issues;
+        expect(issues.map((i) => [i.kind, i.entryId])).toEqual([['chain_break', account.entries.at(-2)!.id]]);
+        expect(issues[0]!.message).toContain(`(balance after ${anchor.id} plus the amounts since)`);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+});
+
+describe('the digest of verified history', () => {
+  /** Moves 5 cents from one entry to the next: every balance still follows, the history is not the same. */
+  const rewrite = (account: ConduitAccount, at: number) => {
+    account.entries[at]!.amountInCents -= 5;
+    account.entries[at]!.balanceAfterInCents -= 5;
+    account.entries[at + 1]!.amountInCents += 5;
+  };
+
+  it('finds with --full a rewrite under the checkpoint that keeps every balance, naming the first entries changed', async () => {
+    const cfg = tempConfigDir();
+    const account = new ConduitAccount(600);
+    const id = (i: number) => account.entries[i]!.id;
+    try {
+      await withHttpServer(account.handler, async (baseUrl) => {
+        const run = (...args: string[]) =>
+          tally(['reconcile', '--checkpoint', '--json', ...args], { env: env(baseUrl), configDir: cfg.dir });
+        expect((await run()).exitCode).toBe(0);
+        account.post(-40); // new since the checkpoint: not part of what it verified
+        const clean = await run('--full');
+        expect(clean.exitCode, clean.stdout).toBe(0);
+        expect(report(clean.stdout).checked).toBe(601);
+        rewrite(account, 500);
+        rewrite(account, 100);
+        // a run from the checkpoint compares the newest verified entry only
+        expect((await run()).exitCode).toBe(0);
+        const saved = readFileSync(join(cfg.dir, 'checkpoints', checkpointFiles(cfg.dir)[0]!), 'utf8');
+        const full = await run('--full');
+        expect(full.exitCode).toBe(1);
+        const issues = report(full.stdout).issues;
+        expect(issues.map((i) => i.kind)).toEqual(['checkpoint_mismatch']);
+        // verified newest first in blocks of 256: 345–600, 89–344 (entry 100's), 0–88
+        expect(issues[0]!.entryId).toBe(id(89));
+        expect(issues[0]!.message).toBe(
+          `history verified before changed: the first change is among the 256 entries from ${id(89)} to ${id(344)} (block 2 of 3, 256 entries read there now)`,
+        );
+        // a failing run keeps the checkpoint as it was
+        expect(readFileSync(join(cfg.dir, 'checkpoints', checkpointFiles(cfg.dir)[0]!), 'utf8')).toBe(saved);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+
+  it('finds with --full an entry removed under the checkpoint, in its block', async () => {
+    const cfg = tempConfigDir();
+    const account = new ConduitAccount(300);
+    try {
+      await withHttpServer(account.handler, async (baseUrl) => {
+        const run = (...args: string[]) =>
+          tally(['reconcile', '--checkpoint', '--json', ...args], { env: env(baseUrl), configDir: cfg.dir });
+        expect((await run()).exitCode).toBe(0);
+        const [gone] = account.entries.splice(20, 1);
+        account.entries[20]!.amountInCents += gone!.amountInCents; // the balances still follow
+        const full = await run('--full');
+        expect(full.exitCode).toBe(1);
+        const [issue] = report(full.stdout).issues;
+        expect(issue!.entryId).toBe(account.entries[0]!.id);
+        expect(issue!.message).toContain('(block 1 of 2, 43 entries read there now)');
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+
+  it('forgets the checkpoint with --reset-checkpoint, verifies the whole history and starts afresh from it', async () => {
+    const cfg = tempConfigDir();
+    const account = new ConduitAccount(120);
+    try {
+      await withHttpServer(account.handler, async (baseUrl) => {
+        const run = (...args: string[]) =>
+          tally(['reconcile', '--checkpoint', '--json', ...args], { env: env(baseUrl), configDir: cfg.dir });
+        expect((await run()).exitCode).toBe(0);
+        rewrite(account, 30);
+        expect((await run('--full')).exitCode).toBe(1);
+        const reset = await run('--reset-checkpoint');
+        expect(reset.exitCode, reset.stdout).toBe(0);
+        expect(report(reset.stdout).checked).toBe(120);
+        expect(report(reset.stdout).checkpoint).toBeNull();
+        const full = await run('--full');
+        expect(full.exitCode, full.stdout).toBe(0);
+        expect(report(full.stdout).checkpoint?.id).toBe(account.entries.at(-1)!.id);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+
+  it('refuses --full and --reset-checkpoint without --checkpoint (exit 2)', async () => {
+    const r = await tally(['reconcile', '--full'], { env: env('http://127.0.0.1:9') });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^tally: --full goes with --checkpoint\n/);
+    const reset = await tally(['reconcile', '--reset-checkpoint'], { env: env('http://127.0.0.1:9') });
+    expect(reset.exitCode).toBe(2);
+    expect(reset.stderr).toMatch(/^tally: --reset-checkpoint goes with --checkpoint\n/);
+  });
+});
+
+describe('broken checkpoint files', () => {
+  it.each([
+    [
+      'a balance that is a number',
+      (c: Record<string, unknown>) => ({ ...c, balanceAfter: 17.5 }),
+      '"balanceAfter" must be a string or null',
+    ],
+    ['a verifiedAt that is not text', (c: Record<string, unknown>) => ({ ...c, verifiedAt: {} }), '"verifiedAt" must be a string'],
+    ['a list for an object', () => [], 'expected a JSON object'],
+  ])('exits 2 naming the file for a checkpoint with %s', async (_what, spoil, why) => {
+    const cfg = tempConfigDir();
+    try {
+      await withHttpServer(new ConduitAccount(30).handler, async (baseUrl) => {
+        const lockPath = await lockPathAfterFirstRun(cfg.dir, baseUrl);
+        const path = lockPath.replace(/\.lock$/, '.json');
+        writeFileSync(path, JSON.stringify(spoil(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>)));
+        const r = await tally(['reconcile', '--checkpoint'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `^tally: checkpoint ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid \\(${why.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)\n`,
+          ),
+        );
+        expect(r.stderr).not.toContain('internal error');
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+
+  it('exits 2 naming the file when a directory stands in place of the checkpoint', async () => {
+    const cfg = tempConfigDir();
+    try {
+      await withHttpServer(new ConduitAccount(30).handler, async (baseUrl) => {
+        const path = (await lockPathAfterFirstRun(cfg.dir, baseUrl)).replace(/\.lock$/, '.json');
+        const { rmSync } = await import('node:fs');
+        rmSync(path);
+        mkdirSync(path);
+        const r = await tally(['reconcile', '--checkpoint'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toMatch(/^tally: cannot read checkpoint .+\.json: it is a directory\n/);
+        expect(r.stderr).toContain(path);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+});
