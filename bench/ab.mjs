@@ -5,10 +5,11 @@
 //   a checkout is a directory with a built tally (bin/tally.js and dist/), e.g. a `git worktree` of the
 //   commit before a change, built with `npm run build`.
 // Needs: GNU time (/usr/bin/time).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { startSandbox } from './sandbox.mjs';
 
 const [beforeDir, afterDir = '.', entriesArg = '200000', runsArg = '5'] = process.argv.slice(2);
 if (!beforeDir) {
@@ -19,25 +20,6 @@ const entries = Number(entriesArg);
 const runs = Number(runsArg);
 const builds = { before: resolve(beforeDir, 'bin/tally.js'), after: resolve(afterDir, 'bin/tally.js') };
 const work = mkdtempSync(join(tmpdir(), 'tally-ab-'));
-
-/** Starts the after build's sandbox in its own process and returns its bytespike URL and key. */
-async function startSandbox(size) {
-  const child = spawn(process.execPath, [builds.after, 'sandbox', '--port', '0', '--json', '--entries', String(size)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let text = '';
-  for await (const chunk of child.stdout) {
-    text += chunk;
-    try {
-      const info = JSON.parse(text);
-      const spike = info.providers.find((p) => p.id === 'bytespike');
-      return { child, baseUrl: spike.baseUrl, key: spike.accounts.find((a) => a.name === 'ok').key };
-    } catch {
-      // not all of it yet
-    }
-  }
-  throw new Error('sandbox did not start');
-}
 
 /** Wall seconds and peak RSS (KiB) of a command, from GNU time; exit codes other than `ok` fail the run. */
 function timed(args, env, ok = [0]) {
@@ -58,7 +40,7 @@ const tasks = {
   'reconcile --file file.csv': (bin, out) => [bin, 'reconcile', '--file', out],
 };
 
-const sandbox = await startSandbox(entries);
+const sandbox = await startSandbox(builds.after, entries);
 try {
   const env = { TALLY_PROVIDER: 'bytespike', TALLY_BASE_URL: sandbox.baseUrl, TALLY_API_KEY: sandbox.key, TALLY_CONFIG_DIR: work };
   const results = {};

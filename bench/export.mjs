@@ -5,11 +5,12 @@
 //
 // Usage: node bench/export.mjs [entries=200000] [runs=3] [rss sizes=10000,200000,1000000]
 // Needs: npm run build, curl, python3 with requests, GNU time (/usr/bin/time).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSandbox } from './sandbox.mjs';
 
 const entries = Number(process.argv[2] ?? 200_000);
 const runs = Number(process.argv[3] ?? 3);
@@ -19,25 +20,6 @@ const python = fileURLToPath(new URL('./bytespike_export.py', import.meta.url));
 const floor = fileURLToPath(new URL('./floor.mjs', import.meta.url));
 const FLOORS = ['raw-socket', 'node-http', 'tally-http', 'tally-http+parse'];
 const work = mkdtempSync(join(tmpdir(), 'tally-bench-'));
-
-/** Starts `tally sandbox` in its own process (as a user would) and returns its bytespike URL and key. */
-async function startSandbox(size) {
-  const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0', '--json', '--entries', String(size)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let text = '';
-  for await (const chunk of child.stdout) {
-    text += chunk;
-    try {
-      const info = JSON.parse(text);
-      const spike = info.providers.find((p) => p.id === 'bytespike');
-      return { child, baseUrl: spike.baseUrl, key: spike.accounts.find((a) => a.name === 'ok').key };
-    } catch {
-      // not all of it yet
-    }
-  }
-  throw new Error('sandbox did not start');
-}
 
 /** Wall seconds and peak RSS (KiB) of a command, from GNU time. */
 function timed(cmd, args, env = {}) {
@@ -54,7 +36,7 @@ function timed(cmd, args, env = {}) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const sandbox = await startSandbox(entries);
+const sandbox = await startSandbox(bin, entries);
 try {
   const env = { TALLY_PROVIDER: 'bytespike', TALLY_BASE_URL: sandbox.baseUrl, TALLY_API_KEY: sandbox.key, TALLY_CONFIG_DIR: work };
   const pages = Math.ceil(entries / 200);
@@ -95,7 +77,7 @@ try {
 
 console.log('peak RSS of tally ledger export (target < 150 MiB, flat):');
 for (const size of rssSizes) {
-  const s = await startSandbox(size);
+  const s = await startSandbox(bin, size);
   try {
     const env = { TALLY_PROVIDER: 'bytespike', TALLY_BASE_URL: s.baseUrl, TALLY_API_KEY: s.key, TALLY_CONFIG_DIR: work };
     const r = timed(process.execPath, [bin, 'ledger', 'export', '--out', join(work, 'rss.csv')], env);
