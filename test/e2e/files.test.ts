@@ -41,6 +41,11 @@ afterAll(async () => {
 const freshDir = (name: string) => mkdtempSync(join(dir, `${name}-`));
 /** CSV records (rows end in CRLF; a description may hold a bare newline). */
 const records = (text: string) => text.replace(/\r\n$/, '').split('\r\n');
+/**
+ * Node 22+ keeps its compile cache (bin/tally.js enables it) in $TMPDIR unless told otherwise: pointed
+ * elsewhere, so a test's TMPDIR holds only what tally itself leaves there.
+ */
+const OWN_COMPILE_CACHE = { NODE_COMPILE_CACHE: join(tmpdir(), 'tally-test-compile-cache') };
 const tempFilesIn = (d: string) => readdirSync(d).filter((f) => /^\..*\.tally-.*\.tmp$/.test(f));
 const env = (extra: Record<string, string> = {}) => ({ ...sandboxEnv(sandbox, 'bytespike'), ...extra });
 
@@ -265,7 +270,9 @@ describe('local write failures', () => {
 
   it('says the temp file cannot be written, with exit 2, when TMPDIR fills up under an --order asc export', async (context) => {
     await withSmallDisk(context, async (disk, big) => {
-      const r = await tally(['ledger', 'export', '--order', 'asc'], { env: { ...sandboxEnv(big, 'bytespike'), TMPDIR: disk } });
+      const r = await tally(['ledger', 'export', '--order', 'asc'], {
+        env: { ...sandboxEnv(big, 'bytespike'), TMPDIR: disk, ...OWN_COMPILE_CACHE },
+      });
       expect(r.stderr).toBe(`tally: cannot write a temp file in ${disk}: no space left on device`);
       expect(r.exitCode).toBe(2);
       expect(r.stdout).toBe('');
@@ -315,7 +322,7 @@ describe('every way out cleans up', () => {
       await withHttpServer(
         stallingAfterPageOne(() => stalled()),
         async (baseUrl) => {
-          const child = spawnTally(['ledger', 'export', '--out', out, '--base-url', baseUrl], env({ TMPDIR: spool }));
+          const child = spawnTally(['ledger', 'export', '--out', out, '--base-url', baseUrl], env({ TMPDIR: spool, ...OWN_COMPILE_CACHE }));
           await reached;
           // page 1 is in the temp file once it has more than the header
           const deadline = Date.now() + 10_000;
@@ -342,7 +349,10 @@ describe('every way out cleans up', () => {
     await withHttpServer(
       stallingAfterPageOne(() => stalled()),
       async (baseUrl) => {
-        const child = spawnTally(['ledger', 'export', '--order', 'asc', '--base-url', baseUrl], env({ TMPDIR: spool }));
+        const child = spawnTally(
+          ['ledger', 'export', '--order', 'asc', '--base-url', baseUrl],
+          env({ TMPDIR: spool, ...OWN_COMPILE_CACHE }),
+        );
         await reached;
         // page 1 was answered before page 2 was asked for; give tally a moment to spool it
         await new Promise((r) => setTimeout(r, 300));
@@ -371,6 +381,7 @@ describe('every way out cleans up', () => {
           NO_COLOR: '1',
           TALLY_CONFIG_DIR: join(dir, 'no-config'),
           TMPDIR: spool,
+          ...OWN_COMPILE_CACHE,
           ...sandboxEnv(big, 'bytespike'),
         },
       });
