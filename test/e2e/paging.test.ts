@@ -107,6 +107,51 @@ describe('a listing that cannot account for its own total fails with exit 4 and 
     },
   );
 
+  const stalled: Array<[what: string, provider: string, endpoint: string, detail: string, rewrite: Rewrite]> = [
+    [
+      'a limit/offset listing with no total that clamps an offset past its end to its last full page',
+      'conduit',
+      'GET /api/billing/ledger',
+      'it kept moving: 20 reads in a row brought nothing new',
+      {
+        body: (b, q) => {
+          const start = Math.min(Number(q.get('offset')), ENTRIES - Number(q.get('limit')));
+          const entries = conduitEntries.slice(start, start + Number(q.get('limit')));
+          return { ...b, entries, count: entries.length };
+        },
+      },
+    ],
+    [
+      'a limit/offset listing with no total that answers its first page for every offset',
+      'conduit',
+      'GET /api/billing/ledger',
+      'it kept moving: 20 reads in a row brought nothing new',
+      { query: (q) => q.set('offset', '0') },
+    ],
+    [
+      'a page/page_size listing whose total is lower than the entries it lists',
+      'bytespike',
+      'GET /api/v1/me/billing/transactions',
+      `it lists more entries than its total of ${ENTRIES - 10}`,
+      { body: (b) => ({ ...b, total: ENTRIES - 10 }) },
+    ],
+  ];
+
+  it.each(stalled)(
+    'refuses %s (exit 4, no --out file), instead of asking for ever or dropping entries',
+    async (_what, provider, endpoint, detail, rewrite) => {
+      await withRewrite(provider, rewrite, async (env) => {
+        const out = join(dir, `stalled-${provider}.csv`);
+        const r = await tally(['ledger', 'export', '--out', out], { env, timeoutMs: 20_000 });
+        expect(r.stderr.split('\n')[0]).toBe(`tally: ${endpoint}: the ledger changed while tally read it (${detail})`);
+        expect(r.exitCode).toBe(4);
+        expect(existsSync(out)).toBe(false);
+        const check = await tally(['reconcile'], { env, timeoutMs: 20_000 });
+        expect(check.exitCode).toBe(4);
+      });
+    },
+  );
+
   it('refuses a page/page_size listing whose pages drop an entry at a seam', async () => {
     // page 2 starts one entry late: 449 entries for a total of 450
     const seam: Rewrite = { body: (b, q) => (q.get('page') === '2' ? { ...b, items: (b.items as unknown[]).slice(1) } : b) };

@@ -137,6 +137,24 @@ describe('countedPages', () => {
     );
   });
 
+  it('fails rather than drop entries it received when the listing holds more entries than its total', async () => {
+    const l = new Listing(450);
+    const understated = async (offset: number, limit: number) => {
+      const page = await l.at(offset, limit);
+      return () => ({ items: page.items, total: 440 });
+    };
+    await expect(collect(countedPages((i) => understated(i * 100, 100), opts(100)))).rejects.toThrow(
+      'GET /test: the ledger changed while tally read it (it lists more entries than its total of 440)',
+    );
+    const single = async (offset: number, limit: number) => {
+      const page = await l.at(offset, limit);
+      return () => ({ items: page.items.slice(0, 100), total: 90 });
+    };
+    await expect(collect(countedPages((i) => single(i * 100, 100), opts(100)))).rejects.toThrow(
+      'it lists more entries than its total of 90',
+    );
+  });
+
   it('fails when a page starts one entry late (one entry read twice across the seam, one never)', async () => {
     const l = new Listing(450);
     const fetch = (i: number, size = 100) => l.later(i === 2 && size === 100 ? 199 : i * size, size);
@@ -276,6 +294,27 @@ describe('overlappingOffsets and singlePage against repeated blocks', () => {
     await expect(collect(overlappingOffsets(cycle, opts(100)))).rejects.toThrow(
       'GET /test: the listing repeats entries it already listed (from entry e199), so it cannot be read exactly once',
     );
+  });
+
+  it('fails instead of asking for ever when every offset answers the first page again', async () => {
+    const l = new Listing(450);
+    let requests = 0;
+    const first = async () => {
+      requests++;
+      return { items: l.items.slice(0, 100) };
+    };
+    await expect(collect(overlappingOffsets(first, opts(100)))).rejects.toThrow(
+      'GET /test: the ledger changed while tally read it (it kept moving: 20 reads in a row brought nothing new)',
+    );
+    expect(requests).toBeLessThan(30);
+  });
+
+  it('fails instead of asking for ever when the listing clamps an offset past its end to its last full page', async () => {
+    const l = new Listing(450);
+    const clamped = async (offset: number, limit: number) => ({
+      items: l.items.slice(Math.min(offset, 450 - limit), Math.min(offset, 450 - limit) + limit),
+    });
+    await expect(collect(overlappingOffsets(clamped, opts(100)))).rejects.toThrow('it kept moving: 20 reads in a row brought nothing new');
   });
 
   it('emits an identical entry an unpaginated listing repeats once, and fails on a repeated block', async () => {

@@ -163,7 +163,8 @@ export async function* countedPages<T>(fetchPage: FetchPage<T>, opts: PagingOpti
       const position = index * pageSize + k - shift;
       const item = items[k] as T;
       if (position < 0) continue; // posted after the read began: not part of this read
-      if (position >= startTotal) break;
+      // more entries than the total accounts for: which of them belong to the read cannot be known
+      if (position >= startTotal) throw changed(endpoint, `it lists more entries than its total of ${startTotal}`);
       if (position < next) {
         if (position >= next - span) {
           const seen = recent[position % span];
@@ -307,6 +308,8 @@ export async function* overlappingOffsets<T>(
   let cursor = first.items.length;
   /** entries posted at the head since the read began */
   let shiftSoFar = 0;
+  /** full pages in a row that brought nothing new */
+  let stalls = 0;
 
   /** How many entries have posted since the start: where the start's newest entry now stands. */
   async function measureShift(): Promise<number> {
@@ -361,6 +364,10 @@ export async function* overlappingOffsets<T>(
       j = found;
     }
     shiftSoFar += j;
+    // a full page with nothing new: a shift that large is rare, a listing that stopped moving (an offset it
+    // clamps, the same page for every offset) is not; tally would otherwise ask for ever
+    stalls = j + 1 < page.length ? 0 : stalls + 1;
+    if (stalls > MAX_STALLS) throw changed(endpoint, `it kept moving: ${MAX_STALLS} reads in a row brought nothing new`);
     yield checked(page, j + 1);
     cursor = cursor - 1 + page.length;
     if (page.length < size) {
