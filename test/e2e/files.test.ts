@@ -310,6 +310,29 @@ const SIGNALS = [
 ] as const;
 
 describe('every way out cleans up', () => {
+  it('finishes an export on a terminal that reports no width (a 0x0 pty), instead of spinning for ever', async () => {
+    const d = freshDir('no-width');
+    const out = join(d, 'ledger.csv');
+    // util-linux script(1) gives tally a real terminal; `stty cols 0 rows 0` makes it one of no size
+    const r = await execa('script', ['-qec', `stty cols 0 rows 0; node "${BIN}" ledger export --out "${out}"`, '/dev/null'], {
+      reject: false,
+      extendEnv: false,
+      timeout: 20_000,
+      env: {
+        PATH: process.env.PATH,
+        TZ: 'UTC',
+        NO_COLOR: '1',
+        TERM: 'xterm',
+        TALLY_CONFIG_DIR: join(dir, 'no-config'),
+        ...sandboxEnv(sandbox, 'conduit'),
+      },
+    });
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\r\n').length).toBe(ENTRIES + 2);
+    expect(readdirSync(d)).toEqual(['ledger.csv']);
+  });
+
   it.each(SIGNALS)(
     'exits $code on $signal during an --out export, leaving the old file and no temp file',
     async ({ signal, code, line }) => {
