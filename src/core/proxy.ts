@@ -31,6 +31,13 @@ function proxyUrl(variable: string, value: string): URL {
     throw failure;
   }
   if (!PROXY_PROTOCOLS.has(url.protocol) || !url.hostname) throw failure;
+  try {
+    // undici decodes the credentials when it connects: a bad %-escape there would surface as an internal error
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    throw failure;
+  }
   return url;
 }
 

@@ -31,8 +31,18 @@ export function checkKey(raw: string, source: string, suggestion: string): strin
     const code = (control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
     throw new UsageError(`the key from ${source} contains a control character (U+${code})`, suggestion);
   }
+  // an HTTP header carries visible ASCII only: anything else (a space, a non-ASCII letter) fails in the
+  // HTTP client, after the retries, and reads as the provider failing (exit 4)
+  if (!HEADER_SAFE.test(key)) {
+    throw new UsageError(
+      `the key from ${source} contains a space or a character that is not ASCII, which a request header cannot carry`,
+      suggestion,
+    );
+  }
   return key;
 }
+
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
 
 /** Where a key read at use is wrong, the advice: the key itself is never shown. */
 export const KEY_AT_USE_HINT = 'check the key: it should be one line of printable characters';

@@ -273,6 +273,20 @@ describe('keys', () => {
     );
   });
 
+  it.each([
+    ['a non-ASCII letter', 'secretключ9999'],
+    ['a line separator', 'secret\u2028key9999'],
+    ['only spaces', '   '],
+    ['a space inside', 'secret key 9999'],
+  ])('refuses a key holding %s in TALLY_API_KEY at use, before any request (exit 2, not 4)', async (_what, key) => {
+    const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'conduit'), TALLY_API_KEY: key } });
+    expect(r.stderr).toBe(
+      'tally: the key from TALLY_API_KEY contains a space or a character that is not ASCII, which a request header cannot carry\n' +
+        '  check the key: it should be one line of printable characters',
+    );
+    expect(r.exitCode).toBe(2);
+  });
+
   it('refuses a stored key of more than 8 KiB at use', async () => {
     expect((await add(`${sandbox.key('conduit', 'ok')}\n`, ['--key-stdin'])).exitCode).toBe(0);
     const file = join(cfg.dir, 'config.json');

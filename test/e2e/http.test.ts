@@ -337,6 +337,14 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lowercase forms)'
     expect(r.exitCode).toBe(0);
   });
 
+  it('exits 2 naming the variable when the credentials in a proxy URL have a bad %-escape, never showing them', async () => {
+    const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: 'http://bob:hunter2%ZZ@127.0.0.1:1' } });
+    expect(r.stderr).toBe(
+      'tally: HTTP_PROXY "http://…@127.0.0.1:1" is not a proxy URL\n  such as HTTP_PROXY=http://proxy.example.com:3128',
+    );
+    expect(r.exitCode).toBe(2);
+  });
+
   it('exits 2 on a proxy variable that is not a URL', async () => {
     const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: 'http://exa mple:80' } });
     expect(r.stderr).toBe('tally: HTTP_PROXY "http://exa mple:80" is not a proxy URL\n  such as HTTP_PROXY=http://proxy.example.com:3128');
