@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import type { Socket } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ReaderGoneError, UsageError, WriteError } from './errors.js';
+import { UsageError, WriteError } from './errors.js';
 
 /** Bytes written between flushes to disk started while writing, so the flush at commit has little left. */
 const FLUSH_EVERY = 4 << 20;
@@ -107,14 +107,19 @@ export async function openOutput(target: string, label = `--out ${target}`): Pro
   return new AtomicFile(target, label, where);
 }
 
+/**
+ * An --out target's reader that leaves before the end got part of the ledger: unlike `| head` on standard
+ * output, where stopping early is the reader's choice, a named target was asked for the whole export.
+ */
+const READER_LEFT = 'its reader closed it before the export was complete';
+
 /** Writes the whole buffer (writeSync may write less than asked), turning a failure into one line. */
 function writeAll(fd: number, buffer: Buffer, name: string): void {
   let offset = 0;
   try {
     while (offset < buffer.length) offset += writeSync(fd, buffer, offset);
   } catch (error) {
-    if (errnoOf(error) === 'EPIPE') throw new ReaderGoneError();
-    throw new WriteError(name, error);
+    throw new WriteError(name, errnoOf(error) === 'EPIPE' ? READER_LEFT : error);
   }
 }
 
@@ -265,7 +270,7 @@ class StreamFile implements OutputFile {
     name: string,
   ) {
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      this.failure ??= error.code === 'EPIPE' ? new ReaderGoneError() : new WriteError(name, error);
+      this.failure ??= new WriteError(name, error.code === 'EPIPE' ? READER_LEFT : error);
     });
   }
 
