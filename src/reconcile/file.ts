@@ -74,7 +74,12 @@ export function detectFormat(path: string): ExportFileFormat {
   else if (text.length === 0) throw notAnExport(path, 'it is empty');
   else throw notAnExport(path, `it starts with "${text.slice(0, 30).split(/\r?\n/)[0]}"`);
   if (format === 'json') {
-    if (!tail.trimEnd().endsWith(']')) throw cutOff(path, 'the JSON array has no closing "]"');
+    const end = tail.trimEnd();
+    if (!end.endsWith(']')) {
+      // the array's "]" stands alone on its line (tally's layout and jq's): text on lines after it is not a cut
+      if (/(?:^|\n)\][ \t]*\r?\n[\s\S]*\S/.test(end)) throw notAnExport(path, 'something follows the closing "]" of its JSON array');
+      throw cutOff(path, 'the JSON array has no closing "]"');
+    }
   } else if (!tail.endsWith('\n')) {
     throw cutOff(
       path,
@@ -197,7 +202,9 @@ async function* jsonArray(path: string): AsyncGenerator<CheckEntry[]> {
 
 async function* csv(path: string): AsyncGenerator<CheckEntry[]> {
   const { parse } = await import('csv-parse');
-  const parser = createReadStream(path).pipe(parse({ bom: true, columns: false, relax_column_count: false }));
+  const parser = createReadStream(path).pipe(
+    parse({ bom: true, columns: false, relax_column_count: false, record_delimiter: ['\r\n', '\n'] }),
+  );
   let batch: CheckEntry[] = [];
   let n = 0;
   try {

@@ -71,6 +71,31 @@ describe('reconcile --file refuses an export that was cut off', () => {
     expect(r.stderr.split('\n')[0]).toMatch(new RegExp(`^tally: --file ${path.replace(/[.]/g, '\\.')} is cut off: `));
   });
 
+  it('says what is wrong with a JSON export that has text after its closing bracket (exit 2)', async () => {
+    const path = join(dir, 'garbage.json');
+    writeFileSync(path, `${readFileSync(files.json, 'utf8')}garbage\n`);
+    const r = await tally(['reconcile', '--file', path]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(
+      `tally: ${path} is not a tally ledger export (something follows the closing "]" of its JSON array)`,
+    );
+    // a cut inside an entry whose metadata holds a list is still a cut, not text after the array
+    const cut = join(dir, 'cut-in-list.json');
+    writeFileSync(cut, `${readFileSync(files.json, 'utf8').replace(/\n\]\n$/, '')},\n{"id":"x","metadata":{"tags":["a"]}}`);
+    const c = await tally(['reconcile', '--file', cut]);
+    expect(c.exitCode).toBe(2);
+    expect(c.stderr.split('\n')[0]).toBe(`tally: --file ${cut} is cut off: the JSON array has no closing "]"`);
+  });
+
+  it('reads a CSV whose rows end in CRLF and LF mixed, as a hand edit leaves it', async () => {
+    const lines = readFileSync(files.csv, 'utf8').split('\r\n');
+    const path = join(dir, 'mixed.csv');
+    writeFileSync(path, lines.map((line, i) => (i === lines.length - 1 ? line : `${line}${i % 3 === 0 ? '\n' : '\r\n'}`)).join(''));
+    const r = await tally(['reconcile', '--json', '--file', path]);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect((JSON.parse(r.stdout) as ReportJson).issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(liveIssues);
+  });
+
   it('exits 2 naming a directory given as --file', async () => {
     const r = await tally(['reconcile', '--file', dir]);
     expect(r.exitCode).toBe(2);
