@@ -184,6 +184,10 @@ function validate(raw: unknown, path: string): Checkpoint {
     typeof b[3] === 'string' &&
     /^[0-9a-f]{32}$/.test(b[3]);
   if (!Array.isArray(blocks) || !blocks.every(isBlock)) throw invalid(path, '"blocks" must be a list of digest blocks');
+  // the digest ends at the checkpoint's entry: one that does not (or is empty) would let --full verify nothing
+  if (blocks.length === 0 || (blocks.at(-1) as DigestBlock)[1] !== c.id) {
+    throw invalid(path, '"blocks" must end with the block of the checkpoint\'s entry');
+  }
   return c as unknown as Checkpoint;
 }
 

@@ -438,6 +438,16 @@ describe('broken checkpoint files', () => {
     ],
     ['a verifiedAt that is not text', (c: Record<string, unknown>) => ({ ...c, verifiedAt: {} }), '"verifiedAt" must be a string'],
     ['a list for an object', () => [], 'expected a JSON object'],
+    [
+      'an empty digest, which would let --full verify nothing',
+      (c: Record<string, unknown>) => ({ ...c, blocks: [] }),
+      '"blocks" must end with the block of the checkpoint\'s entry',
+    ],
+    [
+      "a digest that ends at another entry than the checkpoint's",
+      (c: Record<string, unknown>) => ({ ...c, id: 'someone-else' }),
+      '"blocks" must end with the block of the checkpoint\'s entry',
+    ],
   ])('exits 2 naming the file for a checkpoint with %s', async (_what, spoil, why) => {
     const cfg = tempConfigDir();
     try {
