@@ -5,7 +5,7 @@
 // Its holder renews the directory's mtime (the lease) every few seconds. A lock is stale, and taken over,
 // only when its lease has run out (whatever host wrote it) or its holder is provably gone: same host,
 // and no process with its pid.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,8 @@ export class LockBusy extends Error {
 /** How long a lock lives without its holder renewing it. */
 export const LEASE_MS = 10_000;
 const RENEW_MS = 2_000;
+/** A takeover guard older than this was left by a killed taker. */
+const GUARD_STALE_MS = 5_000;
 
 export interface HeldLock {
   /** Why the lock is no longer this process's (its lease ran out unrenewed, another took it), if so. */
@@ -61,11 +63,9 @@ export function readOwner(lockPath: string): LockOwner | null {
  *
  * proper-lockfile removes a stale lock by path, so two processes that both found it stale could each
  * remove it, the second removing the lock the first had just made: two holders. Here a stale lock is
- * first renamed aside (atomic: one process gets it), and removed only if what was moved is stale indeed;
- * a fresh lock moved by mistake is put back and the taker told it is held.
+ * removed under the takeover guard, and only if it is still stale when looked at there.
  */
 function lockFs(owner: LockOwner, releasing: () => boolean): Record<string, unknown> {
-  let asides = 0;
   return {
     ...fs,
     mkdirSync(path: string) {
@@ -83,45 +83,54 @@ function lockFs(owner: LockOwner, releasing: () => boolean): Record<string, unkn
         rmSync(path, { recursive: true, force: true });
         return;
       }
-      const aside = `${path}.stale-${process.pid}-${asides++}`;
-      renameSync(path, aside); // ENOENT: another process removed it; proper-lockfile tries mkdir again
-      if (statSync(aside).mtimeMs < Date.now() - LEASE_MS) {
-        rmSync(aside, { recursive: true, force: true });
-        return;
-      }
-      putBack(aside, path);
+      const removed = underGuard(path, () => {
+        // ENOENT passes through: another process removed it; proper-lockfile tries mkdir again
+        if (statSync(path).mtimeMs >= Date.now() - LEASE_MS) return false; // renewed, or replaced: held
+        rmSync(path, { recursive: true, force: true });
+        return true;
+      });
+      if (removed) return;
       throw Object.assign(new Error('Lock file is already being held'), { code: 'ELOCKED' });
     },
   };
 }
 
-/** Returns a lock moved aside to its place; if a new lock is there already, the moved one is dropped. */
-function putBack(aside: string, lockPath: string): void {
+/**
+ * Runs `fn` while this process alone may remove the lock at `lockPath`, or returns false at once when
+ * another is at it. Takers race to remove a stale lock, and one that looked at it before another replaced
+ * it would otherwise remove (or move) that fresh lock: two holders. So removals go one at a time, through
+ * a guard directory (mkdir is atomic), and what is removed is looked at again under it. A guard left by a
+ * killed taker is cleared after a few seconds.
+ */
+function underGuard(lockPath: string, fn: () => boolean): boolean {
+  const guard = `${lockPath}.takeover`;
   try {
-    renameSync(aside, lockPath);
+    mkdirSync(guard, { mode: 0o700 });
   } catch {
-    // its holder finds its lock lost (another owner, another mtime) and does not write
-    rmSync(aside, { recursive: true, force: true });
+    try {
+      if (statSync(guard).mtimeMs < Date.now() - GUARD_STALE_MS) rmSync(guard, { recursive: true, force: true });
+    } catch {
+      // removed meanwhile
+    }
+    return false;
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(guard, { recursive: true, force: true });
   }
 }
 
-/**
- * Moves a lock whose holder is gone out of the way. The rename is atomic; if what was moved turns out
- * to be someone else's fresh lock (it was replaced between the look and the rename), it is put back.
- */
+/** Removes a lock whose holder is gone, if it is still that holder's. */
 function takeOverFrom(lockPath: string, gone: LockOwner): void {
-  const aside = `${lockPath}.gone-${process.pid}`;
-  try {
-    renameSync(lockPath, aside);
-  } catch {
-    return; // someone else moved it first
-  }
-  const moved = readOwner(aside);
-  if (moved && moved.pid === gone.pid && moved.host === gone.host && moved.startedAt === gone.startedAt) {
-    rmSync(aside, { recursive: true, force: true });
-    return;
-  }
-  putBack(aside, lockPath);
+  const done = underGuard(lockPath, () => {
+    const now = readOwner(lockPath);
+    if (now && now.pid === gone.pid && now.host === gone.host && now.startedAt === gone.startedAt) {
+      rmSync(lockPath, { recursive: true, force: true });
+    }
+    return true;
+  });
+  if (!done) sleep(5); // another taker is at it: look at the lock again
 }
 
 function sleep(ms: number): void {
