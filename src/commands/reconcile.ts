@@ -226,6 +226,7 @@ async function check(
     mode: purchasesOnly ? 'purchases' : 'chain',
     fromZero: wholeHistory,
   });
+  let fresh = 0;
   // an entry listed twice in a row reaches the checker as a `duplicate`, never as a second entry
   const onRepeat = (e: LedgerEntry) => {
     if (!inFilter(e, { since: opts.since, until: opts.until })) return;
@@ -234,7 +235,6 @@ async function check(
   };
   const read = adapter.ledger?.(pctx, { since: opts.since, until: opts.until, startedAt: ctx.now(), onRepeat });
   if (!read) throw new UsageError(`${target.provider.id} has no ledger to reconcile`);
-  let fresh = 0;
   let head: LedgerEntry | null = null;
   let anchor: LedgerEntry | null = null;
   let gone = false;
