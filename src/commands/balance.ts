@@ -2,17 +2,13 @@
 import type { Context } from '../core/context.js';
 import { formatInZone } from '../core/dates.js';
 import { ExitCode, exitCodeOf, type TallyError, UsageError } from '../core/errors.js';
-import { type Decimal, formatAmount, parseAmount } from '../core/money.js';
+import { type Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { type Cell, renderTable } from '../output/table.js';
 import { assertOffers, openProvider } from '../providers/session.js';
-import { ProfileError, profileTargets, resolveTarget, type Target } from '../providers/target.js';
+import { forEachProfile, resolveTarget, type Target } from '../providers/target.js';
 import type { Balance } from '../providers/types.js';
-
-export interface BalanceOptions {
-  all: boolean;
-  min?: Decimal;
-}
+import type { BalanceOptions } from './balance.command.js';
 
 /** One profile's outcome: a balance, or the error that stopped it. */
 export interface BalanceRow {
@@ -22,34 +18,14 @@ export interface BalanceRow {
   error?: TallyError | Error;
 }
 
-export function parseBalanceOptions(raw: Record<string, unknown>): BalanceOptions {
-  let min: Decimal | undefined;
-  if (raw.min !== undefined) {
-    try {
-      min = parseAmount(String(raw.min));
-    } catch {
-      throw new UsageError(`--min "${String(raw.min)}" is not an amount`, 'give a decimal such as --min 10 or --min 2.50');
-    }
-  }
-  return { all: raw.all === true, min };
-}
-
-export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
-  const opts = parseBalanceOptions(raw);
+export async function run(ctx: Context, opts: BalanceOptions): Promise<number> {
   if (!opts.all) {
     const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
     const row = await fetchBalance(ctx, target);
     if (row.error) throw row.error;
     return report(ctx, [row], opts, false);
   }
-  const targets = profileTargets(ctx.options, ctx.env, ctx.config(), ctx.configDir);
-  const rows = await Promise.all(
-    targets.map((t) =>
-      t instanceof ProfileError
-        ? { profile: t.profile, provider: t.provider, error: t.cause instanceof Error ? t.cause : t }
-        : fetchBalance(ctx, t),
-    ),
-  );
+  const rows = await forEachProfile(ctx.options, ctx.env, ctx.config(), ctx.configDir, (t) => fetchBalance(ctx, t));
   return report(ctx, rows, opts, true);
 }
 

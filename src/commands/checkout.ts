@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.js';
 import { terminalSafe } from '../core/io.js';
 import { writeJson } from '../output/json.js';
 import { assertOffers, openProvider } from '../providers/session.js';
+import type { CheckoutOptions } from './checkout.command.js';
 import { fetchPacks, packsTarget } from './packs.js';
 
 /** Opens a URL in the desktop's browser; never waits for it. */
@@ -20,7 +21,7 @@ function openInBrowser(url: string): void {
   child.unref();
 }
 
-export async function run(ctx: Context, [pack]: string[], raw: Record<string, unknown>): Promise<number> {
+export async function run(ctx: Context, { pack, open }: CheckoutOptions): Promise<number> {
   const target = packsTarget(ctx, true);
   assertOffers(target, 'checkout');
   const packs = await fetchPacks(ctx, target);
@@ -40,6 +41,6 @@ export async function run(ctx: Context, [pack]: string[], raw: Record<string, un
   if (ctx.options.json) writeJson(ctx.io, { pack: chosen.key, url });
   else ctx.io.out(`${terminalSafe(url)}\n`);
   // a browser only for a person at a terminal, never from a script or a pipe
-  if (raw.open === true && ctx.io.stdoutIsTTY) openInBrowser(url);
+  if (open && ctx.io.stdoutIsTTY) openInBrowser(url);
   return 0;
 }

@@ -1,8 +1,8 @@
 // `tally completion bash|zsh|fish`: completion scripts generated from the commander tree.
 import type { Command, Option } from 'commander';
 import type { Context } from '../core/context.js';
-import { UsageError } from '../core/errors.js';
 import { PROVIDERS } from '../providers/registry.js';
+import type { Shell } from './completion.command.js';
 
 interface Node {
   /** "ledger export"; "" for the program. */
@@ -186,12 +186,9 @@ end
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(ctx: Context, [shell]: string[]): Promise<number> {
+export async function run(ctx: Context, { shell }: { shell: Shell }): Promise<number> {
   const { buildProgram } = await import('../cli.js');
-  const program = buildProgram();
-  const script =
-    shell === 'bash' ? bashScript(program) : shell === 'zsh' ? zshScript(program) : shell === 'fish' ? fishScript(program) : undefined;
-  if (script === undefined) throw new UsageError(`no completion for "${shell}"`, 'use bash, zsh or fish');
-  ctx.io.out(script);
+  const program = buildProgram(ctx.io);
+  ctx.io.out(shell === 'bash' ? bashScript(program) : shell === 'zsh' ? zshScript(program) : fishScript(program));
   return 0;
 }

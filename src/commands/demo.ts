@@ -2,11 +2,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CommandModule } from '../core/command.js';
 import type { Context } from '../core/context.js';
+import { Decimal } from '../core/money.js';
 import { ExitCode } from '../core/errors.js';
 import { requireProvider, type Target, targetFor } from '../providers/target.js';
 import { startSandbox } from '../sandbox/server.js';
 import { fetchBalance, report } from './balance.js';
+import type { ReconcileOptions } from './reconcile.command.js';
+
+/** `tally reconcile` with no flags. */
+const RECONCILE: ReconcileOptions = { all: false, checkpoint: false, resetCheckpoint: false, full: false, tolerance: Decimal.ZERO };
 
 export async function run(ctx: Context): Promise<number> {
   const sandbox = await startSandbox({ port: 0, seed: 1, entries: 250 });
@@ -25,12 +31,7 @@ export async function run(ctx: Context): Promise<number> {
       {},
     );
   // each step runs the same code the commands run, with the demo's targets instead of a config file
-  const step = async (
-    t: Target,
-    load: () => Promise<{ run: (c: Context, a: string[], o: Record<string, unknown>) => Promise<number> }>,
-    args: string[],
-    options: Record<string, unknown>,
-  ) => {
+  const step = async <O>(t: Target, load: () => Promise<CommandModule<O>>, options: O) => {
     const { createContext } = await import('../core/context.js');
     const stepCtx = createContext(
       { ...ctx.options, provider: t.provider.id, baseUrl: t.baseUrl.href },
@@ -46,7 +47,7 @@ export async function run(ctx: Context): Promise<number> {
       },
       ctx.io,
     );
-    return (await load()).run(stepCtx, args, options);
+    return (await (await load()).run(stepCtx, options)) ?? ExitCode.ok;
   };
   try {
     say(`tally demo: a sandbox of all five providers is running at ${sandbox.url} (loopback only; no config, no network).`);
@@ -57,19 +58,19 @@ export async function run(ctx: Context): Promise<number> {
 
     const spike = target('bytespike', 'ok', 'bytespike-demo');
     say('2. The five newest entries of the bytespike ledger, amounts exact to the cent (tally ledger list --limit 5):');
-    await step(spike, () => import('./ledger/list.js'), [], { limit: '5', offset: '0' });
+    await step(spike, () => import('./ledger/list.js'), { limit: 5, offset: 0, filter: {} });
 
     const file = join(dir, 'bytespike.csv');
     say('3. The whole ledger exported to a CSV for an accountant, written atomically (tally ledger export --out FILE):');
-    await step(spike, () => import('./ledger/export.js'), [], { out: file, order: 'desc' });
+    await step(spike, () => import('./ledger/export.js'), { format: 'csv', order: 'desc', out: file, bom: false, filter: {} });
     const lines = readFileSync(file, 'utf8').split('\r\n');
     ctx.io.out(`${file}: ${lines.length - 2} entries; it starts:\n${lines.slice(0, 3).join('\n')}\n`);
 
     say('4. A reconciliation of an account that adds up: every balance follows from the one before (tally reconcile):');
-    await step(target('conduit', 'ok', 'conduit-demo'), () => import('./reconcile.js'), [], {});
+    await step(target('conduit', 'ok', 'conduit-demo'), () => import('./reconcile.js'), RECONCILE);
 
     say('5. The same check on an account with planted problems: a chain break and a duplicate, each found once (exit 1):');
-    const found = await step(target('conduit', 'bad', 'conduit-bad'), () => import('./reconcile.js'), [], {});
+    const found = await step(target('conduit', 'bad', 'conduit-bad'), () => import('./reconcile.js'), RECONCILE);
 
     say(
       found === ExitCode.checkFailed

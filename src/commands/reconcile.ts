@@ -3,11 +3,11 @@ import type { Context } from '../core/context.js';
 import { formatInZone } from '../core/dates.js';
 import { ExitCode, exitCodeOf, ProviderError, UsageError } from '../core/errors.js';
 import { capYoungGeneration } from '../core/memory.js';
-import { Decimal, formatAmount, parseAmount } from '../core/money.js';
+import { Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { renderTable } from '../output/table.js';
 import { assertOffers, openProvider, type ProviderSession } from '../providers/session.js';
-import { ProfileError, profileTargets, resolveTarget, type Target } from '../providers/target.js';
+import { forEachProfile, isFailure, type ProfileFailure, resolveTarget, type Target } from '../providers/target.js';
 import type { Balance, LedgerEntry } from '../providers/types.js';
 import { ChainChecker, type CheckEntry, type CheckResult, type Issue, makeIssue } from '../reconcile/check.js';
 import {
@@ -21,20 +21,7 @@ import {
 } from '../reconcile/checkpoint.js';
 import { detectFormat, readExportFile } from '../reconcile/file.js';
 import { applyFilter, inFilter } from '../providers/shared/filter.js';
-import { parseFilter } from './ledger/query.js';
-
-export interface ReconcileOptions {
-  all: boolean;
-  file?: string;
-  checkpoint: boolean;
-  /** Forget the checkpoint and verify the whole history. */
-  resetCheckpoint: boolean;
-  /** Read the whole history again and compare it with the checkpoint's digest. */
-  full: boolean;
-  tolerance: Decimal;
-  since?: Date;
-  until?: Date;
-}
+import type { ReconcileOptions } from './reconcile.command.js';
 
 /** One reconciliation's outcome (SPEC §4 `reconcile --json`), plus what the human report also says. */
 export interface Report {
@@ -57,59 +44,14 @@ export interface Report {
   checkpoint?: { id: string; createdAt: string; verifiedAt: string } | null;
 }
 
-export function parseReconcileOptions(ctx: Context, raw: Record<string, unknown>): ReconcileOptions {
-  let tolerance = Decimal.ZERO;
-  if (raw.tolerance !== undefined) {
-    try {
-      tolerance = parseAmount(String(raw.tolerance));
-    } catch {
-      throw new UsageError(`--tolerance "${String(raw.tolerance)}" is not an amount`, 'give a decimal such as --tolerance 0.01');
-    }
-    if (tolerance.isNegative()) throw new UsageError('--tolerance cannot be negative');
-  }
-  const { since, until } = parseFilter(ctx, raw);
-  const opts: ReconcileOptions = {
-    all: raw.all === true,
-    file: typeof raw.file === 'string' ? raw.file : undefined,
-    checkpoint: raw.checkpoint === true,
-    resetCheckpoint: raw.resetCheckpoint === true,
-    full: raw.full === true,
-    tolerance,
-    since,
-    until,
-  };
-  if (opts.file && opts.all) throw new UsageError('--file reconciles one export; it does not go with --all');
-  if (opts.file && opts.checkpoint) throw new UsageError('--checkpoint follows a live ledger; it does not go with --file');
-  if (!opts.checkpoint && (opts.resetCheckpoint || opts.full)) {
-    throw new UsageError(
-      `${opts.full ? '--full' : '--reset-checkpoint'} goes with --checkpoint`,
-      'such as tally reconcile --checkpoint --full',
-    );
-  }
-  if (opts.checkpoint && (since || until))
-    throw new UsageError('--checkpoint covers the whole ledger; it does not go with --since or --until');
-  return opts;
-}
-
-export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
-  const opts = parseReconcileOptions(ctx, raw);
+export async function run(ctx: Context, opts: ReconcileOptions): Promise<number> {
   capYoungGeneration();
   if (opts.file) return output(ctx, [await reconcileFile(ctx, opts, opts.file)], false);
   if (!opts.all) {
     const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
     return output(ctx, [await reconcileLive(ctx, target, opts)], false);
   }
-  const targets = profileTargets(ctx.options, ctx.env, ctx.config(), ctx.configDir);
-  const rows = await Promise.all(
-    targets.map(async (t): Promise<Report | Failed> => {
-      if (t instanceof ProfileError) return { profile: t.profile, provider: t.provider, error: t.cause instanceof Error ? t.cause : t };
-      try {
-        return await reconcileLive(ctx, t, opts);
-      } catch (error) {
-        return { profile: t.profile, provider: t.provider.id, error: error instanceof Error ? error : new Error(String(error)) };
-      }
-    }),
-  );
+  const rows = await forEachProfile(ctx.options, ctx.env, ctx.config(), ctx.configDir, (t) => reconcileLive(ctx, t, opts));
   return output(ctx, rows, true);
 }
 
@@ -118,12 +60,6 @@ class PurchasedDuringRead extends ProviderError {
   constructor() {
     super('purchases kept coming in while the history was read', 'run reconcile again');
   }
-}
-
-interface Failed {
-  profile: string | null;
-  provider: string;
-  error: Error;
 }
 
 const toCheck = (e: LedgerEntry): CheckEntry => e;
@@ -510,16 +446,12 @@ function reportJson(r: Report) {
   };
 }
 
-function isFailed(r: Report | Failed): r is Failed {
-  return 'error' in r;
-}
-
-async function output(ctx: Context, rows: Array<Report | Failed>, many: boolean): Promise<number> {
+async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: boolean): Promise<number> {
   let code: number = ExitCode.ok;
-  for (const r of rows) code = Math.max(code, isFailed(r) ? exitCodeOf(r.error) : r.issueCount > 0 ? ExitCode.checkFailed : 0);
+  for (const r of rows) code = Math.max(code, isFailure(r) ? exitCodeOf(r.error) : r.issueCount > 0 ? ExitCode.checkFailed : 0);
   if (ctx.options.json) {
     const json = rows.map((r) =>
-      isFailed(r)
+      isFailure(r)
         ? {
             profile: r.profile,
             provider: r.provider,
@@ -550,7 +482,7 @@ async function output(ctx: Context, rows: Array<Report | Failed>, many: boolean)
         { header: 'RESULT' },
       ],
       rows.map((r) =>
-        isFailed(r)
+        isFailure(r)
           ? [r.profile ?? '(env)', r.provider, '', '', '', '', { text: `error: ${r.error.message}`, tone: 'error' as const }]
           : [
               r.profile ?? '(env)',

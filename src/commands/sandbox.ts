@@ -3,29 +3,10 @@ import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { writeJson } from '../output/json.js';
 import { renderTable } from '../output/table.js';
-import { parseFaults } from '../sandbox/faults.js';
 import { startSandbox } from '../sandbox/server.js';
+import type { SandboxOptions } from './sandbox.command.js';
 
-function wholeNumber(raw: unknown, flag: string, min: number, max: number): number {
-  const text = String(raw);
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`${flag} "${text}" is not a whole number from ${min} to ${max}`);
-  }
-  return Number(text);
-}
-
-export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
-  const port = wholeNumber(raw.port, '--port', 0, 65535);
-  const seed = wholeNumber(raw.seed, '--seed', 0, 2 ** 31);
-  const entries = wholeNumber(raw.entries, '--entries', 0, 50_000_000);
-  const faults = typeof raw.faults === 'string' ? raw.faults : undefined;
-  if (faults) {
-    try {
-      parseFaults(faults);
-    } catch (error) {
-      throw new UsageError(`--faults: ${(error as Error).message}`);
-    }
-  }
+export async function run(ctx: Context, { port, seed, entries, faults }: SandboxOptions): Promise<number> {
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
   try {
     sandbox = await startSandbox({ port, seed, entries, faults });

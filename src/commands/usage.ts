@@ -6,27 +6,10 @@ import { writeJson } from '../output/json.js';
 import { type Column, renderTable } from '../output/table.js';
 import { assertOffers, openProvider } from '../providers/session.js';
 import { resolveTarget } from '../providers/target.js';
-import {
-  USAGE_GROUPS,
-  USAGE_PERIODS,
-  type UsageFigures,
-  type UsageGroupBy,
-  type UsagePeriod,
-  type UsageReport,
-} from '../providers/types.js';
-import { parseFilter } from './ledger/query.js';
+import type { UsageFigures, UsageReport } from '../providers/types.js';
+import type { UsageOptions } from './usage.command.js';
 
-function oneOf<T extends string>(raw: unknown, flag: string, allowed: readonly T[]): T | undefined {
-  if (raw === undefined) return undefined;
-  const value = String(raw);
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} "${value}" must be one of ${allowed.join(', ')}`);
-  return value as T;
-}
-
-export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
-  const { since, until } = parseFilter(ctx, raw);
-  const period = oneOf<UsagePeriod>(raw.period, '--period', USAGE_PERIODS);
-  const by = oneOf<UsageGroupBy>(raw.by, '--by', USAGE_GROUPS);
+export async function run(ctx: Context, { since, until, period, by }: UsageOptions): Promise<number> {
   // flags are checked against the provider before the key is: the first problem named is the real one
   const provider = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir, false);
   assertOffers(provider, 'usage');

@@ -77,7 +77,8 @@ export function parseGlobalOptions(raw: Record<string, unknown>): GlobalOptions 
   };
 }
 
-export function createContext(options: GlobalOptions, env: Env, io?: IOStreams): Context {
+/** `now` is the clock: the system's unless a test gives its own. */
+export function createContext(options: GlobalOptions, env: Env, io?: IOStreams, now: () => Date = () => new Date()): Context {
   const streams = io ?? systemIO(env, !options.color);
   const dir = configDir(env);
   let config: ConfigData | undefined;
@@ -91,7 +92,7 @@ export function createContext(options: GlobalOptions, env: Env, io?: IOStreams):
       config ??= readConfig(dir);
       return config;
     },
-    now: () => new Date(),
+    now,
     trace(line) {
       // trace lines carry provider text (retry reasons), so they pass the same guard as messages
       if (options.verbose) streams.err(`${terminalSafe(line)}\n`);

@@ -1,18 +1,17 @@
 // Where output goes and how it looks: TTY detection, colour decision, width. One place for all of it.
+import { once } from 'node:events';
 import { isatty } from 'node:tty';
 import type { Env } from './config.js';
 import { ReaderGoneError, WriteError } from './errors.js';
 
-export interface OutputStream {
-  write(chunk: string): boolean;
-  isTTY?: boolean;
-  columns?: number;
-}
+/** A stream output goes to: process.stdout or stderr, or a test's buffer. */
+export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 export interface IOStreams {
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
-  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** setRawMode exists on a terminal only: the key prompt turns echo off with it. */
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(mode: boolean): unknown };
   /** Colour on stdout (tables). */
   readonly color: boolean;
   /** Colour on stderr (messages). */
@@ -22,7 +21,12 @@ export interface IOStreams {
   readonly stdinIsTTY: boolean;
   /** Width to fit tables in on a TTY. */
   readonly columns: number;
-  out(text: string): void;
+  /** The width of the terminal stderr is on; 0 when it reports none (a 0x0 pty). */
+  readonly stderrColumns: number;
+  /** Writes to stdout; false when it is full and the writer should wait for drained(). */
+  out(text: string): boolean;
+  /** Resolves when stdout has taken what it was given. */
+  drained(): Promise<void>;
   err(text: string): void;
 }
 
@@ -74,9 +78,11 @@ export function systemIO(env: Env, noColorFlag: boolean): IOStreams {
     stderrIsTTY,
     stdinIsTTY: isatty(0),
     columns: envColumns > 0 ? envColumns : (process.stdout.columns ?? 80),
-    out: (text) => {
-      writeStdout(text);
+    get stderrColumns() {
+      return process.stderr.columns ?? 0;
     },
+    out: (text) => writeStdout(text),
+    drained: () => once(process.stdout, 'drain').then(() => undefined),
     err: (text) => {
       process.stderr.write(text);
     },

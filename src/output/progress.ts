@@ -11,10 +11,10 @@ export async function startProgress(ctx: Context, verb: string): Promise<Progres
   if (!ctx.io.stderrIsTTY || ctx.options.quiet || ctx.options.verbose) return undefined;
   // a terminal that reports no width (a 0x0 pty: some CI runners, `docker exec -t`) sends ora's line
   // clearing into an endless loop that starves the process, signals included: no spinner there
-  if (!((process.stderr.columns ?? 0) > 0)) return undefined;
+  if (!(ctx.io.stderrColumns > 0)) return undefined;
   const { default: ora } = await import('ora');
   const started = performance.now();
-  const spinner = ora({ text: `${verb}…`, stream: process.stderr, isEnabled: true }).start();
+  const spinner = ora({ text: `${verb}…`, stream: ctx.io.stderr, isEnabled: true }).start();
   let last = 0;
   return {
     update(entries) {

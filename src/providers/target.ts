@@ -153,3 +153,37 @@ export function profileTargets(flags: TargetFlags, env: Env, config: ConfigData,
     }
   });
 }
+
+/** A profile that could not be queried under --all, and why. */
+export interface ProfileFailure {
+  profile: string | null;
+  provider: string;
+  error: Error;
+}
+
+export const isFailure = <R extends object>(row: R | ProfileFailure): row is ProfileFailure =>
+  'error' in row && (row as ProfileFailure).error instanceof Error;
+
+/**
+ * The --all fan-out: `work` on every profile at once. A profile that cannot be set up, or whose work throws,
+ * becomes a failure row in its place, so one bad profile never hides the others' results.
+ */
+export async function forEachProfile<R extends object>(
+  flags: TargetFlags,
+  env: Env,
+  config: ConfigData,
+  dir: string,
+  work: (target: Target) => Promise<R>,
+): Promise<Array<R | ProfileFailure>> {
+  const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
+  return Promise.all(
+    profileTargets(flags, env, config, dir).map(async (t): Promise<R | ProfileFailure> => {
+      if (t instanceof ProfileError) return { profile: t.profile, provider: t.provider, error: asError(t.cause ?? t) };
+      try {
+        return await work(t);
+      } catch (error) {
+        return { profile: t.profile, provider: t.provider.id, error: asError(error) };
+      }
+    }),
+  );
+}

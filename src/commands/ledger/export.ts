@@ -1,38 +1,22 @@
 // `tally ledger export`: every entry, streamed in constant memory, as CSV (default), JSON or NDJSON.
-import { once } from 'node:events';
 import { openOutput, type OutputFile } from '../../core/atomic-file.js';
 import type { Context } from '../../core/context.js';
-import { UsageError } from '../../core/errors.js';
-import { writeStdout } from '../../core/io.js';
+import type { IOStreams } from '../../core/io.js';
 import { capYoungGeneration } from '../../core/memory.js';
 import { ReverseSpool } from '../../core/spool.js';
-import { type EntryJson, entryToJson, ExportEncoder, type ExportFormat } from '../../output/ledger.js';
+import { type EntryJson, entryToJson, ExportEncoder } from '../../output/ledger.js';
 import { startProgress } from '../../output/progress.js';
-import { parseFilter } from './query.js';
+import type { ExportOptions } from './export.command.js';
 import { openLedger, prepareLedger, readPages } from './read.js';
-
-export interface ExportOptions {
-  format: ExportFormat;
-  order: 'desc' | 'asc';
-  out?: string;
-  bom: boolean;
-}
-
-export function parseExportOptions(ctx: Context, raw: Record<string, unknown>): ExportOptions {
-  const chosen = [raw.csv === true && 'csv', ctx.options.json && 'json', raw.ndjson === true && 'ndjson'].filter(Boolean) as ExportFormat[];
-  if (chosen.length > 1) throw new UsageError(`choose one format, not ${chosen.map((f) => `--${f}`).join(' and ')}`);
-  const order = String(raw.order ?? 'desc');
-  if (order !== 'desc' && order !== 'asc') throw new UsageError(`--order "${order}" must be desc or asc`);
-  const format = chosen[0] ?? 'csv';
-  if (raw.bom === true && format !== 'csv') throw new UsageError('--bom applies to CSV only');
-  return { format, order, out: typeof raw.out === 'string' ? raw.out : undefined, bom: raw.bom === true };
-}
 
 /** Collects text and writes it in large chunks, waiting when stdout is full. */
 class Output {
   private parts: string[] = [];
   private size = 0;
-  constructor(private readonly file: OutputFile | undefined) {}
+  constructor(
+    private readonly io: IOStreams,
+    private readonly file: OutputFile | undefined,
+  ) {}
 
   async push(text: string): Promise<void> {
     if (!text) return;
@@ -52,13 +36,12 @@ class Output {
     this.parts = [];
     this.size = 0;
     if (this.file) await this.file.write(text);
-    else if (!writeStdout(text)) await once(process.stdout, 'drain');
+    else if (!this.io.out(text)) await this.io.drained();
   }
 }
 
-export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
-  const opts = parseExportOptions(ctx, raw);
-  const { target, filter } = prepareLedger(ctx, parseFilter(ctx, raw));
+export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
+  const { target, filter } = prepareLedger(ctx, opts.filter);
   // the output file is checked and created before any request: a bad path costs nothing
   const file = opts.out === undefined ? undefined : await openOutput(opts.out);
   const spool = opts.order === 'asc' ? new ReverseSpool() : undefined;
@@ -71,7 +54,7 @@ export async function run(ctx: Context, _args: string[], raw: Record<string, unk
   const encoder = new ExportEncoder(opts.format, opts.bom);
   try {
     const open = await openLedger(ctx, target, filter);
-    const out = new Output(file);
+    const out = new Output(ctx.io, file);
     try {
       await out.push(encoder.start());
       let seen = 0;

@@ -6,13 +6,11 @@ import { writeJson } from '../../output/json.js';
 import { entryToJson } from '../../output/ledger.js';
 import { renderTable } from '../../output/table.js';
 import type { LedgerEntry } from '../../providers/types.js';
-import { parseFilter, positiveInt } from './query.js';
+import type { ListOptions } from './list.command.js';
 import { openLedger, prepareLedger, readPages } from './read.js';
 
-export async function run(ctx: Context, _args: string[], raw: Record<string, unknown>): Promise<number> {
-  const limit = positiveInt(raw.limit ?? '20', '--limit', 1);
-  const offset = positiveInt(raw.offset ?? '0', '--offset', 0);
-  const { target, filter } = prepareLedger(ctx, parseFilter(ctx, raw));
+export async function run(ctx: Context, { limit, offset, filter: given }: ListOptions): Promise<number> {
+  const { target, filter } = prepareLedger(ctx, given);
   const open = await openLedger(ctx, target, filter);
   const entries: LedgerEntry[] = [];
   try {

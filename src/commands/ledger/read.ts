@@ -6,7 +6,7 @@ import { assertOffers, openProvider, type ProviderSession } from '../../provider
 import { resolveTarget, type Target } from '../../providers/target.js';
 import type { LedgerEntry } from '../../providers/types.js';
 import { applyFilter, inFilter, type LedgerFilter } from '../../providers/shared/filter.js';
-import { resolveType } from './query.js';
+import { resolveType } from '../flags.js';
 
 export interface OpenLedger {
   target: Target;

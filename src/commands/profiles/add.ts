@@ -5,29 +5,10 @@ import { UsageError } from '../../core/errors.js';
 import { checkKey, MAX_KEY_BYTES, redactKey } from '../../core/secrets.js';
 import { parseBaseUrl } from '../../core/url.js';
 import { requireProvider } from '../../providers/target.js';
+import type { AddOptions } from './add.command.js';
 import { readHiddenLine } from './prompt.js';
 
-export interface AddOptions {
-  name: string;
-  provider?: string;
-  baseUrl?: string;
-  keyStdin: boolean;
-  keyEnv?: string;
-  makeDefault: boolean;
-}
-
-export async function run(ctx: Context, [name]: string[], raw: Record<string, unknown>): Promise<number> {
-  return addProfile(ctx, {
-    name: name ?? '',
-    provider: ctx.options.provider,
-    baseUrl: ctx.options.baseUrl,
-    keyStdin: raw.keyStdin === true,
-    keyEnv: typeof raw.keyEnv === 'string' ? raw.keyEnv : undefined,
-    makeDefault: raw.default === true,
-  });
-}
-
-export async function addProfile(ctx: Context, opts: AddOptions): Promise<number> {
+export async function run(ctx: Context, opts: AddOptions): Promise<number> {
   assertProfileName(opts.name);
   if (!opts.provider) {
     throw new UsageError(
@@ -39,10 +20,6 @@ export async function addProfile(ctx: Context, opts: AddOptions): Promise<number
   if (opts.baseUrl !== undefined) parseBaseUrl(opts.baseUrl, '--base-url');
   else if (!provider.defaultBaseUrl) {
     throw new UsageError(`${provider.id} has no default base URL`, 'pass --base-url <url> to store one in the profile');
-  }
-  if (opts.keyStdin && opts.keyEnv) throw new UsageError('give --key-stdin or --key-env, not both');
-  if (opts.keyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.keyEnv)) {
-    throw new UsageError(`--key-env "${opts.keyEnv}" is not an environment variable name`, 'such as --key-env BYTESPIKE_API_KEY');
   }
   const profile: Profile = { provider: provider.id };
   if (opts.baseUrl !== undefined) profile.baseUrl = opts.baseUrl.replace(/\/+$/, '');

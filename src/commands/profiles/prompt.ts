@@ -4,11 +4,11 @@ import { InterruptedError } from '../../core/errors.js';
 import type { IOStreams } from '../../core/io.js';
 
 export function readHiddenLine(io: IOStreams, prompt: string): Promise<string> {
-  const stdin = process.stdin;
+  const stdin = io.stdin;
   return new Promise((resolve, reject) => {
     let value = '';
     const finish = (fn: () => void) => {
-      stdin.setRawMode(false);
+      stdin.setRawMode?.(false);
       stdin.pause();
       stdin.off('data', onData);
       io.err('\n');
@@ -23,7 +23,7 @@ export function readHiddenLine(io: IOStreams, prompt: string): Promise<string> {
       }
     };
     // echo goes off before the prompt shows, so nothing typed after it can be echoed
-    stdin.setRawMode(true);
+    stdin.setRawMode?.(true);
     io.err(prompt);
     stdin.resume();
     stdin.on('data', onData);

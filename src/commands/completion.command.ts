@@ -1,0 +1,19 @@
+// `tally completion bash|zsh|fish`: what the command takes.
+import { defineCommand } from '../core/command.js';
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export type Shell = (typeof SHELLS)[number];
+
+export const completionCommand = defineCommand<{ shell: Shell }>({
+  name: 'completion',
+  summary: 'print a shell completion script for bash, zsh or fish',
+  args: [{ syntax: '<shell>', help: 'bash, zsh or fish', choices: SHELLS }],
+  examples: [
+    'tally completion bash > ~/.local/share/bash-completion/completions/tally',
+    'tally completion zsh > "${fpath[1]}/_tally"',
+    'tally completion fish > ~/.config/fish/completions/tally.fish',
+  ],
+  // commander has refused any other shell
+  parse: (raw) => ({ shell: raw.args[0] as Shell }),
+  load: () => import('./completion.js'),
+});

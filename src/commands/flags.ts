@@ -1,0 +1,74 @@
+// Flags more than one command takes (--since/--until, --type), and the parsers every command's parse uses.
+import type { FlagSpec, RawInput } from '../core/command.js';
+import { assertRange, parseDateFlag } from '../core/dates.js';
+import { UsageError } from '../core/errors.js';
+import { type Decimal, parseAmount } from '../core/money.js';
+import type { LedgerFilter } from '../providers/shared/filter.js';
+import type { Target } from '../providers/target.js';
+import { ENTRY_TYPES } from '../providers/types.js';
+
+export const DATE_FLAGS: readonly FlagSpec[] = [
+  {
+    flags: '--since <date>',
+    help: 'from this instant, inclusive: 2026-03-01, 2026-03-01T10:00:00Z, 7d, 12h (UTC unless an offset is given)',
+  },
+  { flags: '--until <date>', help: 'before this instant, exclusive (same forms as --since)' },
+];
+
+export const TYPE_FLAG: FlagSpec = {
+  flags: '--type <type>',
+  help: "only this type: purchase, usage, refund, credit, debit, adjustment, subscription, or the provider's own word",
+};
+
+/** --since and --until as instants, the one before the other. */
+export function parsePeriod(raw: RawInput): { since?: Date; until?: Date } {
+  const since = typeof raw.flags.since === 'string' ? parseDateFlag(raw.flags.since, '--since', raw.now) : undefined;
+  const until = typeof raw.flags.until === 'string' ? parseDateFlag(raw.flags.until, '--until', raw.now) : undefined;
+  assertRange(since, until);
+  return { since, until };
+}
+
+/** --since, --until and --type; the type is checked against the provider when the command runs. */
+export function parseFilter(raw: RawInput): LedgerFilter {
+  return { ...parsePeriod(raw), type: typeof raw.flags.type === 'string' ? raw.flags.type : undefined };
+}
+
+/** --type takes a normalised type or the provider's own word (any case); anything else is exit 2. */
+export function resolveType(target: Target, type: string | undefined): string | undefined {
+  if (type === undefined) return undefined;
+  const words = Object.keys(target.provider.entryTypes);
+  const known = [...ENTRY_TYPES, ...words];
+  const match = known.find((k) => k.toLowerCase() === type.toLowerCase());
+  if (!match) {
+    throw new UsageError(`--type "${type}" is not a ledger type of ${target.provider.id}`, `use one of: ${known.join(', ')}`);
+  }
+  return match;
+}
+
+/** A whole number of at least `min` (--limit, --offset). */
+export function positiveInt(raw: unknown, flag: string, min: number): number {
+  const text = String(raw);
+  if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`${flag} "${text}" is not a whole number${min > 0 ? ` of at least ${min}` : ''}`, `such as ${flag} 20`);
+  }
+  return Number(text);
+}
+
+/** A whole number from `min` to `max` (--port, --seed, --entries). */
+export function wholeNumber(raw: unknown, flag: string, min: number, max: number): number {
+  const text = String(raw);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`${flag} "${text}" is not a whole number from ${min} to ${max}`);
+  }
+  return Number(text);
+}
+
+/** An exact amount (--min, --tolerance); `example` is what the hint suggests. */
+export function amountFlag(raw: unknown, flag: string, example: string): Decimal | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return parseAmount(String(raw));
+  } catch {
+    throw new UsageError(`${flag} "${String(raw)}" is not an amount`, `give a decimal such as ${example}`);
+  }
+}

@@ -1,0 +1,54 @@
+// `tally ledger export [--csv | --json | --ndjson] [--out FILE] [--order] [--bom] [filters]`: what it takes.
+import { defineCommand } from '../../core/command.js';
+import { UsageError } from '../../core/errors.js';
+import type { ExportFormat } from '../../output/ledger.js';
+import type { LedgerFilter } from '../../providers/shared/filter.js';
+import { DATE_FLAGS, parseFilter, TYPE_FLAG } from '../flags.js';
+
+export interface ExportOptions {
+  format: ExportFormat;
+  order: 'desc' | 'asc';
+  /** A path, `-` or /dev/stdout; standard output when not given. */
+  out?: string;
+  bom: boolean;
+  filter: LedgerFilter;
+}
+
+export const exportCommand = defineCommand<ExportOptions>({
+  name: 'export',
+  summary: 'export every entry, streamed in constant memory: CSV (default), --json or --ndjson',
+  flags: [
+    { flags: '--csv', help: 'CSV with the columns accountants expect (the default)' },
+    { flags: '--ndjson', help: 'one JSON entry per line' },
+    {
+      flags: '--out <file>',
+      help: 'write to this file atomically (temp file + rename); a FIFO or device is written in place; - is stdout',
+    },
+    { flags: '--order <order>', help: 'desc (newest first) or asc', choices: ['desc', 'asc'], default: 'desc' },
+    { flags: '--bom', help: 'start the CSV with a UTF-8 byte-order mark, for Excel' },
+    TYPE_FLAG,
+    ...DATE_FLAGS,
+  ],
+  examples: [
+    'tally ledger export --out ledger.csv',
+    'tally ledger export --ndjson --since 2026-01-01 --until 2026-04-01 | jq .amount',
+    'tally ledger export --order asc --bom --out for-excel.csv',
+  ],
+  parse(raw) {
+    const chosen = [raw.flags.csv === true && 'csv', raw.globals.json && 'json', raw.flags.ndjson === true && 'ndjson'].filter(
+      Boolean,
+    ) as ExportFormat[];
+    if (chosen.length > 1) throw new UsageError(`choose one format, not ${chosen.map((f) => `--${f}`).join(' and ')}`);
+    const format = chosen[0] ?? 'csv';
+    if (raw.flags.bom === true && format !== 'csv') throw new UsageError('--bom applies to CSV only');
+    return {
+      format,
+      // commander has refused any other value
+      order: raw.flags.order === 'asc' ? 'asc' : 'desc',
+      out: typeof raw.flags.out === 'string' ? raw.flags.out : undefined,
+      bom: raw.flags.bom === true,
+      filter: parseFilter(raw),
+    };
+  },
+  load: () => import('./export.js'),
+});

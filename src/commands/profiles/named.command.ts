@@ -1,0 +1,28 @@
+// `tally profiles remove <name>` and `tally profiles use <name>`: commands that take one saved profile's name.
+import { type CommandSpec, defineCommand } from '../../core/command.js';
+
+export interface NamedProfile {
+  name: string;
+}
+
+const named = (spec: Omit<CommandSpec<NamedProfile>, 'args' | 'parse'>) =>
+  defineCommand<NamedProfile>({
+    ...spec,
+    args: [{ syntax: '<name>', help: 'a saved profile (see `tally profiles list`)' }],
+    parse: (raw) => ({ name: raw.args[0] ?? '' }),
+  });
+
+export const removeCommand = named({
+  name: 'remove',
+  aliases: ['rm'],
+  summary: 'remove a profile',
+  examples: ['tally profiles remove old-account'],
+  load: async () => ({ run: (await import('./named.js')).remove }),
+});
+
+export const useCommand = named({
+  name: 'use',
+  summary: 'make a profile the default',
+  examples: ['tally profiles use work'],
+  load: async () => ({ run: (await import('./named.js')).use }),
+});

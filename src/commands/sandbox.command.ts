@@ -1,0 +1,41 @@
+// `tally sandbox [--port] [--seed] [--entries] [--faults]`: what the command takes.
+import { defineCommand } from '../core/command.js';
+import { UsageError } from '../core/errors.js';
+import { parseFaults } from '../sandbox/faults.js';
+import { wholeNumber } from './flags.js';
+
+export interface SandboxOptions {
+  port: number;
+  seed: number;
+  entries: number;
+  faults?: string;
+}
+
+export const sandboxCommand = defineCommand<SandboxOptions>({
+  name: 'sandbox',
+  summary: 'serve all five provider APIs on loopback with generated accounts, for trying tally safely',
+  flags: [
+    { flags: '--port <n>', help: 'port to listen on (0 picks a free one)', default: '4010' },
+    { flags: '--seed <n>', help: 'seed for the generated accounts', default: '1' },
+    { flags: '--entries <n>', help: 'ledger length of the large accounts', default: '250' },
+    { flags: '--faults <spec>', help: 'inject faults, e.g. "503*2,429*1=1,reset%5" (see README)' },
+  ],
+  examples: ['tally sandbox --port 4010', 'tally sandbox --port 0 --json'],
+  parse(raw) {
+    const faults = typeof raw.flags.faults === 'string' ? raw.flags.faults : undefined;
+    if (faults) {
+      try {
+        parseFaults(faults);
+      } catch (error) {
+        throw new UsageError(`--faults: ${(error as Error).message}`);
+      }
+    }
+    return {
+      port: wholeNumber(raw.flags.port, '--port', 0, 65535),
+      seed: wholeNumber(raw.flags.seed, '--seed', 0, 2 ** 31),
+      entries: wholeNumber(raw.flags.entries, '--entries', 0, 50_000_000),
+      faults,
+    };
+  },
+  load: () => import('./sandbox.js'),
+});

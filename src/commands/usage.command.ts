@@ -1,0 +1,29 @@
+// `tally usage [--since] [--until] [--period daily|monthly|yearly] [--by model|day|product]`: what it takes.
+import { defineCommand } from '../core/command.js';
+import { USAGE_GROUPS, USAGE_PERIODS, type UsageGroupBy, type UsagePeriod } from '../providers/types.js';
+import { DATE_FLAGS, parsePeriod } from './flags.js';
+
+export interface UsageOptions {
+  since?: Date;
+  until?: Date;
+  period?: UsagePeriod;
+  by?: UsageGroupBy;
+}
+
+export const usageCommand = defineCommand<UsageOptions>({
+  name: 'usage',
+  summary: 'usage and spend for a period; where a provider has no usage endpoint it is derived from the ledger',
+  flags: [
+    { flags: '--period <period>', help: 'the API period (account-api), or the bucket for --by day', choices: USAGE_PERIODS },
+    { flags: '--by <group>', help: 'group by model, day or product (as the provider allows)', choices: USAGE_GROUPS },
+    ...DATE_FLAGS,
+  ],
+  examples: ['tally usage --since 30d', 'tally usage --by day --period monthly --json'],
+  // commander has refused a --period or --by outside their choices
+  parse: (raw) => ({
+    ...parsePeriod(raw),
+    period: raw.flags.period as UsagePeriod | undefined,
+    by: raw.flags.by as UsageGroupBy | undefined,
+  }),
+  load: () => import('./usage.js'),
+});
