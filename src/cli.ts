@@ -112,7 +112,7 @@ export function buildProgram(
 }
 
 /** The exit code of a failure, after telling the user (commander has already told its own). */
-function failure(error: unknown, sink: Sink, verbose: boolean): number {
+export function failure(error: unknown, sink: Sink, verbose: boolean): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     // `tally help` exits 0; help shown because no command was given is a usage error
