@@ -1,26 +1,47 @@
-// Startup benchmark: median wall time of `tally <args>` beside `node -e 0`, run in the same script.
-// Usage: node bench/startup.mjs [runs]   (build first: npm run build)
+// Startup benchmark: median wall time and CPU time (user + system) of `tally <args>` beside `node -e 0`,
+// run in the same script. CPU time moves far less than wall time when the machine is busy.
+// Usage: node bench/startup.mjs [runs] [before-checkout]   (build first: npm run build; needs bash)
+//   with a before-checkout (a built `git worktree` of an earlier commit), both builds are timed alternately.
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const runs = Number(process.argv[2] ?? 21);
-const bin = fileURLToPath(new URL('../bin/tally.js', import.meta.url));
+const before = process.argv[3];
+const builds = { after: fileURLToPath(new URL('../bin/tally.js', import.meta.url)) };
+if (before) builds.before = resolve(before, 'bin/tally.js');
 
-function median(args) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, TALLY_CONFIG_DIR: '/nonexistent-tally' } });
-    times.push(performance.now() - t0);
-    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+/** [wall ms, cpu ms] of one run. */
+function once(args) {
+  const t0 = performance.now();
+  // bash's own `time` reports CPU to the millisecond (GNU time to 10 ms)
+  const r = spawnSync('bash', ['-c', 'time "$@" > /dev/null 2>&1', 'bash', process.execPath, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, TALLY_CONFIG_DIR: '/nonexistent-tally', TIMEFORMAT: '%3U %3S' },
+  });
+  const wall = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const [user, sys] = r.stderr.toString().trim().split('\n').at(-1).split(' ').map(Number);
+  return [wall, (user + sys) * 1000];
 }
 
-const baseline = median(['-e', '0']);
-console.log(`node -e 0            ${baseline.toFixed(1)} ms  (baseline)`);
-for (const args of [['--version'], ['--help'], ['providers']]) {
-  const t = median([bin, ...args]);
-  console.log(`tally ${args.join(' ').padEnd(14)} ${t.toFixed(1)} ms  (${(t / baseline).toFixed(2)}x, +${(t - baseline).toFixed(1)} ms)`);
+const median = (times, i) => times.map((t) => t[i]).sort((a, b) => a - b)[Math.floor(times.length / 2)];
+
+const cases = [['--version'], ['--help'], ['providers'], ['ledger', 'export', '--help']];
+const times = new Map();
+const add = (key, t) => times.set(key, [...(times.get(key) ?? []), t]);
+for (let i = 0; i < runs; i++) {
+  add('baseline', once(['-e', '0']));
+  for (const args of cases) for (const [name, bin] of Object.entries(builds)) add(`${name} ${args.join(' ')}`, once([bin, ...args]));
+}
+const figure = (t, base) => `${t.toFixed(1)} ms (${(t / base).toFixed(2)}x, +${(t - base).toFixed(1)} ms)`;
+const [baseWall, baseCpu] = [0, 1].map((i) => median(times.get('baseline'), i));
+console.log(`${''.padEnd(33)} ${'wall'.padEnd(28)} cpu`);
+console.log(`${'node -e 0'.padEnd(33)} ${`${baseWall.toFixed(1)} ms (baseline)`.padEnd(28)} ${baseCpu.toFixed(1)} ms (baseline)`);
+for (const args of cases) {
+  for (const name of Object.keys(builds)) {
+    const runs = times.get(`${name} ${args.join(' ')}`);
+    const label = `${before ? `${name} ` : ''}tally ${args.join(' ')}`;
+    console.log(`${label.padEnd(33)} ${figure(median(runs, 0), baseWall).padEnd(28)} ${figure(median(runs, 1), baseCpu)}`);
+  }
 }

@@ -7,7 +7,7 @@ import { type Context, createContext, parseGlobalOptions } from './core/context.
 import type { Env } from './core/config.js';
 import { ExitCode, exitCodeOf, formatError, ReaderGoneError, WriteError } from './core/errors.js';
 import { type IOStreams, writeStdout } from './core/io.js';
-import { COMMANDS } from './commands/index.js';
+import { loadSpecs } from './commands/index.js';
 import { VERSION } from './version.js';
 
 /** Where commander's own help and errors go, before any command has a context. */
@@ -70,17 +70,36 @@ function register(parent: Command, spec: AnySpec, path: string, invocation: Invo
     const globals = parseGlobalOptions(cmd.optsWithGlobals());
     const ctx = createContext(globals, invocation.env, invocation.io, invocation.now);
     invocation.onContext?.(ctx);
-    const options = spec.parse({ args, flags: cmd.opts(), globals, now: ctx.now() });
+    const options = await spec.parse({ args, flags: cmd.opts(), globals, now: ctx.now() });
     await onParsed({ path: here, spec, options, ctx });
   });
 }
 
-/** The commander tree of every spec; `onParsed` is what happens once a command line has been parsed. */
-export function buildProgram(
+/** The first word of argv that is not a global flag or its value: the command asked for. */
+export function commandWord(program: Command, argv: readonly string[]): string | undefined {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]));
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i] as string;
+    if (word === '--') return argv[i + 1];
+    if (!word.startsWith('-') || word === '-') return word;
+    if (takesValue.has(word)) i++;
+    // a cluster of short flags (-qp work): a value is the last letter's
+    else if (/^-[A-Za-z]{2,}$/.test(word) && takesValue.has(`-${word.slice(-1)}`)) i++;
+  }
+  return undefined;
+}
+
+/**
+ * The commander tree: the global flags, and the command `argv` asks for, or every command when it asks
+ * for none of them (help, a typo to suggest a name for). `onParsed` is what happens once a command line
+ * has been parsed.
+ */
+export async function buildProgram(
   sink: Sink = processSink,
   invocation: Invocation = { env: process.env },
   onParsed: OnParsed = async () => {},
-): Command {
+  argv?: readonly string[],
+): Promise<Command> {
   const program = new Command('tally');
   program
     .description('Balances, ledgers, exports and reconciliation for LLM API gateway credits.')
@@ -107,7 +126,7 @@ export function buildProgram(
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .helpCommand(false)
     .addHelpText('after', '\nMore: tally help <command>, tally help exit-codes, tally help environment');
-  for (const spec of COMMANDS) register(program, spec, '', invocation, onParsed);
+  for (const spec of await loadSpecs(argv && commandWord(program, argv))) register(program, spec, '', invocation, onParsed);
   return program;
 }
 
@@ -130,9 +149,15 @@ const isVerbose = (argv: readonly string[]) => argv.includes('-v') || argv.inclu
 export async function parseCommandLine(argv: readonly string[], invocation: Invocation): Promise<Parsed> {
   let parsed: Parsed | undefined;
   const sink = invocation.io ?? processSink;
-  await buildProgram(sink, invocation, async (p) => {
-    parsed = p;
-  }).parseAsync([...argv], { from: 'user' });
+  const program = await buildProgram(
+    sink,
+    invocation,
+    async (p) => {
+      parsed = p;
+    },
+    argv,
+  );
+  await program.parseAsync([...argv], { from: 'user' });
   if (!parsed) throw new Error(`no command ran for: ${argv.join(' ')}`);
   return parsed;
 }
@@ -143,10 +168,20 @@ export async function execute(argv: readonly string[], invocation: Invocation): 
   let code: number = ExitCode.ok;
   let ctx: Context | undefined;
   try {
-    await buildProgram(sink, { ...invocation, onContext: (c) => ((ctx = c), invocation.onContext?.(c)) }, async (p) => {
-      const module = await p.spec.load();
-      code = (await module.run(p.ctx, p.options)) ?? ExitCode.ok;
-    }).parseAsync([...argv], { from: 'user' });
+    const onContext = (c: Context) => {
+      ctx = c;
+      invocation.onContext?.(c);
+    };
+    const program = await buildProgram(
+      sink,
+      { ...invocation, onContext },
+      async (p) => {
+        const module = await p.spec.load();
+        code = (await module.run(p.ctx, p.options)) ?? ExitCode.ok;
+      },
+      argv,
+    );
+    await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     code = failure(error, sink, isVerbose(argv));
   } finally {

@@ -1,5 +1,5 @@
 // `tally balance [--all] [--min <amount>]`: what the command takes, and its Options.
-import { defineCommand } from '../core/command.js';
+import type { CommandSpec } from '../core/command.js';
 import type { Decimal } from '../core/money.js';
 import { amountFlag } from './flags.js';
 
@@ -9,7 +9,7 @@ export interface BalanceOptions {
   min?: Decimal;
 }
 
-export const balanceCommand = defineCommand<BalanceOptions>({
+export const balanceCommand: CommandSpec<BalanceOptions> = {
   name: 'balance',
   summary: 'show the balance of one profile, or of every profile with --all',
   flags: [
@@ -19,4 +19,4 @@ export const balanceCommand = defineCommand<BalanceOptions>({
   examples: ['tally balance', 'tally balance --all --json', 'tally -p work balance --min 10 -q || echo "top up"'],
   parse: (raw) => ({ all: raw.flags.all === true, min: amountFlag(raw.flags.min, '--min', '--min 10 or --min 2.50') }),
   load: () => import('./balance.js'),
-});
+};

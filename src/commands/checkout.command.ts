@@ -1,5 +1,5 @@
 // `tally checkout <pack> [--open]`: what the command takes.
-import { defineCommand } from '../core/command.js';
+import type { CommandSpec } from '../core/command.js';
 
 export interface CheckoutOptions {
   pack: string;
@@ -7,7 +7,7 @@ export interface CheckoutOptions {
   open: boolean;
 }
 
-export const checkoutCommand = defineCommand<CheckoutOptions>({
+export const checkoutCommand: CommandSpec<CheckoutOptions> = {
   name: 'checkout',
   summary: 'start a checkout for a pack and print its URL',
   args: [{ syntax: '<pack>', help: 'the pack key, as `tally packs` lists it' }],
@@ -15,4 +15,4 @@ export const checkoutCommand = defineCommand<CheckoutOptions>({
   examples: ['tally checkout growth', 'tally checkout starter --open'],
   parse: (raw) => ({ pack: raw.args[0] ?? '', open: raw.flags.open === true }),
   load: () => import('./checkout.js'),
-});
+};

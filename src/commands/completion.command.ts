@@ -1,10 +1,10 @@
 // `tally completion bash|zsh|fish`: what the command takes.
-import { defineCommand } from '../core/command.js';
+import type { CommandSpec } from '../core/command.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
-export const completionCommand = defineCommand<{ shell: Shell }>({
+export const completionCommand: CommandSpec<{ shell: Shell }> = {
   name: 'completion',
   summary: 'print a shell completion script for bash, zsh or fish',
   args: [{ syntax: '<shell>', help: 'bash, zsh or fish', choices: SHELLS }],
@@ -16,4 +16,4 @@ export const completionCommand = defineCommand<{ shell: Shell }>({
   // commander has refused any other shell
   parse: (raw) => ({ shell: raw.args[0] as Shell }),
   load: () => import('./completion.js'),
-});
+};

@@ -188,7 +188,7 @@ end
 
 export async function run(ctx: Context, { shell }: { shell: Shell }): Promise<number> {
   const { buildProgram } = await import('../cli.js');
-  const program = buildProgram(ctx.io);
+  const program = await buildProgram(ctx.io);
   ctx.io.out(shell === 'bash' ? bashScript(program) : shell === 'zsh' ? zshScript(program) : fishScript(program));
   return 0;
 }

@@ -4,8 +4,6 @@ import { assertRange, parseDateFlag } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { type Decimal, parseAmount } from '../core/money.js';
 import type { LedgerFilter } from '../providers/shared/filter.js';
-import type { Target } from '../providers/target.js';
-import { ENTRY_TYPES } from '../providers/types.js';
 
 export const DATE_FLAGS: readonly FlagSpec[] = [
   {
@@ -31,18 +29,6 @@ export function parsePeriod(raw: RawInput): { since?: Date; until?: Date } {
 /** --since, --until and --type; the type is checked against the provider when the command runs. */
 export function parseFilter(raw: RawInput): LedgerFilter {
   return { ...parsePeriod(raw), type: typeof raw.flags.type === 'string' ? raw.flags.type : undefined };
-}
-
-/** --type takes a normalised type or the provider's own word (any case); anything else is exit 2. */
-export function resolveType(target: Target, type: string | undefined): string | undefined {
-  if (type === undefined) return undefined;
-  const words = Object.keys(target.provider.entryTypes);
-  const known = [...ENTRY_TYPES, ...words];
-  const match = known.find((k) => k.toLowerCase() === type.toLowerCase());
-  if (!match) {
-    throw new UsageError(`--type "${type}" is not a ledger type of ${target.provider.id}`, `use one of: ${known.join(', ')}`);
-  }
-  return match;
 }
 
 /** A whole number of at least `min` (--limit, --offset). */

@@ -1,11 +1,11 @@
 // `tally help [command... | topic]`: what the command takes.
-import { defineCommand } from '../core/command.js';
+import type { CommandSpec } from '../core/command.js';
 
-export const helpCommand = defineCommand<{ topic: string[] }>({
+export const helpCommand: CommandSpec<{ topic: string[] }> = {
   name: 'help',
   summary: 'help for a command, or a topic: exit-codes, environment',
   args: [{ syntax: '[topic...]', help: 'a command (ledger export) or a topic' }],
   examples: ['tally help ledger export', 'tally help exit-codes'],
   parse: (raw) => ({ topic: [...raw.args] }),
   load: () => import('./help.js'),
-});
+};

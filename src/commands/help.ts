@@ -11,7 +11,7 @@ export async function run(ctx: Context, { topic }: { topic: string[] }): Promise
     return 0;
   }
   const { buildProgram } = await import('../cli.js');
-  let target: Command = buildProgram(ctx.io);
+  let target: Command = await buildProgram(ctx.io);
   for (const word of topic) {
     const next = target.commands.find((c) => c.name() === word || c.aliases().includes(word));
     if (!next) {

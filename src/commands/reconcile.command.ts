@@ -1,5 +1,5 @@
 // `tally reconcile [--all | --file <path>] [--checkpoint [--full | --reset-checkpoint]] [--tolerance]`.
-import { defineCommand } from '../core/command.js';
+import type { CommandSpec } from '../core/command.js';
 import { UsageError } from '../core/errors.js';
 import { Decimal } from '../core/money.js';
 import { amountFlag, DATE_FLAGS, parsePeriod } from './flags.js';
@@ -17,7 +17,7 @@ export interface ReconcileOptions {
   until?: Date;
 }
 
-export const reconcileCommand = defineCommand<ReconcileOptions>({
+export const reconcileCommand: CommandSpec<ReconcileOptions> = {
   name: 'reconcile',
   summary: 'prove the ledger adds up: every balance_after follows from the one before, and the newest meets the live balance',
   flags: [
@@ -63,4 +63,4 @@ export const reconcileCommand = defineCommand<ReconcileOptions>({
     return opts;
   },
   load: () => import('./reconcile.js'),
-});
+};

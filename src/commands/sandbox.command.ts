@@ -1,7 +1,6 @@
 // `tally sandbox [--port] [--seed] [--entries] [--faults]`: what the command takes.
-import { defineCommand } from '../core/command.js';
+import type { CommandSpec } from '../core/command.js';
 import { UsageError } from '../core/errors.js';
-import { parseFaults } from '../sandbox/faults.js';
 import { wholeNumber } from './flags.js';
 
 export interface SandboxOptions {
@@ -11,7 +10,7 @@ export interface SandboxOptions {
   faults?: string;
 }
 
-export const sandboxCommand = defineCommand<SandboxOptions>({
+export const sandboxCommand: CommandSpec<SandboxOptions> = {
   name: 'sandbox',
   summary: 'serve all five provider APIs on loopback with generated accounts, for trying tally safely',
   flags: [
@@ -21,9 +20,10 @@ export const sandboxCommand = defineCommand<SandboxOptions>({
     { flags: '--faults <spec>', help: 'inject faults, e.g. "503*2,429*1=1,reset%5" (see README)' },
   ],
   examples: ['tally sandbox --port 4010', 'tally sandbox --port 0 --json'],
-  parse(raw) {
+  async parse(raw) {
     const faults = typeof raw.flags.faults === 'string' ? raw.flags.faults : undefined;
     if (faults) {
+      const { parseFaults } = await import('../sandbox/faults.js');
       try {
         parseFaults(faults);
       } catch (error) {
@@ -38,4 +38,4 @@ export const sandboxCommand = defineCommand<SandboxOptions>({
     };
   },
   load: () => import('./sandbox.js'),
-});
+};

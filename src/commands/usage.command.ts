@@ -1,5 +1,5 @@
 // `tally usage [--since] [--until] [--period daily|monthly|yearly] [--by model|day|product]`: what it takes.
-import { defineCommand } from '../core/command.js';
+import type { CommandSpec } from '../core/command.js';
 import { USAGE_GROUPS, USAGE_PERIODS, type UsageGroupBy, type UsagePeriod } from '../providers/types.js';
 import { DATE_FLAGS, parsePeriod } from './flags.js';
 
@@ -10,7 +10,7 @@ export interface UsageOptions {
   by?: UsageGroupBy;
 }
 
-export const usageCommand = defineCommand<UsageOptions>({
+export const usageCommand: CommandSpec<UsageOptions> = {
   name: 'usage',
   summary: 'usage and spend for a period; where a provider has no usage endpoint it is derived from the ledger',
   flags: [
@@ -26,4 +26,4 @@ export const usageCommand = defineCommand<UsageOptions>({
     by: raw.flags.by as UsageGroupBy | undefined,
   }),
   load: () => import('./usage.js'),
-});
+};

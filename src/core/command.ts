@@ -43,8 +43,9 @@ export interface CommandSpec<O = unknown> {
   readonly flags?: readonly FlagSpec[];
   /** Command lines a user can paste, shown under "Examples:". */
   readonly examples: readonly string[];
-  /** Every check of the flags' values, in one place; throws UsageError (exit 2). */
-  parse(raw: RawInput): O;
+  /** Every check of the flags' values, in one place; throws UsageError (exit 2). A parse that needs a
+   *  module few runs need (the sandbox's fault grammar) imports it and returns a promise. */
+  parse(raw: RawInput): O | Promise<O>;
   load(): Promise<CommandModule<O>>;
 }
 
@@ -56,18 +57,7 @@ export interface GroupSpec {
   readonly commands: readonly CommandSpec[];
 }
 
+// a CommandSpec<BalanceOptions> is a CommandSpec: parse's result widens, and run is a method (bivariant)
 export type AnySpec = CommandSpec | GroupSpec;
 
 export const isGroup = (spec: AnySpec): spec is GroupSpec => 'commands' in spec;
-
-/** A spec with its Options type checked where it is written, kept in a list of specs of any Options. */
-export function defineCommand<O>(spec: CommandSpec<O>): CommandSpec {
-  return spec as unknown as CommandSpec;
-}
-
-/** The flag's value as a string when it was given as one. */
-export const stringFlag = (raw: RawInput, name: string): string | undefined =>
-  typeof raw.flags[name] === 'string' ? (raw.flags[name] as string) : undefined;
-
-/** A boolean flag given. */
-export const booleanFlag = (raw: RawInput, name: string): boolean => raw.flags[name] === true;

@@ -1,7 +1,8 @@
 // argv → typed Options for every command, in process: what each flag becomes, and every refusal's exact
 // exit code and message. Nothing runs and nothing is fetched.
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/commands/index.js';
+import { COMMANDS, loadSpecs } from '../../src/commands/index.js';
+import { buildProgram, commandWord } from '../../src/cli.js';
 import { isGroup } from '../../src/core/command.js';
 import { Decimal } from '../../src/core/money.js';
 import { parseArgs, parseFailure } from '../helpers/in-process.js';
@@ -16,7 +17,9 @@ const usage = (message: string, hint?: string) => ({ code: 2, stderr: `tally: ${
 
 describe('every command parses its command line into typed Options', () => {
   it('covers every command tally registers', async () => {
-    const paths = COMMANDS.flatMap((s) => (isGroup(s) ? s.commands.map((c) => `${s.name} ${c.name}`) : [s.name]));
+    const specs = await loadSpecs();
+    expect(specs.map((s) => s.name)).toEqual(COMMANDS.map((c) => c.name));
+    const paths = specs.flatMap((s) => (isGroup(s) ? s.commands.map((c) => `${s.name} ${c.name}`) : [s.name]));
     expect(paths).toEqual([
       'providers',
       'profiles add',
@@ -210,5 +213,38 @@ describe('every command parses its command line into typed Options', () => {
     expect(await refusal(['--timeout', '0', 'balance'])).toEqual(
       usage('--timeout "0" is not a number of seconds', 'give a number above 0, such as --timeout 30'),
     );
+  });
+});
+
+describe('only the command asked for is loaded', () => {
+  it.each([
+    [['balance'], 'balance'],
+    [['--json', 'balance', '--all'], 'balance'],
+    [['-p', 'balance', 'ledger', 'list'], 'ledger'],
+    [['--profile', 'reconcile', 'usage'], 'usage'],
+    [['--profile=balance', 'usage'], 'usage'],
+    [['-qp', 'balance', 'ledger', 'export'], 'ledger'],
+    [['-pwork', 'account'], 'account'],
+    [['--tz', 'UTC', '--timeout', '5', '--retries', '1', '--response-limit', '9', '--base-url', 'u', '--provider', 'x', 'packs'], 'packs'],
+    [['--', 'demo'], 'demo'],
+    [['--help'], undefined],
+    [[], undefined],
+  ])('the command word of %j is %s', async (argv, word) => {
+    expect(commandWord(await buildProgram(), argv)).toBe(word);
+  });
+
+  it('a profile named like a command is not taken for the command', async () => {
+    expect(await options(['-p', 'balance', 'ledger', 'list', '--limit', '2'])).toMatchObject({
+      path: 'ledger list',
+      options: { limit: 2 },
+    });
+    expect(await options(['-qp', 'balance', 'ledger', 'export'])).toMatchObject({ path: 'ledger export' });
+  });
+
+  it('a word that is no command still gets a suggestion from every command', async () => {
+    expect(await refusal(['balanse'])).toEqual({
+      code: 2,
+      stderr: "tally: unknown command 'balanse'\n(Did you mean balance?)\n  run `tally --help` for usage\n",
+    });
   });
 });

@@ -1,5 +1,5 @@
 // `tally ledger export [--csv | --json | --ndjson] [--out FILE] [--order] [--bom] [filters]`: what it takes.
-import { defineCommand } from '../../core/command.js';
+import type { CommandSpec } from '../../core/command.js';
 import { UsageError } from '../../core/errors.js';
 import type { ExportFormat } from '../../output/ledger.js';
 import type { LedgerFilter } from '../../providers/shared/filter.js';
@@ -14,7 +14,7 @@ export interface ExportOptions {
   filter: LedgerFilter;
 }
 
-export const exportCommand = defineCommand<ExportOptions>({
+export const exportCommand: CommandSpec<ExportOptions> = {
   name: 'export',
   summary: 'export every entry, streamed in constant memory: CSV (default), --json or --ndjson',
   flags: [
@@ -51,4 +51,4 @@ export const exportCommand = defineCommand<ExportOptions>({
     };
   },
   load: () => import('./export.js'),
-});
+};

@@ -1,5 +1,5 @@
 // `tally ledger list [--limit] [--offset] [--type] [--since] [--until]`: what the command takes.
-import { defineCommand } from '../../core/command.js';
+import type { CommandSpec } from '../../core/command.js';
 import type { LedgerFilter } from '../../providers/shared/filter.js';
 import { DATE_FLAGS, parseFilter, positiveInt, TYPE_FLAG } from '../flags.js';
 
@@ -9,7 +9,7 @@ export interface ListOptions {
   filter: LedgerFilter;
 }
 
-export const listCommand = defineCommand<ListOptions>({
+export const listCommand: CommandSpec<ListOptions> = {
   name: 'list',
   summary: 'list entries newest first; a table on a terminal, tab-separated on a pipe, or --json',
   flags: [
@@ -25,4 +25,4 @@ export const listCommand = defineCommand<ListOptions>({
     filter: parseFilter(raw),
   }),
   load: () => import('./list.js'),
-});
+};

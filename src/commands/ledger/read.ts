@@ -1,12 +1,11 @@
 // Opens a ledger read for the chosen target: provider pushdown first, the rest of the filter locally.
 import type { Context } from '../../core/context.js';
-import { UnsupportedError } from '../../core/errors.js';
+import { UnsupportedError, UsageError } from '../../core/errors.js';
 import { terminalSafe } from '../../core/io.js';
 import { assertOffers, openProvider, type ProviderSession } from '../../providers/session.js';
 import { resolveTarget, type Target } from '../../providers/target.js';
-import type { LedgerEntry } from '../../providers/types.js';
+import { ENTRY_TYPES, type LedgerEntry } from '../../providers/types.js';
 import { applyFilter, inFilter, type LedgerFilter } from '../../providers/shared/filter.js';
-import { resolveType } from '../flags.js';
 
 export interface OpenLedger {
   target: Target;
@@ -39,4 +38,16 @@ export function readPages(ctx: Context, open: OpenLedger, onPage?: (n: number) =
   };
   const read = ledger(open.session.pctx, { ...open.filter, startedAt: ctx.now(), onPage, onRepeat });
   return applyFilter(read.pages, open.filter, read.applied);
+}
+
+/** --type takes a normalised type or the provider's own word (any case); anything else is exit 2. */
+export function resolveType(target: Target, type: string | undefined): string | undefined {
+  if (type === undefined) return undefined;
+  const words = Object.keys(target.provider.entryTypes);
+  const known = [...ENTRY_TYPES, ...words];
+  const match = known.find((k) => k.toLowerCase() === type.toLowerCase());
+  if (!match) {
+    throw new UsageError(`--type "${type}" is not a ledger type of ${target.provider.id}`, `use one of: ${known.join(', ')}`);
+  }
+  return match;
 }

@@ -1,5 +1,5 @@
 // `tally profiles add <name> --provider <id> [--base-url] [--key-stdin | --key-env VAR] [--default]`.
-import { defineCommand } from '../../core/command.js';
+import type { CommandSpec } from '../../core/command.js';
 import { UsageError } from '../../core/errors.js';
 
 export interface AddOptions {
@@ -11,7 +11,7 @@ export interface AddOptions {
   makeDefault: boolean;
 }
 
-export const addCommand = defineCommand<AddOptions>({
+export const addCommand: CommandSpec<AddOptions> = {
   name: 'add',
   summary: 'add or replace a profile; with no key flag on a TTY, asks for the key without echo',
   args: [{ syntax: '<name>', help: 'the profile name' }],
@@ -40,4 +40,4 @@ export const addCommand = defineCommand<AddOptions>({
     return opts;
   },
   load: () => import('./add.js'),
-});
+};

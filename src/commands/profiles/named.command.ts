@@ -1,16 +1,15 @@
 // `tally profiles remove <name>` and `tally profiles use <name>`: commands that take one saved profile's name.
-import { type CommandSpec, defineCommand } from '../../core/command.js';
+import type { CommandSpec } from '../../core/command.js';
 
 export interface NamedProfile {
   name: string;
 }
 
-const named = (spec: Omit<CommandSpec<NamedProfile>, 'args' | 'parse'>) =>
-  defineCommand<NamedProfile>({
-    ...spec,
-    args: [{ syntax: '<name>', help: 'a saved profile (see `tally profiles list`)' }],
-    parse: (raw) => ({ name: raw.args[0] ?? '' }),
-  });
+const named = (spec: Omit<CommandSpec<NamedProfile>, 'args' | 'parse'>): CommandSpec<NamedProfile> => ({
+  ...spec,
+  args: [{ syntax: '<name>', help: 'a saved profile (see `tally profiles list`)' }],
+  parse: (raw) => ({ name: raw.args[0] ?? '' }),
+});
 
 export const removeCommand = named({
   name: 'remove',
