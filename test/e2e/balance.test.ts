@@ -1,10 +1,14 @@
 // `tally balance` end to end against the sandbox: every bad input with its exit code, and the happy paths.
+// Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
+// output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
+// connection seen from outside) runs the built binary.
 import type { RequestListener } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
-import { sandboxEnv, tally } from '../helpers/tally.js';
+import { tallyInProcess as tally } from '../helpers/in-process.js';
+import { sandboxEnv } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {

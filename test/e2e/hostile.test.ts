@@ -1,4 +1,7 @@
 // A hostile provider end to end: terminal escapes, huge error bodies, formula units, bad keys, deep metadata, lost text.
+// Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
+// output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
+// connection seen from outside) runs the built binary.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +10,8 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
-import { BIN, sandboxEnv, tally, tempConfigDir } from '../helpers/tally.js';
+import { tallyInProcess as tally } from '../helpers/in-process.js';
+import { BIN, sandboxEnv, tempConfigDir } from '../helpers/tally.js';
 
 const KEY = 'sk-hostile-test-key-0001';
 const ESC = '\u001b';

@@ -1,4 +1,7 @@
 // How requests behave against providers the sandbox cannot imitate: a skewed clock, huge bodies, proxies, absurd Retry-After.
+// Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
+// output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
+// connection seen from outside) runs the built binary.
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProxy } from 'proxy';
@@ -6,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
 import { parseNdjson } from '../helpers/ledger.js';
-import { sandboxEnv, tally } from '../helpers/tally.js';
+import { tallyInProcess as tally } from '../helpers/in-process.js';
+import { sandboxEnv, tally as tallyBinary } from '../helpers/tally.js';
 
 const MINUTE = 60_000;
 const KEY = 'sk-test-0123456789abcdef';
@@ -160,7 +164,8 @@ describe('a response larger than the cap (--response-limit, 64 MiB by default)',
   it('stops reading a streamed body as soon as it passes a lowered cap (exit 4), and the sender sees the connection close', async () => {
     const stats = { sent: 0, closed: false };
     await withHttpServer(streamingBalance(256 * 1024 * 1024, stats), async (baseUrl) => {
-      const r = await tally(['balance', '--response-limit', '2', '--retries', '0'], { env: providerEnv('bytespike', baseUrl) });
+      // the binary: the sender is to see the connection close when tally stops reading, not at some later exit
+      const r = await tallyBinary(['balance', '--response-limit', '2', '--retries', '0'], { env: providerEnv('bytespike', baseUrl) });
       expect(r.stderr).toBe(
         'tally: bytespike: GET /api/v1/balance sent a response larger than 2 MiB\n' +
           '  raise the cap with --response-limit <MiB> if the answer is meant to be this large',

@@ -1,4 +1,7 @@
 // Every entry exactly once, or exit 4 and nothing written: repeated pages, seams, listing glitches, busy accounts.
+// Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
+// output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
+// connection seen from outside) runs the built binary.
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
 import { expectWholeChain, parseNdjson } from '../helpers/ledger.js';
-import { sandboxEnv, tally } from '../helpers/tally.js';
+import { tallyInProcess as tally } from '../helpers/in-process.js';
+import { sandboxEnv } from '../helpers/tally.js';
 
 const ENTRIES = 450;
 

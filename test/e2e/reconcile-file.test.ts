@@ -1,4 +1,7 @@
 // `tally reconcile --file` on exports that were cut off or re-saved by another tool: refused by name, or read.
+// Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
+// output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
+// connection seen from outside) runs the built binary.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +9,8 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-import { sandboxEnv, tally } from '../helpers/tally.js';
+import { tallyInProcess as tally } from '../helpers/in-process.js';
+import { sandboxEnv } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
 let dir: string;

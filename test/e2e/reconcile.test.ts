@@ -1,10 +1,14 @@
 // `tally reconcile` end to end: every planted problem found once, no false alarms, --file, --checkpoint, --all.
+// Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
+// output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
+// connection seen from outside) runs the built binary.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-import { sandboxEnv, tally, tempConfigDir } from '../helpers/tally.js';
+import { tallyInProcess as tally } from '../helpers/in-process.js';
+import { sandboxEnv, tempConfigDir } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
 let dir: string;

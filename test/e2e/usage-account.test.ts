@@ -1,11 +1,15 @@
 // usage, account, packs and checkout end to end, on every provider, with the exit-5 and bad-input cases.
+// Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
+// output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
+// connection seen from outside) runs the built binary.
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { parseNdjson, units } from '../helpers/ledger.js';
-import { sandboxEnv, tally } from '../helpers/tally.js';
+import { tallyInProcess as tally } from '../helpers/in-process.js';
+import { sandboxEnv } from '../helpers/tally.js';
 
 const ALL = ['conduit', 'account-api', 'bytespike', 'conflux', 'indigenius'];
 let sandbox: Sandbox;

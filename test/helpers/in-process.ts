@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execute, failure, parseCommandLine, type Parsed } from '../../src/cli.js';
 import { testIO, type TestIOOptions } from './io.js';
+import type { RunOptions } from './tally.js';
 
 export interface InProcessOptions extends TestIOOptions {
   env?: Record<string, string | undefined>;
@@ -40,4 +41,61 @@ export async function parseFailure(argv: string[], options: InProcessOptions = {
     return { code: failure(error, io, false), stderr: io.stderrText() };
   }
   throw new Error(`${argv.join(' ')} parsed`);
+}
+
+function setZone(zone: string | undefined): void {
+  if (process.env.TZ === zone) return;
+  // assigning undefined would set the zone "undefined"
+  if (zone === undefined) delete process.env.TZ;
+  else process.env.TZ = zone;
+}
+
+/** What tally() in test/helpers/tally.ts returns, as far as tests of output and exit codes read it. */
+export interface InProcessResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The in-process twin of tally() (test/helpers/tally.ts): the same arguments, environment (nothing
+ * inherited, the same defaults) and result fields, without spawning node — for tests of what a command
+ * prints and exits with. Tests of the process (signals, pipes, a full disk, startup) use the binary.
+ */
+export async function tallyInProcess(args: string[], options: RunOptions = {}): Promise<InProcessResult> {
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: options.configDir ?? tmpdir(),
+    TZ: process.env.TZ,
+    NO_COLOR: '1',
+    COLUMNS: '100',
+    TALLY_CONFIG_DIR: options.configDir ?? join(tmpdir(), 'tally-test-no-config'),
+    ...options.env,
+  };
+  const columns = Number.parseInt(env.COLUMNS ?? '', 10);
+  const io = testIO({ env, stdin: options.input, columns: columns > 0 ? columns : 80 });
+  // a zone given for the run is the process's while it runs (Node reads TZ again when it is set)
+  const zone = process.env.TZ;
+  setZone(env.TZ);
+  let exitCode: number;
+  try {
+    const run = execute(args, { env, io });
+    let timer: NodeJS.Timeout | undefined;
+    // the binary would be killed at the timeout; in process the test fails there instead
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`tally ${args.join(' ')} ran past ${options.timeoutMs ?? 25_000} ms`)),
+        options.timeoutMs ?? 25_000,
+      );
+    });
+    try {
+      exitCode = await Promise.race([run, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  } finally {
+    setZone(zone);
+  }
+  const strip = (text: string) => (options.stripFinalNewline === false ? text : text.replace(/\r?\n$/, ''));
+  return { exitCode, stdout: strip(io.stdoutText()), stderr: strip(io.stderrText()) };
 }

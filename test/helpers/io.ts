@@ -7,7 +7,7 @@ export interface TestIOOptions {
   stdoutIsTTY?: boolean;
   stderrIsTTY?: boolean;
   stdinIsTTY?: boolean;
-  stdin?: string;
+  stdin?: string | Uint8Array;
   /** The environment colour is decided from (NO_COLOR, FORCE_COLOR); none means no colour. */
   env?: Record<string, string | undefined>;
 }
