@@ -91,7 +91,8 @@ describe('balance on each provider', () => {
   });
 
   it('prints a tab-separated table with one header line when piped', async () => {
-    const r = await tally(['balance'], { env: sandboxEnv(sandbox, 'bytespike') });
+    // on a machine in UTC: tables show times in the machine's zone
+    const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'bytespike'), TZ: 'UTC' } });
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('PROFILE\tPROVIDER\tBALANCE\tAVAILABLE\tRESERVED\tUNIT\tAS OF (UTC)\tNOTE');

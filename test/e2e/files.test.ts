@@ -21,7 +21,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
-import { BIN, sandboxEnv, tally } from '../helpers/tally.js';
+import { BIN, sandboxEnv, tally, TEST_TZ } from '../helpers/tally.js';
 
 const ENTRIES = 450;
 const CSV_HEADER = 'created_at,id,type,provider_type,amount,balance_after,unit,description,reference';
@@ -53,7 +53,7 @@ const env = (extra: Record<string, string> = {}) => ({ ...sandboxEnv(sandbox, 'b
 const childEnv = (extra: Record<string, string>) => ({
   PATH: process.env.PATH,
   HOME: tmpdir(),
-  TZ: 'UTC',
+  TZ: TEST_TZ,
   NO_COLOR: '1',
   COLUMNS: '100',
   TALLY_CONFIG_DIR: join(dir, 'no-config'),
@@ -162,7 +162,7 @@ describe('--out to what is not a regular file', () => {
       reject: false,
       cwd: d,
       extendEnv: false,
-      env: { PATH: process.env.PATH, TZ: 'UTC', NO_COLOR: '1', TALLY_CONFIG_DIR: join(dir, 'no-config'), ...env() },
+      env: { PATH: process.env.PATH, TZ: TEST_TZ, NO_COLOR: '1', TALLY_CONFIG_DIR: join(dir, 'no-config'), ...env() },
     });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
@@ -321,7 +321,7 @@ describe('every way out cleans up', () => {
       timeout: 20_000,
       env: {
         PATH: process.env.PATH,
-        TZ: 'UTC',
+        TZ: TEST_TZ,
         NO_COLOR: '1',
         TERM: 'xterm',
         TALLY_CONFIG_DIR: join(dir, 'no-config'),
@@ -401,7 +401,7 @@ describe('every way out cleans up', () => {
         stdin: 'ignore',
         env: {
           PATH: process.env.PATH,
-          TZ: 'UTC',
+          TZ: TEST_TZ,
           NO_COLOR: '1',
           TALLY_CONFIG_DIR: join(dir, 'no-config'),
           TMPDIR: spool,

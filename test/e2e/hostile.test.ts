@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
-import { BIN, sandboxEnv, tally, tempConfigDir } from '../helpers/tally.js';
+import { BIN, sandboxEnv, tally, tempConfigDir, TEST_TZ } from '../helpers/tally.js';
 
 const KEY = 'sk-hostile-test-key-0001';
 const ESC = '\u001b';
@@ -74,7 +74,7 @@ describe('terminal escapes from a provider', () => {
         timeout: 25_000,
         env: {
           PATH: process.env.PATH,
-          TZ: 'UTC',
+          TZ: TEST_TZ,
           NO_COLOR: '1',
           COLUMNS: '160',
           TERM: 'xterm',

@@ -287,7 +287,8 @@ describe('exactly once while the ledger grows', () => {
 
 describe('ledger list', () => {
   it('shows 20 entries by default, newest first, as a tab-separated table on a pipe', async () => {
-    const r = await tally(['ledger', 'list'], { env: sandboxEnv(sandbox, 'conduit') });
+    // on a machine in UTC: tables show times in the machine's zone
+    const r = await tally(['ledger', 'list'], { env: { ...sandboxEnv(sandbox, 'conduit'), TZ: 'UTC' } });
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('CREATED AT (UTC)\tID\tTYPE\tAMOUNT\tBALANCE AFTER\tUNIT\tDESCRIPTION');

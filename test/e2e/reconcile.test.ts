@@ -146,7 +146,8 @@ describe('reconcile finds what is planted, once each, and exits 1', () => {
 
 describe('reconcile output', () => {
   it('prints a summary line and a table of issues', async () => {
-    const r = await tally(['reconcile'], { env: sandboxEnv(sandbox, 'conduit', 'bad') });
+    // on a machine in UTC: tables show times in the machine's zone
+    const r = await tally(['reconcile'], { env: { ...sandboxEnv(sandbox, 'conduit', 'bad'), TZ: 'UTC' } });
     expect(r.exitCode).toBe(1);
     const [summary, header, ...rows] = r.stdout.trimEnd().split('\n');
     expect(summary).toMatch(

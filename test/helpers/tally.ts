@@ -6,6 +6,12 @@ import { execa, type Result } from 'execa';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/tally.js');
 
+/**
+ * The zone children run in: the suite's (vitest.config.ts: the outer TZ, else UTC), so that
+ * `TZ=Asia/Kolkata npx vitest run` runs tally in Kolkata too and a test that only holds in UTC shows.
+ */
+export const TEST_TZ = process.env.TZ || 'UTC';
+
 export interface RunOptions {
   env?: Record<string, string | undefined>;
   input?: string | Uint8Array;
@@ -33,7 +39,7 @@ export function tally(args: string[], options: RunOptions = {}): Promise<TallyRe
     env: {
       PATH: process.env.PATH,
       HOME: options.configDir ?? tmpdir(),
-      TZ: 'UTC',
+      TZ: TEST_TZ,
       NO_COLOR: '1',
       COLUMNS: '100',
       TALLY_CONFIG_DIR: options.configDir ?? join(tmpdir(), 'tally-test-no-config'),
