@@ -289,9 +289,10 @@ describe('balance: interruption', () => {
   it('exits 130 on Ctrl-C', async () => {
     await withFaults('slow=10000', async (s) => {
       const { execa } = await import('execa');
-      const { BIN } = await import('../helpers/tally.js');
+      const { BIN, waitFor } = await import('../helpers/tally.js');
       const child = execa('node', [BIN, 'balance'], { reject: false, env: { ...sandboxEnv(s, 'conduit'), NO_COLOR: '1' } });
-      await new Promise((r) => setTimeout(r, 800));
+      // waiting on the (slow) provider
+      await waitFor('the balance request', () => (s.requests.get('conduit') ?? 0) >= 1);
       child.kill('SIGINT');
       const r = await child;
       expect(r.exitCode).toBe(130);

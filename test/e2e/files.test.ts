@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -17,11 +18,12 @@ import {
 import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
-import { BIN, sandboxEnv, tally, TEST_TZ } from '../helpers/tally.js';
+import { BIN, sandboxEnv, tally, TEST_TZ, waitFor } from '../helpers/tally.js';
 
 const ENTRIES = 450;
 const CSV_HEADER = 'created_at,id,type,provider_type,amount,balance_after,unit,description,reference';
@@ -124,8 +126,15 @@ describe('--out to what is not a regular file', () => {
         res.writeHead(500).end();
       },
       async (baseUrl) => {
-        const child = spawnTally(['ledger', 'export', '--out', fifo, '--base-url', baseUrl], env());
-        await new Promise((r) => setTimeout(r, 500));
+        const waiting = join(freshDir('fifo-wait-marker'), 'waiting');
+        const child = spawnTally(
+          ['ledger', 'export', '--out', fifo, '--base-url', baseUrl],
+          env({
+            NODE_OPTIONS: `--import=${pathToFileURL(join(import.meta.dirname, '../helpers/report-fifo-wait.mjs')).href}`,
+            TALLY_TEST_FIFO_WAITING: waiting,
+          }),
+        );
+        await waitFor('tally to find the FIFO without a reader', () => existsSync(waiting));
         child.kill('SIGTERM');
         const r = await child;
         expect(r.exitCode).toBe(143);

@@ -225,12 +225,13 @@ describe('ledger export --out', () => {
       const out = join(dir, 'interrupted.csv');
       writeFileSync(out, 'previous export');
       const { execa } = await import('execa');
-      const { BIN } = await import('../helpers/tally.js');
+      const { BIN, waitFor } = await import('../helpers/tally.js');
       const child = execa('node', [BIN, 'ledger', 'export', '--out', out], {
         reject: false,
         env: { ...sandboxEnv(s, 'conduit'), NO_COLOR: '1' },
       });
-      await new Promise((r) => setTimeout(r, 1500));
+      // mid-export: two pages answered and written, the third asked for
+      await waitFor('the third page request', () => (s.requests.get('conduit') ?? 0) >= 3);
       child.kill('SIGINT');
       const r = await child;
       expect(r.exitCode).toBe(130);

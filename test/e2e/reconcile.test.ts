@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-import { sandboxEnv, tally, tempConfigDir } from '../helpers/tally.js';
+import { sandboxEnv, tally, tempConfigDir, waitFor } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
 let dir: string;
@@ -316,7 +316,8 @@ describe('reconcile --checkpoint', () => {
     try {
       const env = sandboxEnv(s, 'conduit', 'ok');
       const first = tally(['reconcile', '--checkpoint', '-q'], { env, configDir: cfg.dir });
-      await new Promise((r) => setTimeout(r, 1200));
+      // it takes the lock before its first request
+      await waitFor('the first run’s first request', () => (s.requests.get('conduit') ?? 0) >= 1);
       const second = await tally(['reconcile', '--checkpoint'], { env, configDir: cfg.dir });
       expect(second.exitCode).toBe(2);
       expect(second.stderr).toMatch(/another reconcile of conduit at 127\.0\.0\.1:\d+ is running \(pid \d+, since /);

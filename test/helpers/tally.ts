@@ -60,3 +60,16 @@ export function sandboxEnv(
     TALLY_API_KEY: sandbox.key(provider, account),
   };
 }
+
+/**
+ * Resolves once `ok()` holds, looking every 10 ms; throws naming `what` after `timeoutMs`. For a test that
+ * must act once a child has got somewhere (taken a lock, asked for a page): a fixed sleep is too short on
+ * a loaded machine and too long on an idle one.
+ */
+export async function waitFor(what: string, ok: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
