@@ -56,7 +56,8 @@ const env = (provider: string, baseUrl: string, key = KEY) => ({ TALLY_PROVIDER:
 describe('terminal escapes from a provider', () => {
   it('strips an OSC 52 sequence from a description in piped ledger list output', async () => {
     await withHttpServer(handler(bytespikeLedger([spikeEntry(`refund ${OSC52}done`)])), async (base) => {
-      const r = await tally(['ledger', 'list'], { env: env('bytespike', base) });
+      // on a machine in UTC: tables show times in the machine's zone
+      const r = await tally(['ledger', 'list'], { env: { ...env('bytespike', base), TZ: 'UTC' } });
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).not.toMatch(CONTROL);
       expect(r.stdout.split('\n')[1]).toBe(
