@@ -67,16 +67,25 @@ const CANONICAL_UTC = new RegExp(`^(${UTC_SECONDS})(\\.\\d{1,3})?Z$`);
 /** The same with exactly three fraction digits: tally's own form. */
 const CANONICAL_MS = new RegExp(`^${UTC_SECONDS}\\.\\d{3}Z$`);
 
+/** An ISO 8601 day, or day and time, without a zone: "2026-05-21 14:08:11", "2026-05-21T14:08:11.5". */
+const ZONELESS = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/;
+
+/** Text in another form Date.parse reads names its zone at its end (GMT, +0200, "+0200 (CEST)", Z). */
+const NAMES_ZONE = /(?:Z|UTC?|GMT|[ECMP][SD]T|[+-]\d{2}:?\d{2})(?:\s*\([^()]*\))?$/i;
+
 /**
  * A timestamp as ISO 8601 UTC with milliseconds ("2026-05-21T14:08:11.000Z"), or null if it is not one.
- * Text already in that form (the usual case) is normalised without a Date round trip.
+ * Text already in that form (the usual case) is normalised without a Date round trip. A time without a
+ * zone is UTC (SPEC §2): Date.parse would read it in the machine's zone, so the same ledger would export
+ * differently on a laptop in Kolkata; other forms are read only when they name their zone, for that reason.
  */
 export function toIsoUtc(text: string): string | null {
   if (text.length === 24 && CANONICAL_MS.test(text)) return dayInMonth(text) ? text : null; // already canonical: no match array
   if (!onCalendar(text)) return null;
   const m = CANONICAL_UTC.exec(text);
   if (m) return m[2] === undefined ? `${m[1]}.000Z` : m[2].length === 4 ? text : `${m[1]}${m[2].padEnd(4, '0')}Z`;
-  const t = Date.parse(text);
+  const zoneless = ZONELESS.exec(text);
+  const t = zoneless ? Date.parse(`${zoneless[1]}T${zoneless[2] ?? '00:00'}Z`) : NAMES_ZONE.test(text) ? Date.parse(text) : NaN;
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 

@@ -95,7 +95,8 @@ describe('balance on each provider', () => {
   });
 
   it('prints a tab-separated table with one header line when piped', async () => {
-    const r = await tally(['balance'], { env: sandboxEnv(sandbox, 'bytespike') });
+    // on a machine in UTC: tables show times in the machine's zone
+    const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'bytespike'), TZ: 'UTC' } });
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('PROFILE\tPROVIDER\tBALANCE\tAVAILABLE\tRESERVED\tUNIT\tAS OF (UTC)\tNOTE');
@@ -195,14 +196,20 @@ describe('balance: provider failures (exit 4) and retries', () => {
   ];
 
   it.each(slowBodies)('counts the whole body in --timeout: %s exits 4', async (_name, handler, withinMs) => {
-    await withHttpServer(handler, async (baseUrl) => {
-      const started = Date.now();
+    // timed from the request, not from the spawn: on a loaded machine node alone can take seconds to start
+    let asked = 0;
+    const timed: RequestListener = (req, res) => {
+      asked ||= Date.now();
+      handler(req, res);
+    };
+    await withHttpServer(timed, async (baseUrl) => {
       const r = await tally(['balance', '--timeout', '0.5', '--retries', '0', '--base-url', baseUrl], {
         env: sandboxEnv(sandbox, 'conduit'),
       });
       expect(r.exitCode).toBe(4);
       expect(r.stderr).toContain('timed out after 0.5s');
-      expect(Date.now() - started).toBeLessThan(withinMs);
+      expect(asked).toBeGreaterThan(0);
+      expect(Date.now() - asked).toBeLessThan(withinMs);
     });
   });
 
@@ -292,9 +299,10 @@ describe('balance: interruption', () => {
   it('exits 130 on Ctrl-C', async () => {
     await withFaults('slow=10000', async (s) => {
       const { execa } = await import('execa');
-      const { BIN } = await import('../helpers/tally.js');
+      const { BIN, waitFor } = await import('../helpers/tally.js');
       const child = execa('node', [BIN, 'balance'], { reject: false, env: { ...sandboxEnv(s, 'conduit'), NO_COLOR: '1' } });
-      await new Promise((r) => setTimeout(r, 800));
+      // waiting on the (slow) provider
+      await waitFor('the balance request', () => (s.requests.get('conduit') ?? 0) >= 1);
       child.kill('SIGINT');
       const r = await child;
       expect(r.exitCode).toBe(130);

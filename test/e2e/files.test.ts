@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -17,11 +18,12 @@ import {
 import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
-import { BIN, sandboxEnv, tally } from '../helpers/tally.js';
+import { BIN, sandboxEnv, tally, TEST_TZ, waitFor } from '../helpers/tally.js';
 
 const ENTRIES = 450;
 const CSV_HEADER = 'created_at,id,type,provider_type,amount,balance_after,unit,description,reference';
@@ -53,7 +55,7 @@ const env = (extra: Record<string, string> = {}) => ({ ...sandboxEnv(sandbox, 'b
 const childEnv = (extra: Record<string, string>) => ({
   PATH: process.env.PATH,
   HOME: tmpdir(),
-  TZ: 'UTC',
+  TZ: TEST_TZ,
   NO_COLOR: '1',
   COLUMNS: '100',
   TALLY_CONFIG_DIR: join(dir, 'no-config'),
@@ -124,8 +126,15 @@ describe('--out to what is not a regular file', () => {
         res.writeHead(500).end();
       },
       async (baseUrl) => {
-        const child = spawnTally(['ledger', 'export', '--out', fifo, '--base-url', baseUrl], env());
-        await new Promise((r) => setTimeout(r, 500));
+        const waiting = join(freshDir('fifo-wait-marker'), 'waiting');
+        const child = spawnTally(
+          ['ledger', 'export', '--out', fifo, '--base-url', baseUrl],
+          env({
+            NODE_OPTIONS: `--import=${pathToFileURL(join(import.meta.dirname, '../helpers/report-fifo-wait.mjs')).href}`,
+            TALLY_TEST_FIFO_WAITING: waiting,
+          }),
+        );
+        await waitFor('tally to find the FIFO without a reader', () => existsSync(waiting));
         child.kill('SIGTERM');
         const r = await child;
         expect(r.exitCode).toBe(143);
@@ -162,7 +171,7 @@ describe('--out to what is not a regular file', () => {
       reject: false,
       cwd: d,
       extendEnv: false,
-      env: { PATH: process.env.PATH, TZ: 'UTC', NO_COLOR: '1', TALLY_CONFIG_DIR: join(dir, 'no-config'), ...env() },
+      env: { PATH: process.env.PATH, TZ: TEST_TZ, NO_COLOR: '1', TALLY_CONFIG_DIR: join(dir, 'no-config'), ...env() },
     });
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
@@ -321,7 +330,7 @@ describe('every way out cleans up', () => {
       timeout: 20_000,
       env: {
         PATH: process.env.PATH,
-        TZ: 'UTC',
+        TZ: TEST_TZ,
         NO_COLOR: '1',
         TERM: 'xterm',
         TALLY_CONFIG_DIR: join(dir, 'no-config'),
@@ -401,7 +410,7 @@ describe('every way out cleans up', () => {
         stdin: 'ignore',
         env: {
           PATH: process.env.PATH,
-          TZ: 'UTC',
+          TZ: TEST_TZ,
           NO_COLOR: '1',
           TALLY_CONFIG_DIR: join(dir, 'no-config'),
           TMPDIR: spool,

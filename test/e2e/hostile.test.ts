@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
 import { tallyInProcess as tally } from '../helpers/in-process.js';
-import { BIN, sandboxEnv, tempConfigDir } from '../helpers/tally.js';
+import { BIN, sandboxEnv, tempConfigDir, TEST_TZ } from '../helpers/tally.js';
 
 const KEY = 'sk-hostile-test-key-0001';
 const ESC = '\u001b';
@@ -60,7 +60,8 @@ const env = (provider: string, baseUrl: string, key = KEY) => ({ TALLY_PROVIDER:
 describe('terminal escapes from a provider', () => {
   it('strips an OSC 52 sequence from a description in piped ledger list output', async () => {
     await withHttpServer(handler(bytespikeLedger([spikeEntry(`refund ${OSC52}done`)])), async (base) => {
-      const r = await tally(['ledger', 'list'], { env: env('bytespike', base) });
+      // on a machine in UTC: tables show times in the machine's zone
+      const r = await tally(['ledger', 'list'], { env: { ...env('bytespike', base), TZ: 'UTC' } });
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stdout).not.toMatch(CONTROL);
       expect(r.stdout.split('\n')[1]).toBe(
@@ -78,7 +79,7 @@ describe('terminal escapes from a provider', () => {
         timeout: 25_000,
         env: {
           PATH: process.env.PATH,
-          TZ: 'UTC',
+          TZ: TEST_TZ,
           NO_COLOR: '1',
           COLUMNS: '160',
           TERM: 'xterm',

@@ -229,12 +229,13 @@ describe('ledger export --out', () => {
       const out = join(dir, 'interrupted.csv');
       writeFileSync(out, 'previous export');
       const { execa } = await import('execa');
-      const { BIN } = await import('../helpers/tally.js');
+      const { BIN, waitFor } = await import('../helpers/tally.js');
       const child = execa('node', [BIN, 'ledger', 'export', '--out', out], {
         reject: false,
         env: { ...sandboxEnv(s, 'conduit'), NO_COLOR: '1' },
       });
-      await new Promise((r) => setTimeout(r, 1500));
+      // mid-export: two pages answered and written, the third asked for
+      await waitFor('the third page request', () => (s.requests.get('conduit') ?? 0) >= 3);
       child.kill('SIGINT');
       const r = await child;
       expect(r.exitCode).toBe(130);
@@ -291,7 +292,8 @@ describe('exactly once while the ledger grows', () => {
 
 describe('ledger list', () => {
   it('shows 20 entries by default, newest first, as a tab-separated table on a pipe', async () => {
-    const r = await tally(['ledger', 'list'], { env: sandboxEnv(sandbox, 'conduit') });
+    // on a machine in UTC: tables show times in the machine's zone
+    const r = await tally(['ledger', 'list'], { env: { ...sandboxEnv(sandbox, 'conduit'), TZ: 'UTC' } });
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('CREATED AT (UTC)\tID\tTYPE\tAMOUNT\tBALANCE AFTER\tUNIT\tDESCRIPTION');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { tallyInProcess as tally } from '../helpers/in-process.js';
-import { sandboxEnv, tempConfigDir } from '../helpers/tally.js';
+import { sandboxEnv, tally as tallyBinary, tempConfigDir, waitFor } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
 let dir: string;
@@ -150,7 +150,8 @@ describe('reconcile finds what is planted, once each, and exits 1', () => {
 
 describe('reconcile output', () => {
   it('prints a summary line and a table of issues', async () => {
-    const r = await tally(['reconcile'], { env: sandboxEnv(sandbox, 'conduit', 'bad') });
+    // on a machine in UTC: tables show times in the machine's zone
+    const r = await tally(['reconcile'], { env: { ...sandboxEnv(sandbox, 'conduit', 'bad'), TZ: 'UTC' } });
     expect(r.exitCode).toBe(1);
     const [summary, header, ...rows] = r.stdout.trimEnd().split('\n');
     expect(summary).toMatch(
@@ -318,9 +319,11 @@ describe('reconcile --checkpoint', () => {
     const s = await startSandbox({ port: 0, seed: 5, entries: 400, faults: 'slow=700' });
     try {
       const env = sandboxEnv(s, 'conduit', 'ok');
-      const first = tally(['reconcile', '--checkpoint', '-q'], { env, configDir: cfg.dir });
-      await new Promise((r) => setTimeout(r, 1200));
-      const second = await tally(['reconcile', '--checkpoint'], { env, configDir: cfg.dir });
+      // two processes: the lock is between them
+      const first = tallyBinary(['reconcile', '--checkpoint', '-q'], { env, configDir: cfg.dir });
+      // it takes the lock before its first request
+      await waitFor('the first run’s first request', () => (s.requests.get('conduit') ?? 0) >= 1);
+      const second = await tallyBinary(['reconcile', '--checkpoint'], { env, configDir: cfg.dir });
       expect(second.exitCode).toBe(2);
       expect(second.stderr).toMatch(/another reconcile of conduit at 127\.0\.0\.1:\d+ is running \(pid \d+, since /);
       expect((await first).exitCode).toBe(0);
@@ -335,7 +338,7 @@ describe('reconcile --checkpoint', () => {
         JSON.stringify({ pid: 999999, host: (await import('node:os')).hostname(), startedAt: 'then' }),
       );
       s.faults.set(undefined);
-      const third = await tally(['reconcile', '--checkpoint', '-q'], { env, configDir: cfg.dir });
+      const third = await tallyBinary(['reconcile', '--checkpoint', '-q'], { env, configDir: cfg.dir });
       expect(third.exitCode).toBe(0);
       expect(existsSync(join(cfg.dir, 'checkpoints', lock))).toBe(false);
     } finally {

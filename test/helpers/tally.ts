@@ -6,6 +6,12 @@ import { execa, type Result } from 'execa';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/tally.js');
 
+/**
+ * The zone children run in: the suite's (vitest.config.ts: the outer TZ, else UTC), so that
+ * `TZ=Asia/Kolkata npx vitest run` runs tally in Kolkata too and a test that only holds in UTC shows.
+ */
+export const TEST_TZ = process.env.TZ || 'UTC';
+
 export interface RunOptions {
   env?: Record<string, string | undefined>;
   input?: string | Uint8Array;
@@ -33,7 +39,7 @@ export function tally(args: string[], options: RunOptions = {}): Promise<TallyRe
     env: {
       PATH: process.env.PATH,
       HOME: options.configDir ?? tmpdir(),
-      TZ: 'UTC',
+      TZ: TEST_TZ,
       NO_COLOR: '1',
       COLUMNS: '100',
       TALLY_CONFIG_DIR: options.configDir ?? join(tmpdir(), 'tally-test-no-config'),
@@ -53,4 +59,17 @@ export function sandboxEnv(
     TALLY_BASE_URL: sandbox.baseUrl(provider),
     TALLY_API_KEY: sandbox.key(provider, account),
   };
+}
+
+/**
+ * Resolves once `ok()` holds, looking every 10 ms; throws naming `what` after `timeoutMs`. For a test that
+ * must act once a child has got somewhere (taken a lock, asked for a page): a fixed sleep is too short on
+ * a loaded machine and too long on an idle one.
+ */
+export async function waitFor(what: string, ok: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
