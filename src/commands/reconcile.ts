@@ -225,6 +225,7 @@ async function check(
     tolerance: opts.tolerance,
     mode: purchasesOnly ? 'purchases' : 'chain',
     fromZero: wholeHistory,
+    idsUnique: true,
   });
   let fresh = 0;
   // an entry listed twice in a row reaches the checker as a `duplicate`, never as a second entry
