@@ -5,7 +5,7 @@ import { ExitCode, exitCodeOf, type TallyError, UsageError } from '../core/error
 import { type Decimal, formatAmount, parseAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { type Cell, renderTable } from '../output/table.js';
-import { assertOffers, openProvider } from '../providers/session.js';
+import { assertOffers, openProvider, unsupported } from '../providers/session.js';
 import { ProfileError, profileTargets, resolveTarget, type Target } from '../providers/target.js';
 import type { Balance } from '../providers/types.js';
 
@@ -60,7 +60,7 @@ export async function fetchBalance(ctx: Context, target: Target): Promise<Balanc
     const session = await openProvider(ctx, target);
     try {
       const balanceOf = session.adapter.balance;
-      if (!balanceOf) throw new UsageError(`${target.provider.id} has no balance call`);
+      if (!balanceOf) throw unsupported(target, 'balance');
       return { ...base, balance: await balanceOf(session.pctx) };
     } finally {
       await session.close();

@@ -6,7 +6,7 @@ import { capYoungGeneration } from '../core/memory.js';
 import { Decimal, formatAmount, parseAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { renderTable } from '../output/table.js';
-import { assertOffers, openProvider, type ProviderSession } from '../providers/session.js';
+import { assertOffers, openProvider, type ProviderSession, unsupported } from '../providers/session.js';
 import { ProfileError, profileTargets, resolveTarget, type Target } from '../providers/target.js';
 import type { Balance, LedgerEntry } from '../providers/types.js';
 import { ChainChecker, type CheckEntry, type CheckResult, type Issue, makeIssue } from '../reconcile/check.js';
@@ -235,7 +235,7 @@ async function check(
     checker.repeated(toCheck(e));
   };
   const read = adapter.ledger?.(pctx, { since: opts.since, until: opts.until, startedAt: ctx.now(), onRepeat });
-  if (!read) throw new UsageError(`${target.provider.id} has no ledger to reconcile`);
+  if (!read) throw unsupported(target, 'reconcile');
   let head: LedgerEntry | null = null;
   let anchor: LedgerEntry | null = null;
   let gone = false;

@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { type Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { type Column, renderTable } from '../output/table.js';
-import { assertOffers, openProvider } from '../providers/session.js';
+import { assertOffers, openProvider, unsupported } from '../providers/session.js';
 import { resolveTarget } from '../providers/target.js';
 import {
   USAGE_GROUPS,
@@ -48,7 +48,7 @@ export async function run(ctx: Context, _args: string[], raw: Record<string, unk
   let report: UsageReport;
   try {
     const usageOf = session.adapter.usage;
-    if (!usageOf) throw new UsageError(`${target.provider.id} has no usage call`);
+    if (!usageOf) throw unsupported(target, 'usage');
     report = await usageOf(session.pctx, { since, until, period, by, zone: ctx.options.zone, startedAt: ctx.now() });
   } finally {
     await session.close();
