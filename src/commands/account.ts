@@ -1,9 +1,8 @@
 // `tally account`: an overview from what the provider offers (summary, plan, totals, per-key spend).
 import type { Context } from '../core/context.js';
-import { UsageError } from '../core/errors.js';
 import { writeJson } from '../output/json.js';
 import { renderTable } from '../output/table.js';
-import { assertOffers, openProvider } from '../providers/session.js';
+import { assertOffers, openProvider, unsupported } from '../providers/session.js';
 import { resolveTarget } from '../providers/target.js';
 import type { AccountOverview } from '../providers/types.js';
 
@@ -14,7 +13,7 @@ export async function run(ctx: Context): Promise<number> {
   let overview: AccountOverview;
   try {
     const accountOf = session.adapter.account;
-    if (!accountOf) throw new UsageError(`${target.provider.id} has no account call`);
+    if (!accountOf) throw unsupported(target, 'account');
     overview = await accountOf(session.pctx);
   } finally {
     await session.close();

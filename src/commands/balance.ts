@@ -1,11 +1,11 @@
 // `tally balance [--all] [--min <amount>]`: one profile's balance, or every profile's at once.
 import type { Context } from '../core/context.js';
 import { formatInZone } from '../core/dates.js';
-import { ExitCode, exitCodeOf, type TallyError, UsageError } from '../core/errors.js';
+import { ExitCode, exitCodeOf, type TallyError } from '../core/errors.js';
 import { type Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { type Cell, renderTable } from '../output/table.js';
-import { assertOffers, openProvider } from '../providers/session.js';
+import { assertOffers, openProvider, unsupported } from '../providers/session.js';
 import { forEachProfile, resolveTarget, type Target } from '../providers/target.js';
 import type { Balance } from '../providers/types.js';
 import type { BalanceOptions } from './balance.command.js';
@@ -36,7 +36,7 @@ export async function fetchBalance(ctx: Context, target: Target): Promise<Balanc
     const session = await openProvider(ctx, target);
     try {
       const balanceOf = session.adapter.balance;
-      if (!balanceOf) throw new UsageError(`${target.provider.id} has no balance call`);
+      if (!balanceOf) throw unsupported(target, 'balance');
       return { ...base, balance: await balanceOf(session.pctx) };
     } finally {
       await session.close();

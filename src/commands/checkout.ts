@@ -4,7 +4,7 @@ import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { terminalSafe } from '../core/io.js';
 import { writeJson } from '../output/json.js';
-import { assertOffers, openProvider } from '../providers/session.js';
+import { openProvider, unsupported } from '../providers/session.js';
 import type { CheckoutOptions } from './checkout.command.js';
 import { fetchPacks, packsTarget } from './packs.js';
 
@@ -22,8 +22,7 @@ function openInBrowser(url: string): void {
 }
 
 export async function run(ctx: Context, { pack, open }: CheckoutOptions): Promise<number> {
-  const target = packsTarget(ctx, true);
-  assertOffers(target, 'checkout');
+  const target = packsTarget(ctx, 'checkout');
   const packs = await fetchPacks(ctx, target);
   const chosen = packs.find((p) => p.key === pack);
   if (!chosen) {
@@ -33,7 +32,7 @@ export async function run(ctx: Context, { pack, open }: CheckoutOptions): Promis
   let url: string;
   try {
     const checkoutOf = session.adapter.checkout;
-    if (!checkoutOf) throw new UsageError(`${target.provider.id} has no checkout call`);
+    if (!checkoutOf) throw unsupported(target, 'checkout');
     url = await checkoutOf(session.pctx, chosen.key);
   } finally {
     await session.close();

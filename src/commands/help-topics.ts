@@ -10,6 +10,7 @@ export const HELP_TOPICS: Record<string, string> = {
   3    the provider refused the key (401) or its permissions (403)
   4    the provider failed: network error, timeout, 5xx after retries, a response of the wrong shape
   5    the provider does not offer this command
+  70   an internal error: a bug in tally (run again with --verbose and report it)
   130  interrupted (Ctrl-C, SIGINT); no partial output, temp or spool file is left
   143  terminated (SIGTERM); the same clean-up
   129  hung up (SIGHUP); the same clean-up

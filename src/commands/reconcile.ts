@@ -1,12 +1,12 @@
 // `tally reconcile`: prove a ledger adds up — live, from an exported file, or incrementally from a checkpoint.
 import type { Context } from '../core/context.js';
 import { formatInZone } from '../core/dates.js';
-import { ExitCode, exitCodeOf, ProviderError, UsageError } from '../core/errors.js';
+import { ExitCode, exitCodeOf, ProviderError } from '../core/errors.js';
 import { capYoungGeneration } from '../core/memory.js';
 import { Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { renderTable } from '../output/table.js';
-import { assertOffers, openProvider, type ProviderSession } from '../providers/session.js';
+import { assertOffers, openProvider, type ProviderSession, unsupported } from '../providers/session.js';
 import { forEachProfile, isFailure, type ProfileFailure, resolveTarget, type Target } from '../providers/target.js';
 import type { Balance, LedgerEntry } from '../providers/types.js';
 import { ChainChecker, type CheckEntry, type CheckResult, type Issue, makeIssue } from '../reconcile/check.js';
@@ -161,6 +161,7 @@ async function check(
     tolerance: opts.tolerance,
     mode: purchasesOnly ? 'purchases' : 'chain',
     fromZero: wholeHistory,
+    idsUnique: true,
   });
   let fresh = 0;
   // an entry listed twice in a row reaches the checker as a `duplicate`, never as a second entry
@@ -170,7 +171,7 @@ async function check(
     checker.repeated(toCheck(e));
   };
   const read = adapter.ledger?.(pctx, { since: opts.since, until: opts.until, startedAt: ctx.now(), onRepeat });
-  if (!read) throw new UsageError(`${target.provider.id} has no ledger to reconcile`);
+  if (!read) throw unsupported(target, 'reconcile');
   let head: LedgerEntry | null = null;
   let anchor: LedgerEntry | null = null;
   let gone = false;

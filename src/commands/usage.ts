@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { type Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { type Column, renderTable } from '../output/table.js';
-import { assertOffers, openProvider } from '../providers/session.js';
+import { assertOffers, openProvider, unsupported } from '../providers/session.js';
 import { resolveTarget } from '../providers/target.js';
 import type { UsageFigures, UsageReport } from '../providers/types.js';
 import type { UsageOptions } from './usage.command.js';
@@ -31,7 +31,7 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
   let report: UsageReport;
   try {
     const usageOf = session.adapter.usage;
-    if (!usageOf) throw new UsageError(`${target.provider.id} has no usage call`);
+    if (!usageOf) throw unsupported(target, 'usage');
     report = await usageOf(session.pctx, { since, until, period, by, zone: ctx.options.zone, startedAt: ctx.now() });
   } finally {
     await session.close();

@@ -8,6 +8,8 @@ export const ExitCode = {
   auth: 3,
   provider: 4,
   unsupported: 5,
+  /** a bug in tally: cron must not read it as the provider failing */
+  internal: 70,
   interrupted: 130,
   terminated: 143,
   hungUp: 129,
@@ -115,8 +117,9 @@ export function systemReason(error: unknown): string {
   return words ?? code ?? message;
 }
 
+/** A TallyError's own code; anything else is a failure tally did not foresee, a bug in it (SPEC §6: 70). */
 export function exitCodeOf(error: unknown): ExitCodeValue {
-  return error instanceof TallyError ? error.exitCode : ExitCode.provider;
+  return error instanceof TallyError ? error.exitCode : ExitCode.internal;
 }
 
 /**

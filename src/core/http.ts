@@ -303,8 +303,6 @@ export class HttpClient {
   /** Proxy or direct: one origin per client, so decided once. */
   private readonly route: ProxyRoute;
   private clockChecked = false;
-  /** Requests sent, attempts included: tests and benchmarks read it. */
-  requestCount = 0;
 
   constructor(
     private readonly baseUrl: URL,
@@ -464,7 +462,6 @@ export class HttpClient {
       this.trace(`> ${method} ${url.href}`);
       if (withAuth && this.auth) this.trace(`> ${this.auth.name}: ${this.auth.scheme}${redactKey(this.auth.key)}`);
     }
-    this.requestCount++;
     const idempotent = method === 'GET';
     let status: number;
     let body: Buffer;

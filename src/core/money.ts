@@ -173,10 +173,6 @@ export class Decimal {
     return d !== undefined ? d.startsWith('-') && !/^-0+$/.test(d) : this.units < 0n;
   }
 
-  isZero(): boolean {
-    return this.units === 0n;
-  }
-
   /** The same value at a larger scale (exact); a smaller scale only when no digit is lost. */
   rescale(scale: number): Decimal {
     if (scale === this.scale) return this;
@@ -228,12 +224,6 @@ export class Decimal {
   toJSON(): string {
     return this.toString();
   }
-}
-
-/** An amount with its unit: an ISO currency ("USD") or "credits". */
-export interface Money {
-  readonly value: Decimal;
-  readonly unit: string;
 }
 
 const MIN_FRACTION = new Map<string, number>();

@@ -15,9 +15,13 @@ export interface ProviderSession {
 
 /** Exit 5 when the target's provider does not offer `command`, naming the ones that do. */
 export function assertOffers(target: Target, command: CommandName): void {
-  if (target.provider.commands.includes(command)) return;
+  if (!target.provider.commands.includes(command)) throw unsupported(target, command);
+}
+
+/** The one failure for a command the provider does not offer (exit 5), wherever it is found out. */
+export function unsupported(target: Pick<Target, 'provider'>, command: CommandName): UnsupportedError {
   const offering = PROVIDERS.filter((p) => p.commands.includes(command)).map((p) => p.id);
-  throw new UnsupportedError(
+  return new UnsupportedError(
     `${target.provider.id} does not offer \`${command}\``,
     offering.length ? `providers that do: ${offering.join(', ')}` : undefined,
   );

@@ -51,8 +51,9 @@ function pickProfile(flags: TargetFlags, env: Env, config: ConfigData, dir: stri
   return null;
 }
 
-export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigData, dir: string, requireKey = true): Target {
-  let picked = pickProfile(flags, env, config, dir);
+/** The provider chosen (flag, environment, profile) and the profile picked, if it is that provider's. */
+function choose(flags: TargetFlags, env: Env, config: ConfigData, dir: string): [ProviderEntry, [string, Profile] | null] {
+  const picked = pickProfile(flags, env, config, dir);
   const providerId = flags.provider ?? (env.TALLY_PROVIDER || undefined) ?? picked?.[1].provider;
   if (!providerId) {
     throw new UsageError(
@@ -62,9 +63,17 @@ export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigData, 
   }
   const provider = requireProvider(providerId);
   // A profile of another provider must not lend its key or host to this one.
-  if (picked && picked[1].provider !== provider.id) picked = null;
-  const profile = picked?.[1];
-  return targetFor(provider, picked?.[0] ?? null, profile, flags, env, requireKey);
+  return [provider, picked && picked[1].provider === provider.id ? picked : null];
+}
+
+/** The provider a command would talk to, known before its base URL and key are looked for. */
+export function chosenProvider(flags: TargetFlags, env: Env, config: ConfigData, dir: string): ProviderEntry {
+  return choose(flags, env, config, dir)[0];
+}
+
+export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigData, dir: string, requireKey = true): Target {
+  const [provider, picked] = choose(flags, env, config, dir);
+  return targetFor(provider, picked?.[0] ?? null, picked?.[1], flags, env, requireKey);
 }
 
 /** Resolves one target for a known profile (or none), applying flag and environment overrides. */

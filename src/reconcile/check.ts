@@ -5,11 +5,12 @@
 // Each problem is reported once, at the entry where it happens:
 // - a break that later entries continue from is one break, at the first entry off the chain;
 // - a single wrong balance_after (the entries around it agree with each other) is one break, at it;
-// - a repeated id is one `duplicate`, and the copy is skipped so it does not cascade;
+// - a repeated id is one `duplicate`, however far from the first, and the copy is skipped so it does not cascade;
 // - an entry without balance_after is `missing_balance_after`, and the chain is carried across it.
 // A purchases-only history (conflux) is checked differently: the drop between one purchase's balance and
 // the next purchase's starting point is consumption, never negative, summed for the identities.
 import { Decimal, formatAmount } from '../core/money.js';
+import { IdSet } from '../providers/shared/id-set.js';
 
 export const ISSUE_KINDS = [
   'chain_break',
@@ -64,6 +65,12 @@ export interface CheckOptions {
   maxIssues?: number;
   /** For amounts in messages ("USD" shows cents). */
   unit?: string;
+  /**
+   * The entries come from a read that passes each id at most once (providers/shared/paginate.ts remembers
+   * every id it read), so the checker need not remember them a second time: a live read of a million
+   * entries would hold two id tables.
+   */
+  idsUnique?: boolean;
 }
 
 export interface PurchaseTotals {
@@ -89,6 +96,7 @@ export interface CheckResult {
   purchases: PurchaseTotals;
 }
 
+/** Out-of-order entries remembered as reported, so one is reported once (they are next to each other). */
 const RECENT_IDS = 1024;
 
 interface Link {
@@ -191,7 +199,11 @@ class ChainRule {
 class PurchaseRule {
   purchased = Decimal.ZERO;
   consumed = Decimal.ZERO;
-  constructor(private readonly log: IssueLog) {}
+  constructor(
+    private readonly log: IssueLog,
+    /** a rise beyond the purchase up to this is not a break */
+    private readonly tolerance: Decimal,
+  ) {}
 
   /** A purchase and the purchase before it (null for the first of a history that starts at zero). */
   step(older: CheckEntry | null, newer: CheckEntry, openingZero: boolean): void {
@@ -201,7 +213,7 @@ class PurchaseRule {
     const before = older === null ? Decimal.ZERO : older.balanceAfter;
     if (before === null) return;
     const drop = before.add(newer.amount).sub(newer.balanceAfter);
-    if (drop.isNegative()) {
+    if (drop.isNegative() && drop.abs().cmp(this.tolerance) > 0) {
       const expected = before.add(newer.amount);
       this.log.add({
         kind: 'chain_break',
@@ -234,8 +246,10 @@ export class ChainChecker {
   private first: CheckEntry | null = null;
   private last: CheckEntry | null = null;
   private allPurchases = true;
-  private readonly recent = new Map<string, CheckEntry>();
-  private readonly recentOrder: string[] = [];
+  /** every id pushed (unless the read already made them unique), for `duplicate` however far apart */
+  private readonly ids: IdSet | undefined;
+  /** a 32-bit print of each entry's content, by its ordinal in `ids` (see contentPrint) */
+  private prints = new Int32Array(1024);
   // order check: the two entries before the current one, in arrival order
   private beforePrevious: CheckEntry | null = null;
   private previous: CheckEntry | null = null;
@@ -252,7 +266,8 @@ export class ChainChecker {
     this.purchaseLog = new IssueLog(max);
     this.commonLog = new IssueLog(max);
     this.chain = new ChainRule(this.chainLog, options.tolerance ?? Decimal.ZERO, options.direction === 'asc', options.unit ?? 'credits');
-    this.purchaseRule = new PurchaseRule(this.purchaseLog);
+    this.purchaseRule = new PurchaseRule(this.purchaseLog, options.tolerance ?? Decimal.ZERO);
+    this.ids = options.idsUnique ? undefined : new IdSet();
     this.mode = options.mode ?? 'chain';
     this.asc = options.direction === 'asc';
     this.fromZero = options.fromZero ?? false;
@@ -260,19 +275,7 @@ export class ChainChecker {
 
   push(e: CheckEntry): void {
     this.checked++;
-    const seen = this.recent.get(e.id);
-    if (seen) {
-      const same = seen.amount.eq(e.amount) && seen.createdAt === e.createdAt && sameBalance(seen.balanceAfter, e.balanceAfter);
-      this.commonLog.add(
-        makeIssue('duplicate', {
-          entryId: e.id,
-          createdAt: e.createdAt,
-          message: same ? `entry ${e.id} is listed twice` : `entry ${e.id} is listed twice with different content`,
-        }),
-      );
-      return;
-    }
-    this.remember(e);
+    if (this.ids && !this.remember(e)) return;
     if (this.first === null) this.first = e;
     this.last = e;
     if (e.type !== 'purchase') this.allPurchases = false;
@@ -296,13 +299,29 @@ export class ChainChecker {
     this.commonLog.add(makeIssue('duplicate', { entryId: e.id, createdAt: e.createdAt, message: `entry ${e.id} is listed twice` }));
   }
 
-  private remember(e: CheckEntry): void {
-    this.recent.set(e.id, e);
-    this.recentOrder.push(e.id);
-    if (this.recentOrder.length > RECENT_IDS * 2) {
-      // drop the older half at once: amortised O(1)
-      for (const id of this.recentOrder.splice(0, RECENT_IDS)) this.recent.delete(id);
+  /** Remembers the entry's id and content; false (and one `duplicate`) when the id was pushed before. */
+  private remember(e: CheckEntry): boolean {
+    const ids = this.ids as IdSet;
+    const print = contentPrint(e);
+    if (ids.add(e.id)) {
+      const ordinal = ids.size - 1;
+      if (ordinal >= this.prints.length) {
+        const bigger = new Int32Array(this.prints.length * 2);
+        bigger.set(this.prints);
+        this.prints = bigger;
+      }
+      this.prints[ordinal] = print;
+      return true;
     }
+    const same = this.prints[ids.ordinalOf(e.id)] === print;
+    this.commonLog.add(
+      makeIssue('duplicate', {
+        entryId: e.id,
+        createdAt: e.createdAt,
+        message: same ? `entry ${e.id} is listed twice` : `entry ${e.id} is listed twice with different content`,
+      }),
+    );
+    return false;
   }
 
   private checkOrder(e: CheckEntry): void {
@@ -387,8 +406,27 @@ export class ChainChecker {
   }
 }
 
-function sameBalance(a: Decimal | null, b: Decimal | null): boolean {
-  return a === null || b === null ? a === b : a.eq(b);
+const printView = new Float64Array(1);
+const printBits = new Int32Array(printView.buffer);
+
+/** An amount's value as a double's two halves: 1.0 and 1.00 print alike, as they compare alike. */
+function mixAmount(h: number, d: Decimal | null): number {
+  if (d === null) return Math.imul(h ^ 0x2f, 0x01000193);
+  printView[0] = Number(d.units) / 10 ** d.scale;
+  h = Math.imul(h ^ (printBits[0] as number), 0x01000193);
+  return Math.imul(h ^ (printBits[1] as number), 0x01000193);
+}
+
+/**
+ * A 32-bit FNV-1a print of what makes two listings of an id the same entry (time, amount, balance after).
+ * A repeated id is reported whatever the print; only the words "with different content" rest on it, and
+ * a different entry prints alike once in 2^32.
+ */
+function contentPrint(e: CheckEntry): number {
+  let h = 0x811c9dc5;
+  const t = e.createdAt;
+  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193);
+  return mixAmount(mixAmount(h, e.amount), e.balanceAfter);
 }
 
 /** Issues newest first, by the time of the entry they are about. */
@@ -396,11 +434,4 @@ function byPlace(a: Issue, b: Issue): number {
   const ta = a.createdAt ?? '';
   const tb = b.createdAt ?? '';
   return ta < tb ? 1 : ta > tb ? -1 : 0;
-}
-
-/** Checks a whole list at once (tests, small files). */
-export function checkEntries(entries: Iterable<CheckEntry>, options: CheckOptions): CheckResult {
-  const checker = new ChainChecker(options);
-  for (const e of entries) checker.push(e);
-  return checker.finish();
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, ShapeError } from '../../src/core/errors.js';
 import { HttpClient } from '../../src/core/http.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
-import type { ProviderEntry } from '../../src/providers/types.js';
+import { type CommandName, COMMANDS, type ProviderEntry } from '../../src/providers/types.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 
 let sandbox: Sandbox;
@@ -31,6 +31,36 @@ describe.each(PROVIDERS.map((p) => [p.id, p] as const))('provider %s', (_id, pro
     expect(adapter.info.id).toBe(provider.id);
     expect(provider.commands).toContain('balance');
     if (provider.defaultBaseUrl) expect(provider.defaultBaseUrl).toMatch(/^https:\/\//);
+  });
+
+  it('lists every command it has the adapter method for, and has the method for every command it lists', async () => {
+    const adapter = await provider.load();
+    // reconcile reads the ledger; every other command is the adapter method of its name
+    const methodOf = (command: CommandName) => (command === 'reconcile' ? 'ledger' : command);
+    for (const command of COMMANDS) {
+      expect([command, typeof adapter[methodOf(command)] === 'function']).toEqual([command, provider.commands.includes(command)]);
+    }
+    for (const command of provider.keyless ?? []) expect(provider.commands).toContain(command);
+  });
+
+  it.runIf(provider.keyless?.includes('packs'))('serves packs with no key, as it declares packs keyless', async () => {
+    const adapter = await provider.load();
+    const http = new HttpClient(
+      new URL(sandbox.baseUrl(provider.id)),
+      { name: 'Authorization', scheme: 'Bearer ', key: '' },
+      {
+        timeoutMs: 5000,
+        retries: 0,
+        providerName: provider.id,
+        errorMessage: adapter.errorMessage,
+      },
+    );
+    try {
+      const packs = await adapter.packs?.({ http, now: () => new Date('2026-11-23T00:00:00Z') });
+      expect(packs?.length).toBeGreaterThan(0);
+    } finally {
+      await http.close();
+    }
   });
 
   it('reads a balance as an exact decimal with its unit', async () => {

@@ -36,7 +36,7 @@ describe('help', () => {
   it('prints the exit codes and the environment as topics', async () => {
     const codes = await tally(['help', 'exit-codes']);
     expect(codes.exitCode).toBe(0);
-    for (const code of ['0', '1', '2', '3', '4', '5', '130']) expect(codes.stdout).toMatch(new RegExp(`^  ${code}\\s`, 'm'));
+    for (const code of ['0', '1', '2', '3', '4', '5', '70', '130']) expect(codes.stdout).toMatch(new RegExp(`^  ${code}\\s`, 'm'));
     const env = await tally(['help', 'environment']);
     for (const name of [
       'TALLY_PROFILE',

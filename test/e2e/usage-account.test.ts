@@ -206,4 +206,15 @@ describe('a command the provider does not offer exits 5, naming who does', () =>
       expect(r.stderr).toContain('providers that do: conflux');
     }
   });
+
+  it.each(['conduit', 'account-api', 'bytespike', 'indigenius'])(
+    '%s with no key configured: packs and checkout still exit 5 with the same two lines, before any key is asked for',
+    async (provider) => {
+      for (const args of [['packs'], ['checkout', 'starter']]) {
+        const r = await tally([...args, '--provider', provider]);
+        expect(r.stderr).toBe(`tally: ${provider} does not offer \`${args[0]}\`\n  providers that do: conflux`);
+        expect(r.exitCode).toBe(5);
+      }
+    },
+  );
 });

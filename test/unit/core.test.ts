@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configDir, readConfig, validateConfig } from '../../src/core/config.js';
 import { parseGlobalOptions } from '../../src/core/context.js';
-import { ExitCode, formatError, UsageError } from '../../src/core/errors.js';
+import { ExitCode, exitCodeOf, formatError, ProviderError, UsageError } from '../../src/core/errors.js';
 import { backoffDelay, genericMessage, loadUndici, parseRetryAfter } from '../../src/core/http.js';
 import { clipEcho, colorEnabled, type IOStreams, terminalSafe } from '../../src/core/io.js';
 import { decodeUtf8 } from '../../src/core/utf8.js';
@@ -208,6 +208,16 @@ describe('errors', () => {
     expect(e.exitCode).toBe(ExitCode.usage);
     expect(formatError(e, false)).toBe('tally: bad thing\n  do this\n');
     expect(formatError(e, true)).toContain('at ');
+  });
+
+  it('maps a failure tally did not foresee (a bug in tally) to exit 70, not to the provider failure 4', () => {
+    expect(ExitCode.internal).toBe(70);
+    expect(exitCodeOf(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(70);
+    expect(exitCodeOf('thrown text')).toBe(70);
+    expect(exitCodeOf(new ProviderError('GET /x: 502'))).toBe(4);
+    expect(formatError(new TypeError('x is not a function'), false)).toBe(
+      'tally: internal error: x is not a function\n  run again with --verbose for details, and report it if it persists\n',
+    );
   });
 });
 

@@ -352,6 +352,16 @@ describe('IdSet', () => {
     expect(set.add('')).toBe(false);
   });
 
+  it('tells where each id was added among them, wide ids included, and -1 for one it does not hold', () => {
+    const set = new IdSet();
+    for (const id of ['a', 'tx_€1', 'b', '']) set.add(id);
+    expect(['a', 'tx_€1', 'b', '', 'c', 'tx_€2'].map((id) => set.ordinalOf(id))).toEqual([0, 1, 2, 3, -1, -1]);
+    expect(set.size).toBe(4);
+    for (let i = 0; i < 5000; i++) set.add(`id${i}`);
+    expect(set.ordinalOf('id4999')).toBe(5003);
+    expect(set.ordinalOf('b')).toBe(2);
+  });
+
   it('keeps ids with characters past Latin-1 exactly too', () => {
     const set = new IdSet();
     expect(set.add('tx_€1')).toBe(true);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/core/money.js';
-import { type CheckEntry, checkEntries, type CheckOptions } from '../../src/reconcile/check.js';
+import { ChainChecker, type CheckEntry, type CheckOptions, type CheckResult } from '../../src/reconcile/check.js';
+
+/** A whole list through the streaming checker, as reconcile feeds it. */
+function checkEntries(entries: Iterable<CheckEntry>, options: CheckOptions): CheckResult {
+  const checker = new ChainChecker(options);
+  for (const e of entries) checker.push(e);
+  return checker.finish();
+}
 
 /** A consistent ledger, oldest first: entry i moves the balance by amounts[i]. */
 function ledger(amounts: string[], opening = '100'): CheckEntry[] {
@@ -88,6 +95,28 @@ describe('reconcile chain check', () => {
     expect(desc.issues[0]!.message).toBe('entry e11 is listed twice');
   });
 
+  it('reports a duplicate listed 5,000 entries after the first, and skips it', () => {
+    const entries = ledger(amounts(6000));
+    entries.splice(5011, 0, { ...entries[10]! });
+    const { desc, asc } = both(entries);
+    expect(kinds(asc)).toEqual(['duplicate@e10']);
+    expect(asc.issues[0]!.message).toBe('entry e10 is listed twice');
+    expect(asc.checked).toBe(6001);
+    // newest first, the copy comes first: it is out of place where it stands, and the entry itself repeats it
+    expect(kinds(desc).filter((k) => k.startsWith('duplicate'))).toEqual(['duplicate@e10']);
+    expect(kinds(desc)).toContain('order@e10');
+  });
+
+  it('says when a repeated id far from the first comes with different content', () => {
+    const entries = ledger(amounts(6000));
+    entries.splice(5500, 0, { ...entries[3]!, amount: Decimal.parse('-0.26') });
+    const { desc, asc } = both(entries);
+    expect(kinds(asc)).toEqual(['duplicate@e3']);
+    expect(asc.issues[0]!.message).toBe('entry e3 is listed twice with different content');
+    const duplicate = desc.issues.filter((i) => i.kind === 'duplicate');
+    expect(duplicate.map((i) => [i.entryId, i.message])).toEqual([['e3', 'entry e3 is listed twice with different content']]);
+  });
+
   it('reports an entry without balance_after and checks the chain across it', () => {
     const entries = ledger(amounts(30));
     entries[9] = { ...entries[9]!, balanceAfter: null };
@@ -160,6 +189,19 @@ describe('purchases-only history (conflux)', () => {
     list[2] = { ...list[2]!, balanceAfter: list[2]!.balanceAfter!.add(Decimal.parse('9999')) };
     const r = checkEntries(list, { direction: 'asc', mode: 'purchases', fromZero: true });
     expect(kinds(r)).toEqual(['chain_break@tx2']);
+  });
+
+  it('widens the purchase check by --tolerance', () => {
+    const list = purchases();
+    // a purchase that raised the balance by 1 credit more than its amount, with nothing consumed before it
+    list[2] = { ...list[2]!, balanceAfter: list[1]!.balanceAfter!.add(list[2]!.amount).add(Decimal.parse('1')) };
+    for (const direction of ['asc', 'desc'] as const) {
+      const ordered = direction === 'asc' ? list : [...list].reverse();
+      const within = checkEntries(ordered, { direction, mode: 'purchases', fromZero: true, tolerance: Decimal.parse('1') });
+      expect(kinds(within)).toEqual([]);
+      const beyond = checkEntries(ordered, { direction, mode: 'purchases', fromZero: true, tolerance: Decimal.parse('0.5') });
+      expect(kinds(beyond)).toEqual(['chain_break@tx2']);
+    }
   });
 
   it('in auto mode judges a ledger with other movements as a full chain', () => {

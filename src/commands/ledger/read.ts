@@ -1,8 +1,8 @@
 // Opens a ledger read for the chosen target: provider pushdown first, the rest of the filter locally.
 import type { Context } from '../../core/context.js';
-import { UnsupportedError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { terminalSafe } from '../../core/io.js';
-import { assertOffers, openProvider, type ProviderSession } from '../../providers/session.js';
+import { assertOffers, openProvider, type ProviderSession, unsupported } from '../../providers/session.js';
 import { resolveTarget, type Target } from '../../providers/target.js';
 import { ENTRY_TYPES, type LedgerEntry } from '../../providers/types.js';
 import { applyFilter, inFilter, type LedgerFilter } from '../../providers/shared/filter.js';
@@ -31,7 +31,7 @@ export async function openLedger(ctx: Context, target: Target, filter: LedgerFil
  */
 export function readPages(ctx: Context, open: OpenLedger, onPage?: (n: number) => void): AsyncGenerator<LedgerEntry[]> {
   const ledger = open.session.adapter.ledger;
-  if (!ledger) throw new UnsupportedError(`${open.target.provider.id} does not offer \`ledger\``);
+  if (!ledger) throw unsupported(open.target, 'ledger');
   const onRepeat = (e: LedgerEntry) => {
     if (inFilter(e, open.filter))
       ctx.io.err(`tally: warning: entry ${terminalSafe(e.id)} is listed twice by the provider; it is kept once\n`);

@@ -74,7 +74,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
  * row is one movement of money: usage and the totals count it once.
  */
 async function* entriesIn(ctx: ProviderContext, since?: Date, until?: Date): AsyncGenerator<LedgerEntry> {
-  const read = ledger(ctx, { startedAt: new Date(), onRepeat: () => undefined });
+  const read = ledger(ctx, { startedAt: ctx.now(), onRepeat: () => undefined });
   for await (const page of applyFilter(read.pages, { since, until }, read.applied)) yield* page;
 }
 

@@ -18,8 +18,8 @@ export class IdSet {
   /** where each id's bytes start in `bytes`; starts[n] is the end of the last */
   private starts: Int32Array;
   private bytes: Uint8Array;
-  /** ids with a character past U+00FF (never seen from the seeded providers): kept as strings */
-  private wide: Set<string> | undefined;
+  /** ids with a character past U+00FF (never seen from the seeded providers): kept as strings, with their ordinal */
+  private wide: Map<string, number> | undefined;
   size = 0;
 
   /** `expected`: how many ids the read expects (a listing's total), so the arrays need not grow; capped. */
@@ -75,11 +75,16 @@ export class IdSet {
 
   /** Whether the id is there (the rare path: a page's first entry when it may repeat the last one read). */
   has(id: string): boolean {
+    return this.ordinalOf(id) >= 0;
+  }
+
+  /** Where the id was added among the ids (0 for the first), or -1 when it is not there. */
+  ordinalOf(id: string): number {
     let a = 0x811c9dc5;
     let b = 0x01000193 ^ id.length;
     for (let i = 0; i < id.length; i++) {
       const c = id.charCodeAt(i);
-      if (c > 0xff) return this.wide?.has(id) ?? false;
+      if (c > 0xff) return this.wide?.get(id) ?? -1;
       a = Math.imul(a ^ c, 0x01000193);
       b = Math.imul(b ^ c, 0x5bd1e995);
     }
@@ -88,8 +93,8 @@ export class IdSet {
     for (let slot = b & this.mask; ; slot = (slot + 1) & this.mask) {
       const at = slot * 2;
       const ordinal = this.table[at + 1] as number;
-      if (ordinal === EMPTY) return false;
-      if (this.table[at] === a && this.laneB[ordinal - 1] === b && this.equals(ordinal - 1, id)) return true;
+      if (ordinal === EMPTY) return -1;
+      if (this.table[at] === a && this.laneB[ordinal - 1] === b && this.equals(ordinal - 1, id)) return ordinal - 1;
     }
   }
 
@@ -102,9 +107,15 @@ export class IdSet {
   }
 
   private addWide(id: string): boolean {
-    this.wide ??= new Set();
+    this.wide ??= new Map();
     if (this.wide.has(id)) return false;
-    this.wide.add(id);
+    // it takes the next ordinal, with no bytes and no slot in the table
+    this.wide.set(id, this.size);
+    if (this.size >= this.laneB.length) this.laneB = grow(this.laneB, this.laneB.length * 2);
+    const end = this.starts[this.size] as number;
+    this.size++;
+    if (this.size + 1 >= this.starts.length) this.starts = grow(this.starts, this.starts.length * 2);
+    this.starts[this.size] = end;
     return true;
   }
 
