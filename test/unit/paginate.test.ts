@@ -370,4 +370,24 @@ describe('IdSet', () => {
     expect(set.has('tx_€1')).toBe(true);
     expect(set.has('tx_€2')).toBe(false);
   });
+
+  it('holds thousands of ids past Latin-1 between ordinary ones, growing its table, and finds each again', () => {
+    const set = new IdSet();
+    for (let i = 0; i < 20_000; i++) expect(set.add(`€${i}`)).toBe(true);
+    for (let i = 0; i < 20_000; i++) expect(set.add(`e${i}`)).toBe(true);
+    expect(set.size).toBe(40_000);
+    expect(set.ordinalOf('€19999')).toBe(19_999);
+    expect(set.ordinalOf('e0')).toBe(20_000);
+    expect(set.add('€7')).toBe(false);
+    expect(set.add('e7')).toBe(false);
+    expect(set.has('e20000')).toBe(false);
+  });
+
+  it('tells ids apart whose hashes place them side by side: every match is confirmed byte for byte', () => {
+    // a small table: 1,500 ids crowd 2,048 slots, so probes run through long neighbourhoods
+    const set = new IdSet(1);
+    for (let i = 0; i < 1_500; i++) set.add(String(i));
+    for (let i = 0; i < 1_500; i++) expect(set.ordinalOf(String(i))).toBe(i);
+    for (let i = 1_500; i < 3_000; i++) expect(set.has(String(i))).toBe(false);
+  });
 });

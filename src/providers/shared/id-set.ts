@@ -1,20 +1,22 @@
-// The ids a read has seen, in compact typed arrays: a 64-bit hash table with an exact second look on a hash match.
+// The ids a read has seen, in compact typed arrays: a hash table of ordinals with an exact second look.
 //
-// A million ids as a Set<string> cost ~60 MB of small objects and GC work; here each id costs 8 bytes of
-// table (one 32-bit hash lane and its ordinal, twice over at the load kept), 4 bytes for the second lane, 4
-// of offset and its characters as bytes. The hash is computed in the same pass that copies the characters,
-// so an insert is one loop over the id and, mostly, one touch of the table.
+// A million ids as a Set<string> cost ~60 MB of small objects and GC work; here each id costs its
+// characters as bytes, 4 bytes of offset, 4 of hash (which places it and is the first check on a match)
+// and one 4-byte slot of table at three quarters full or less: ~25 MB for a million 7-character ids. The
+// hash is computed in the same pass that copies the characters, so an insert is one loop over the id and,
+// mostly, one touch of the table and of the hash beside it. Every match is confirmed byte for byte.
 
 const EMPTY = 0;
-/** Ids presized for at most (a provider's total is not trusted with memory): 1M is ~40 MB. */
+/** Ids presized for at most (a provider's total is not trusted with memory): 1M is ~25 MB. */
 const MAX_PRESIZE = 1 << 20;
 
 export class IdSet {
-  /** slots of two: hash lane a, ordinal + 1 (0 = empty), at most half full */
+  /** ordinal + 1 of the id in each slot (0 = empty), at most three quarters full: linear probing with a
+   *  mixed hash stays short there (~2.5 probes to find, ~8.5 to miss at the fullest, far fewer on average) */
   private table: Int32Array;
   private mask: number;
-  /** hash lane b of each ordinal: read only when lane a matches */
-  private laneB: Int32Array;
+  /** the 32-bit hash of each ordinal: its slot, and the first check of a probe */
+  private hashes: Int32Array;
   /** where each id's bytes start in `bytes`; starts[n] is the end of the last */
   private starts: Int32Array;
   private bytes: Uint8Array;
@@ -26,10 +28,10 @@ export class IdSet {
   constructor(expected = 0) {
     const n = Math.min(Math.max(expected, 512), MAX_PRESIZE);
     let slots = 1024;
-    while (slots < n * 2 + 2) slots *= 2;
-    this.table = new Int32Array(2 * slots);
+    while (slots * 3 < n * 4 + 4) slots *= 2;
+    this.table = new Int32Array(slots);
     this.mask = slots - 1;
-    this.laneB = new Int32Array(n + 1);
+    this.hashes = new Int32Array(n + 1);
     this.starts = new Int32Array(n + 2);
     this.bytes = new Uint8Array(n * 16);
   }
@@ -40,36 +42,31 @@ export class IdSet {
     let end = this.starts[this.size] as number;
     if (end + n > this.bytes.length) this.growBytes(end + n);
     const bytes = this.bytes;
-    // two FNV-1a lanes with different offsets and primes, mixed at the end: 64 bits of hash
-    let a = 0x811c9dc5;
-    let b = 0x01000193 ^ n;
+    // FNV-1a, mixed at the end
+    let h = 0x811c9dc5 ^ n;
     for (let i = 0; i < n; i++) {
       const c = id.charCodeAt(i);
       if (c > 0xff) return this.addWide(id);
       bytes[end + i] = c;
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
+      h = Math.imul(h ^ c, 0x01000193);
     }
-    a = mix(a);
-    b = mix(b ^ (a >>> 7));
+    h = mix(h);
     const table = this.table;
     const mask = this.mask;
-    for (let slot = b & mask; ; slot = (slot + 1) & mask) {
-      const at = slot * 2;
-      const ordinal = table[at + 1] as number;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const ordinal = table[slot] as number;
       if (ordinal === EMPTY) {
-        table[at] = a;
-        table[at + 1] = this.size + 1;
-        if (this.size >= this.laneB.length) this.laneB = grow(this.laneB, this.laneB.length * 2);
-        this.laneB[this.size] = b;
+        table[slot] = this.size + 1;
+        if (this.size >= this.hashes.length) this.hashes = grow(this.hashes, this.hashes.length * 2);
+        this.hashes[this.size] = h;
         end += n;
         this.size++;
         if (this.size + 1 >= this.starts.length) this.starts = grow(this.starts, this.starts.length * 2);
         this.starts[this.size] = end;
-        if (this.size * 2 > mask) this.rehash();
+        this.keepRoom();
         return true;
       }
-      if (table[at] === a && this.laneB[ordinal - 1] === b && this.equals(ordinal - 1, id)) return false;
+      if (this.hashes[ordinal - 1] === h && this.equals(ordinal - 1, id)) return false;
     }
   }
 
@@ -80,21 +77,17 @@ export class IdSet {
 
   /** Where the id was added among the ids (0 for the first), or -1 when it is not there. */
   ordinalOf(id: string): number {
-    let a = 0x811c9dc5;
-    let b = 0x01000193 ^ id.length;
+    let h = 0x811c9dc5 ^ id.length;
     for (let i = 0; i < id.length; i++) {
       const c = id.charCodeAt(i);
       if (c > 0xff) return this.wide?.get(id) ?? -1;
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
+      h = Math.imul(h ^ c, 0x01000193);
     }
-    a = mix(a);
-    b = mix(b ^ (a >>> 7));
-    for (let slot = b & this.mask; ; slot = (slot + 1) & this.mask) {
-      const at = slot * 2;
-      const ordinal = this.table[at + 1] as number;
+    h = mix(h);
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const ordinal = this.table[slot] as number;
       if (ordinal === EMPTY) return -1;
-      if (this.table[at] === a && this.laneB[ordinal - 1] === b && this.equals(ordinal - 1, id)) return ordinal - 1;
+      if (this.hashes[ordinal - 1] === h && this.equals(ordinal - 1, id)) return ordinal - 1;
     }
   }
 
@@ -111,12 +104,18 @@ export class IdSet {
     if (this.wide.has(id)) return false;
     // it takes the next ordinal, with no bytes and no slot in the table
     this.wide.set(id, this.size);
-    if (this.size >= this.laneB.length) this.laneB = grow(this.laneB, this.laneB.length * 2);
+    if (this.size >= this.hashes.length) this.hashes = grow(this.hashes, this.hashes.length * 2);
     const end = this.starts[this.size] as number;
     this.size++;
     if (this.size + 1 >= this.starts.length) this.starts = grow(this.starts, this.starts.length * 2);
     this.starts[this.size] = end;
+    this.keepRoom();
     return true;
+  }
+
+  /** Doubles the table until it is at most three quarters full (it always keeps empty slots to stop a probe). */
+  private keepRoom(): void {
+    while (this.size * 4 > this.mask * 3) this.rehash();
   }
 
   private growBytes(needed: number): void {
@@ -128,16 +127,13 @@ export class IdSet {
   }
 
   private rehash(): void {
-    const old = this.table;
     const mask = this.mask * 2 + 1;
-    const table = new Int32Array(2 * (mask + 1));
-    for (let at = 0; at < old.length; at += 2) {
-      const ordinal = old[at + 1] as number;
-      if (ordinal === EMPTY) continue;
-      let slot = (this.laneB[ordinal - 1] as number) & mask;
-      while (table[slot * 2 + 1] !== EMPTY) slot = (slot + 1) & mask;
-      table[slot * 2] = old[at] as number;
-      table[slot * 2 + 1] = ordinal;
+    const table = new Int32Array(mask + 1);
+    // an id past Latin-1 gets a slot here too: it has no bytes, so no probe ever matches it there
+    for (let ordinal = 1; ordinal <= this.size; ordinal++) {
+      let slot = (this.hashes[ordinal - 1] as number) & mask;
+      while (table[slot] !== EMPTY) slot = (slot + 1) & mask;
+      table[slot] = ordinal;
     }
     this.table = table;
     this.mask = mask;
