@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ProviderJson, providersMarkdown } from '../helpers/providers-table.js';
-import { tally } from '../helpers/tally.js';
+import { tallyInProcess as tally } from '../helpers/in-process.js';
 
 const README = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
+import { tallyInProcess } from '../helpers/in-process.js';
 import { tally, tempConfigDir } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
@@ -16,7 +17,11 @@ beforeEach(() => {
 });
 afterEach(() => cfg.cleanup());
 
-const run = (args: string[], opts: { env?: Record<string, string>; input?: string } = {}) => tally(args, { configDir: cfg.dir, ...opts });
+// in process, but for what is about the process: secrets in any output, and several runs at once on one lock
+const run = (args: string[], opts: { env?: Record<string, string>; input?: string } = {}) =>
+  tallyInProcess(args, { configDir: cfg.dir, ...opts });
+const runBinary = (args: string[], opts: { env?: Record<string, string>; input?: string } = {}) =>
+  tally(args, { configDir: cfg.dir, ...opts });
 
 async function addSandboxProfile(name: string, provider: string, account = 'ok') {
   const r = await run(['profiles', 'add', name, '--provider', provider, '--base-url', sandbox.baseUrl(provider), '--key-stdin'], {
@@ -170,13 +175,15 @@ describe('secrets', () => {
     const key = sandbox.key('conduit', 'ok');
     const envKey = sandbox.key('bytespike', 'ok');
     const outputs = await Promise.all([
-      run(['balance', '-v']),
-      run(['balance', '--json', '-v']),
-      run(['balance', '--all', '-v']),
-      run(['profiles', 'list', '-v']),
-      run(['profiles', 'list', '--json']),
-      run(['balance', '-v', '--provider', 'bytespike', '--base-url', sandbox.baseUrl('bytespike')], { env: { TALLY_API_KEY: envKey } }),
-      run(['balance', '-v'], { env: { TALLY_API_KEY: sandbox.key('conduit', 'revoked') } }),
+      runBinary(['balance', '-v']),
+      runBinary(['balance', '--json', '-v']),
+      runBinary(['balance', '--all', '-v']),
+      runBinary(['profiles', 'list', '-v']),
+      runBinary(['profiles', 'list', '--json']),
+      runBinary(['balance', '-v', '--provider', 'bytespike', '--base-url', sandbox.baseUrl('bytespike')], {
+        env: { TALLY_API_KEY: envKey },
+      }),
+      runBinary(['balance', '-v'], { env: { TALLY_API_KEY: sandbox.key('conduit', 'revoked') } }),
     ]);
     for (const r of outputs) {
       for (const secret of [key, envKey, sandbox.key('conduit', 'revoked')]) {
@@ -223,7 +230,7 @@ describe('concurrent config writes', () => {
     const names = Array.from({ length: 12 }, (_, i) => `p${i + 1}`);
     const results = await Promise.all(
       names.map((name) =>
-        run(['profiles', 'add', name, '--provider', 'conduit', '--base-url', sandbox.baseUrl('conduit'), '--key-stdin'], {
+        runBinary(['profiles', 'add', name, '--provider', 'conduit', '--base-url', sandbox.baseUrl('conduit'), '--key-stdin'], {
           input: `${sandbox.key('conduit', 'ok')}\n`,
         }),
       ),
@@ -251,15 +258,15 @@ describe('concurrent config writes', () => {
   it('keeps every change when profiles are added, switched and removed at once', async () => {
     for (const name of ['a', 'b', 'c', 'd']) await addSandboxProfile(name, 'conduit');
     const add = (name: string) =>
-      run(['profiles', 'add', name, '--provider', 'conduit', '--base-url', sandbox.baseUrl('conduit'), '--key-stdin'], {
+      runBinary(['profiles', 'add', name, '--provider', 'conduit', '--base-url', sandbox.baseUrl('conduit'), '--key-stdin'], {
         input: `${sandbox.key('conduit', 'ok')}\n`,
       });
     const results = await Promise.all([
       add('e'),
-      run(['profiles', 'remove', 'a']),
+      runBinary(['profiles', 'remove', 'a']),
       add('f'),
-      run(['profiles', 'remove', 'b']),
-      run(['profiles', 'use', 'c']),
+      runBinary(['profiles', 'remove', 'b']),
+      runBinary(['profiles', 'use', 'c']),
       add('g'),
     ]);
     expect(results.map((r) => r.exitCode)).toEqual([0, 0, 0, 0, 0, 0]);
