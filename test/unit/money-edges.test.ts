@@ -75,6 +75,11 @@ describe('Decimal.fromNumber', () => {
     expect(read(2 ** 45 + 0.25)).toEqual(['35184372088832.25', 2]);
     expect(read(-(2 ** 45) - 0.25)).toEqual(['-35184372088832.25', 2]);
     expect(read(2 ** 45 - 0.5)).toEqual(['35184372088831.5', 1]);
+    // far beyond it a double is a whole cent apart from its neighbours: k/100 reads back as n, yet a shorter
+    // decimal does too, and that shortest one is the value
+    expect(read(2 ** 50 + 0.25)).toEqual(['1125899906842624.2', 1]);
+    expect(read(-(2 ** 50) - 0.25)).toEqual(['-1125899906842624.2', 1]);
+    expect(read(2 ** 49 + 0.25)).toEqual(['562949953421312.2', 1]);
   });
 });
 
