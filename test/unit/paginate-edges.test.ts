@@ -182,6 +182,18 @@ describe('offsets without a total at their edges', () => {
     expect(counts).toEqual([10, 9, 6]);
   });
 
+  it('follows a small shift found at the overlap, then one of more than a page found by probing the head', async () => {
+    const l = listing(600);
+    let requests = 0;
+    const read = overlappingOffsets(async (o, n) => {
+      requests++;
+      if (requests === 2) l.post(3);
+      if (requests === 4) l.post(150);
+      return l.page(o, n);
+    }, opts(100));
+    expect((await collect(read)).flat()).toEqual(ids(600, 0));
+  });
+
   it('fails saying entries were removed when the newest entry it read moved towards the head', async () => {
     const l = listing(40);
     let requests = 0;

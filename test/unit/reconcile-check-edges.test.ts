@@ -202,6 +202,25 @@ describe('duplicates, gaps and order', () => {
     ).toEqual([`e${odd}`]);
   });
 
+  it.each(DIRECTIONS)('reports an id repeated a thousand entries later (%s)', (direction) => {
+    const entries = ledger(Array.from({ length: 1500 }, () => '1'));
+    const checker = new ChainChecker({ direction });
+    const arrival = direction === 'asc' ? entries : [...entries].reverse();
+    arrival.forEach((e, i) => {
+      checker.push(e);
+      if (i === 1200) checker.push(arrival[200]!);
+    });
+    expect(checker.finish().issues.map((i) => [i.kind, i.entryId])).toEqual([['duplicate', arrival[200]!.id]]);
+  });
+
+  it('lists the issues about one entry in the order found: out of order, then off the chain', () => {
+    const entries = ledger(['1', '1', '1', '1', '1']);
+    entries[2] = { ...entries[2]!, createdAt: at(10), balanceAfter: D('500') };
+    for (const direction of DIRECTIONS) {
+      expect(check(entries, { direction }).issues.map((i) => `${i.kind}@${i.entryId}`)).toEqual(['order@e2', 'chain_break@e2']);
+    }
+  });
+
   it('takes entries with the same time as in order', () => {
     const entries = ledger(['1', '1', '1']).map((e) => ({ ...e, createdAt: at(0) }));
     for (const direction of DIRECTIONS) expect(check(entries, { direction }).issues).toEqual([]);
@@ -333,6 +352,9 @@ describe('purchases-only histories at their edges', () => {
     expect(check(list, { direction, mode: 'chain' }).issues.map((i) => i.kind)).toEqual(['chain_break']);
     expect(check(list, { direction, mode: 'chain' }).purchases.purchased.toString()).toBe('0');
     const mixed = [...list, { id: 'u', createdAt: at(5), type: 'usage', amount: D('-1'), balanceAfter: D('119') }];
-    expect(check(mixed, { direction, mode: 'auto', fromZero: true })).toMatchObject({ mode: 'chain', issueCount: 1 });
+    const auto = check(mixed, { direction, mode: 'auto', fromZero: true });
+    expect(auto).toMatchObject({ mode: 'chain', issueCount: 1 });
+    // the purchases are still summed, and only they
+    expect(auto.purchases.purchased.toString()).toBe('150');
   });
 });
