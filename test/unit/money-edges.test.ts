@@ -34,7 +34,7 @@ describe('Decimal.parse', () => {
   });
 
   it('refuses what has no digits, or an exponent beyond a thousand, and names the text', () => {
-    for (const text of ['', '.', '-', '+.', 'e5', '1e', '1.2.3', 'abc', '1 2']) {
+    for (const text of ['', '.', '-', '+.', 'e5', '1e', '1.2.3', 'abc', '1 2', 'x5', '5x', '1.x', '1e3x']) {
       expect(() => d(text)).toThrow(new RangeError(`"${text}" is not a decimal number`));
     }
     expect(() => d('1e1001')).toThrow(new RangeError('"1e1001" is out of range'));
