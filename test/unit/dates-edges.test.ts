@@ -84,6 +84,8 @@ describe('provider timestamps at their edges', () => {
     ['2024-02-29T10:00:00.000Z', '2024-02-29T10:00:00.000Z'],
     ['2026-05-28T10:00:00.000Z', '2026-05-28T10:00:00.000Z'],
     ['Thu, 21 May 2026 14:08:11 GMT', '2026-05-21T14:08:11.000Z'],
+    // shorter than a day: Date.parse reads a date-only form as UTC
+    ['2026-05', '2026-05-01T00:00:00.000Z'],
   ])('normalises %j to ISO UTC with milliseconds', (text, iso) => {
     expect(toIsoUtc(text)).toBe(iso);
   });

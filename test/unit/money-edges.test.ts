@@ -167,6 +167,8 @@ describe('Decimal arithmetic', () => {
 describe('Decimal printing', () => {
   it('prints leading zeros away and pads to the minimum fraction', () => {
     expect(d('007').toString()).toBe('7');
+    expect(d('01.25').toString(2)).toBe('1.25');
+    expect(d('-01.25').toString(2)).toBe('-1.25');
     expect(d('-007.50').toString(2)).toBe('-7.50');
     expect(d('0.0').toString()).toBe('0');
     expect(d('-0.0').toString(2)).toBe('0.00');
@@ -199,6 +201,7 @@ describe('parseAmount', () => {
     expect(parseAmount(' 2.50 ').toString(2)).toBe('2.50');
     expect(parseAmount('5.').toString()).toBe('5');
     expect(parseAmount('-.5').toString()).toBe('-0.5');
+    expect(parseAmount('.25').toString()).toBe('0.25');
   });
 
   it('refuses anything else, naming it', () => {
