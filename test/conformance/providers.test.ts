@@ -2,14 +2,57 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, ShapeError } from '../../src/core/errors.js';
 import { HttpClient } from '../../src/core/http.js';
+import { Decimal } from '../../src/core/money.js';
 import { PROVIDERS } from '../../src/providers/registry.js';
-import { type CommandName, COMMANDS, type ProviderEntry } from '../../src/providers/types.js';
+import { type CommandName, COMMANDS, type LedgerEntry, type ProviderEntry } from '../../src/providers/types.js';
+import { type GeneratedMovement, LedgerModel } from '../../src/sandbox/ledger.js';
+import { accountApiMovement } from '../../src/sandbox/providers/account-api.js';
+import { bytespikeMovement } from '../../src/sandbox/providers/bytespike.js';
+import { conduitMovement } from '../../src/sandbox/providers/conduit.js';
+import { confluxMovement } from '../../src/sandbox/providers/conflux.js';
+import { indigeniusMovement } from '../../src/sandbox/providers/indigenius.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 
+const SEED = 7;
+const ENTRIES = 120;
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 7, entries: 120 });
+  sandbox = await startSandbox({ port: 0, seed: SEED, entries: ENTRIES });
 });
+
+/**
+ * The sandbox's `ok` ledger of each provider as its own model generates it (as in src/sandbox/providers):
+ * what every entry's amount and balance after are, in minor units of `scale` decimals, whatever sign or
+ * float the provider's wire format writes them in.
+ */
+const SANDBOX_LEDGERS: Record<
+  string,
+  { generate: (seed: number, salt: number, index: number) => GeneratedMovement; openingBalance: number; scale: number; unit: string }
+> = {
+  conduit: { generate: conduitMovement, openingBalance: 5000, scale: 2, unit: 'USD' },
+  'account-api': { generate: accountApiMovement, openingBalance: 10000, scale: 2, unit: 'USD' },
+  bytespike: { generate: bytespikeMovement, openingBalance: 3140, scale: 2, unit: 'USD' },
+  conflux: { generate: confluxMovement, openingBalance: 0, scale: 0, unit: 'credits' },
+  indigenius: { generate: indigeniusMovement, openingBalance: 2500, scale: 2, unit: 'USD' },
+};
+
+/** The exact amount and balance after of each entry of a provider's `ok` ledger, newest first. */
+function expectedLedger(id: string): Array<{ amount: string; balanceAfter: string; unit: string }> {
+  const known = SANDBOX_LEDGERS[id];
+  if (!known) throw new Error(`no sandbox ledger model for ${id}`);
+  const model = new LedgerModel({
+    seed: SEED,
+    name: `${id}/ok`,
+    count: ENTRIES,
+    openingBalance: known.openingBalance,
+    generate: known.generate,
+  });
+  return [...model.walkNewestFirst()].map((e) => ({
+    amount: Decimal.fromMinor(e.amount, known.scale).toString(),
+    balanceAfter: Decimal.fromMinor(e.balanceAfter as number, known.scale).toString(),
+    unit: known.unit,
+  }));
+}
 afterAll(() => sandbox.close());
 
 async function session(provider: ProviderEntry, account: string, base?: Sandbox) {
@@ -81,18 +124,23 @@ describe.each(PROVIDERS.map((p) => [p.id, p] as const))('provider %s', (_id, pro
       const read = s.adapter.ledger?.(s.pctx, { startedAt: new Date() });
       expect(read).toBeDefined();
       const seen = new Set<string>();
+      const entries: LedgerEntry[] = [];
       let previous: string | undefined;
       for await (const e of (async function* () {
         for await (const page of read!.pages) yield* page;
       })()) {
         expect(seen.has(e.id)).toBe(false);
         seen.add(e.id);
+        entries.push(e);
         if (previous) expect(e.createdAt <= previous).toBe(true);
         previous = e.createdAt;
         expect(e.unit).toMatch(/^([A-Z]{3}|credits)$/);
         expect(Object.keys(provider.entryTypes)).toContain(e.providerType);
       }
-      expect(seen.size).toBe(120);
+      expect(seen.size).toBe(ENTRIES);
+      // each amount and balance after exactly as the sandbox's model has it: sign, scale and every digit
+      const got = entries.map((e) => ({ amount: e.amount.toString(), balanceAfter: e.balanceAfter?.toString() ?? null, unit: e.unit }));
+      expect(got).toEqual(expectedLedger(provider.id));
     } finally {
       await s.close();
     }

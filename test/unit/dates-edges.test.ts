@@ -1,0 +1,143 @@
+// Dates at their edges: every form a date flag takes, timestamps with and without fractions, zones and ranges.
+import { describe, expect, it } from 'vitest';
+import { assertRange, formatInZone, parseDateFlag, resolveZone, toIsoUtc } from '../../src/core/dates.js';
+import { UsageError } from '../../src/core/errors.js';
+
+const now = new Date('2026-11-23T12:00:00Z');
+const flag = (text: string) => parseDateFlag(text, '--since', now).toISOString();
+
+/** What a refused date flag throws: message and hint. */
+function refusal(text: string): { message: string; suggestion: string | undefined } {
+  try {
+    parseDateFlag(text, '--until', now);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return { message: (error as UsageError).message, suggestion: (error as UsageError).suggestion };
+  }
+  throw new Error(`${text} was accepted`);
+}
+
+describe('date flags at their edges', () => {
+  it('counts minutes, hours, days and weeks back from now', () => {
+    expect(flag('30m')).toBe('2026-11-23T11:30:00.000Z');
+    expect(flag('1h')).toBe('2026-11-23T11:00:00.000Z');
+    expect(flag('2d')).toBe('2026-11-21T12:00:00.000Z');
+    expect(flag('2w')).toBe('2026-11-09T12:00:00.000Z');
+    expect(flag('0d')).toBe('2026-11-23T12:00:00.000Z');
+    expect(flag(' 7d ')).toBe('2026-11-16T12:00:00.000Z');
+  });
+
+  it('reads a time without seconds, with a fraction, with a lower-case zone and with an offset without a colon', () => {
+    expect(flag('2026-03-01T10:00')).toBe('2026-03-01T10:00:00.000Z');
+    expect(flag('2026-03-01T10:00:00.250')).toBe('2026-03-01T10:00:00.250Z');
+    expect(flag('2026-03-01T10:00:00.123456789Z')).toBe('2026-03-01T10:00:00.123Z');
+    expect(flag('2026-03-01t10:00:00z')).toBe('2026-03-01T10:00:00.000Z');
+    expect(flag('2026-03-01T10:00:00+0200')).toBe('2026-03-01T08:00:00.000Z');
+    expect(flag('2026-03-01T10:00:00-05:30')).toBe('2026-03-01T15:30:00.000Z');
+  });
+
+  it('takes the last day of every month and no day after it', () => {
+    expect(flag('2026-01-31')).toBe('2026-01-31T00:00:00.000Z');
+    expect(flag('2026-02-28')).toBe('2026-02-28T00:00:00.000Z');
+    expect(flag('2026-04-30T23:59:59Z')).toBe('2026-04-30T23:59:59.000Z');
+    expect(flag('2026-12-31')).toBe('2026-12-31T00:00:00.000Z');
+    expect(flag('2026-12-01')).toBe('2026-12-01T00:00:00.000Z');
+    expect(flag('2026-01-01')).toBe('2026-01-01T00:00:00.000Z');
+    for (const text of ['2026-02-29', '2026-04-31', '2026-01-32', '2026-01-00', '2026-00-01', '2026-13-01', '2026-04-31T10:00:00Z']) {
+      expect(refusal(text).message).toBe(`--until "${text}" is not a date`);
+    }
+  });
+
+  it('reads years below 100 as written, not as 1900–1999', () => {
+    // year 0 is a leap year; 1900, which Date.UTC would read it as, is not
+    expect(flag('0000-02-29')).toBe('0000-02-29T00:00:00.000Z');
+    expect(flag('0000-02-29T12:00:00Z')).toBe('0000-02-29T12:00:00.000Z');
+  });
+
+  it('refuses other spans, words and malformed times, naming the flag and the forms it takes', () => {
+    for (const text of [
+      '7y',
+      '7',
+      'd',
+      '-7d',
+      '7 d',
+      'tomorrow',
+      '2026-3-1',
+      '2026-03-01T1000',
+      '2026-03-01T10:00:00.1234567890Z',
+      '2026-03-01T10:00:00+2',
+    ]) {
+      expect(refusal(text)).toEqual({
+        message: `--until "${text}" is not a date`,
+        suggestion: 'use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a relative span (7d, 12h)',
+      });
+    }
+  });
+});
+
+describe('provider timestamps at their edges', () => {
+  it.each([
+    ['2026-05-21T14:08:11.12Z', '2026-05-21T14:08:11.120Z'],
+    ['2026-05-21T14:08:11.1234Z', '2026-05-21T14:08:11.123Z'],
+    ['2026-05-21T14:08:11-01:00', '2026-05-21T15:08:11.000Z'],
+    ['2026-01-31T00:00:00.000Z', '2026-01-31T00:00:00.000Z'],
+    ['2024-02-29T10:00:00.000Z', '2024-02-29T10:00:00.000Z'],
+    ['2026-05-28T10:00:00.000Z', '2026-05-28T10:00:00.000Z'],
+    ['Thu, 21 May 2026 14:08:11 GMT', '2026-05-21T14:08:11.000Z'],
+  ])('normalises %j to ISO UTC with milliseconds', (text, iso) => {
+    expect(toIsoUtc(text)).toBe(iso);
+  });
+
+  it.each([
+    '2026-02-29T10:00:00.000Z',
+    '2026-02-30T10:00:00Z',
+    '2026-11-31T10:00:00.5Z',
+    '2026-05-21T14:08:61Z',
+    'not a timestamp at all!!',
+    // a month is no instant an entry was made at
+    '2026-05',
+  ])('refuses %j', (text) => {
+    expect(toIsoUtc(text)).toBeNull();
+  });
+});
+
+describe('zones', () => {
+  it('keeps a zone as the user spelled it, and the system zone without --tz', () => {
+    expect(resolveZone('Asia/Kolkata')).toBe('Asia/Kolkata');
+    expect(resolveZone(undefined)).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+  });
+
+  it('refuses a zone Intl does not know, naming it', () => {
+    let thrown: unknown;
+    try {
+      resolveZone('Mars/Olympus');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as UsageError).message).toBe('--tz "Mars/Olympus" is not a time zone');
+    expect((thrown as UsageError).suggestion).toBe('give an IANA zone such as UTC, Europe/Paris or America/New_York');
+  });
+
+  it('shows an instant in a zone on a 24-hour clock, each zone with its own offset', () => {
+    expect(formatInZone('2026-03-09T15:32:07.000Z', 'UTC')).toBe('2026-03-09 15:32:07');
+    expect(formatInZone('2026-03-09T15:32:07.000Z', 'Europe/Paris')).toBe('2026-03-09 16:32:07');
+    expect(formatInZone('2026-03-09T23:05:00.000Z', 'Asia/Kolkata')).toBe('2026-03-10 04:35:00');
+    expect(formatInZone('2026-03-09T00:00:00.000Z', 'UTC')).toBe('2026-03-09 00:00:00');
+    expect(formatInZone('2026-03-09T15:32:07.000Z', 'Europe/Paris')).toBe('2026-03-09 16:32:07');
+  });
+});
+
+describe('ranges', () => {
+  it('refuses --since at or after --until, naming both, and takes an open or ordered range', () => {
+    const a = new Date('2026-03-01T00:00:00Z');
+    const b = new Date('2026-03-02T00:00:00Z');
+    expect(() => assertRange(a, a)).toThrow(
+      new UsageError('--since (2026-03-01T00:00:00.000Z) must be before --until (2026-03-01T00:00:00.000Z)'),
+    );
+    expect(() => assertRange(b, a)).toThrow(/must be before --until/);
+    expect(() => assertRange(a, b)).not.toThrow();
+    expect(() => assertRange(undefined, a)).not.toThrow();
+    expect(() => assertRange(a, undefined)).not.toThrow();
+  });
+});
