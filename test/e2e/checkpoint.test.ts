@@ -1,12 +1,14 @@
-// `reconcile --checkpoint` end to end: one holder of the lock under a race, stale locks, per-account keys,
-// the digest of verified history (--full), --reset-checkpoint, and broken checkpoint files.
+// `reconcile --checkpoint` end to end: stale locks, per-account keys, the digest of verified history
+// (--full), --reset-checkpoint, and broken checkpoint files. Commands run in process (test/helpers/
+// in-process.ts); the races of many processes for one lock are in checkpoint-races.test.ts.
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pathToFileURL } from 'node:url';
 import { withHttpServer } from '../helpers/http.js';
-import { tally, tempConfigDir } from '../helpers/tally.js';
+import { tallyInProcess as tally } from '../helpers/in-process.js';
+import { plantLock } from '../helpers/locks.js';
+import { tempConfigDir } from '../helpers/tally.js';
 
 const KEY = 'sk-conduit-test-0001';
 const env = (baseUrl: string, key = KEY) => ({ TALLY_PROVIDER: 'conduit', TALLY_BASE_URL: baseUrl, TALLY_API_KEY: key });
@@ -53,98 +55,8 @@ interface ReportJson {
   issues: Array<{ kind: string; entryId: string | null; message: string }>;
   checkpoint?: { id: string; createdAt: string; verifiedAt: string } | null;
 }
-/** Environment that makes `count` processes wait for each other before they run (see the helper). */
-const together = (dir: string, count: number) => ({
-  NODE_OPTIONS: `--import=${pathToFileURL(join(import.meta.dirname, '../helpers/start-together.mjs')).href}`,
-  TALLY_TEST_BARRIER: `${join(dir, 'barrier')}:${count}`,
-});
 const report = (stdout: string) => JSON.parse(stdout) as ReportJson;
 const checkpointFiles = (dir: string) => readdirSync(join(dir, 'checkpoints')).filter((f) => f.endsWith('.json'));
-
-/**
- * Starts ten `reconcile --checkpoint` runs together on one account and returns their exit codes. Every
- * request is held until each run has either exited or is waiting on the server, then answered 401: the
- * runs that got the lock are those that reached the server (exit 3), the others exit 2.
- */
-async function race(dir: string, before?: (lockPath: string) => void): Promise<number[]> {
-  const held: ServerResponse[] = [];
-  let exited = 0;
-  const release = () => {
-    if (exited + held.length < 10) return;
-    for (const res of held.splice(0)) {
-      res.statusCode = 401;
-      res.end(JSON.stringify({ error: 'Invalid API key' }));
-    }
-  };
-  return withHttpServer(
-    (_req, res) => {
-      held.push(res);
-      release();
-    },
-    async (baseUrl) => {
-      if (before) {
-        mkdirSync(join(dir, 'checkpoints'), { recursive: true });
-        const { checkpointKey } = await import('../../src/reconcile/checkpoint.js');
-        before(join(dir, 'checkpoints', `${checkpointKey('conduit', new URL(baseUrl).href, KEY)}.lock`));
-      }
-      const start = together(dir, 10);
-      return Promise.all(
-        Array.from({ length: 10 }, () =>
-          tally(['reconcile', '--checkpoint', '-q'], { env: { ...env(baseUrl), ...start }, configDir: dir }).then((r) => {
-            exited++;
-            release();
-            return r.exitCode ?? -1;
-          }),
-        ),
-      );
-    },
-  );
-}
-
-/**
- * Races per test: a few in `npm test` (each is ten processes, ~4 s of CPU), all of them in
- * `npm run test:races`, which CI runs too: a lost race shows in some rounds only.
- */
-const ALL_RACES = process.env.TALLY_TEST_RACES === 'all';
-const RACES = ALL_RACES ? { free: 15, lease: 10, gone: 10 } : { free: 3, lease: 2, gone: 2 };
-
-describe('the checkpoint lock', () => {
-  it(`admits exactly one of ten runs started at once, in every one of ${RACES.free} races`, async () => {
-    for (let round = 0; round < RACES.free; round++) {
-      const cfg = tempConfigDir();
-      try {
-        expect((await race(cfg.dir)).sort(), `round ${round + 1}`).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 3]);
-      } finally {
-        cfg.cleanup();
-      }
-    }
-  }, 180_000);
-
-  it(`admits exactly one of ten runs started at once on a lock whose lease has run out, in every one of ${RACES.lease} races`, async () => {
-    for (let round = 0; round < RACES.lease; round++) {
-      const cfg = tempConfigDir();
-      try {
-        const codes = await race(cfg.dir, (lockPath) => plantLock(lockPath, { pid: 4242, host: 'build-server-2' }, 60_000));
-        expect(codes.sort(), `round ${round + 1}`).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 3]);
-      } finally {
-        cfg.cleanup();
-      }
-    }
-  }, 180_000);
-
-  it(`admits exactly one of ten runs started at once on a lock whose holder on this host is gone, in every one of ${RACES.gone} races`, async () => {
-    const host = (await import('node:os')).hostname();
-    for (let round = 0; round < RACES.gone; round++) {
-      const cfg = tempConfigDir();
-      try {
-        const codes = await race(cfg.dir, (lockPath) => plantLock(lockPath, { pid: 999_999, host }, 0));
-        expect(codes.sort(), `round ${round + 1}`).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 3]);
-      } finally {
-        cfg.cleanup();
-      }
-    }
-  }, 180_000);
-});
 
 /** Runs a first `reconcile --checkpoint` and returns the lock path its checkpoint uses. */
 async function lockPathAfterFirstRun(dir: string, baseUrl: string): Promise<string> {
@@ -152,14 +64,6 @@ async function lockPathAfterFirstRun(dir: string, baseUrl: string): Promise<stri
   expect(first.exitCode, first.stderr).toBe(0);
   const [file] = checkpointFiles(dir);
   return join(dir, 'checkpoints', file!.replace(/\.json$/, '.lock'));
-}
-
-/** A lock as a run leaves it: the directory, its owner inside, renewed `age` ms ago. */
-function plantLock(lockPath: string, owner: { pid: number; host: string }, ageMs: number): void {
-  mkdirSync(lockPath);
-  writeFileSync(join(lockPath, 'owner.json'), JSON.stringify({ ...owner, startedAt: '2026-03-01T10:00:00.000Z' }));
-  const at = new Date(Date.now() - ageMs);
-  utimesSync(lockPath, at, at);
 }
 
 describe('stale checkpoint locks', () => {

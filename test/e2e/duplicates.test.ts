@@ -1,4 +1,5 @@
 // A repeated id is found wherever it is: 5,000 entries after its first listing, live and in an exported file.
+// Commands run in process (test/helpers/in-process.ts) over real sockets.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
 import { parseNdjson } from '../helpers/ledger.js';
-import { sandboxEnv, tally } from '../helpers/tally.js';
+import { tallyInProcess as tally } from '../helpers/in-process.js';
+import { sandboxEnv } from '../helpers/tally.js';
 
 const ENTRIES = 6000;
 /** The entry listed again (newest first, 0 is the newest), and the position its copy takes, 5,001 further on. */
