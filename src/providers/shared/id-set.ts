@@ -102,9 +102,13 @@ export class IdSet {
   private addWide(id: string): boolean {
     this.wide ??= new Map();
     if (this.wide.has(id)) return false;
-    // it takes the next ordinal, with no bytes and no slot in the table
+    // it takes the next ordinal, with no bytes; it is found through `wide`, never through the table
     this.wide.set(id, this.size);
     if (this.size >= this.hashes.length) this.hashes = grow(this.hashes, this.hashes.length * 2);
+    // a hash of its own all the same: a rehash places every ordinal by its hash, and equal ones would pile up
+    let h = 0x811c9dc5 ^ id.length;
+    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+    this.hashes[this.size] = mix(h);
     const end = this.starts[this.size] as number;
     this.size++;
     if (this.size + 1 >= this.starts.length) this.starts = grow(this.starts, this.starts.length * 2);
