@@ -127,3 +127,12 @@ describe('parseAmount', () => {
     expect(() => parseAmount(text)).toThrow(RangeError);
   });
 });
+
+describe("the suite's equality for decimals", () => {
+  it('tells decimals apart by value and scale in toEqual, inside objects too', () => {
+    expect(Decimal.parse('1')).not.toEqual(Decimal.parse('2'));
+    expect({ tolerance: Decimal.parse('0.01') }).not.toEqual({ tolerance: Decimal.ZERO });
+    expect(Decimal.parse('1.50')).not.toEqual(Decimal.parse('1.5'));
+    expect({ min: Decimal.parse('10.5') }).toEqual({ min: Decimal.parse('10.5') });
+  });
+});
