@@ -11,6 +11,13 @@ import v8 from 'node:v8';
  */
 export const YOUNG_GENERATION_CAP = 16 << 20;
 
+/**
+ * reconcile's cap: it holds a table of every id it has read (its own for --file, paging's when live), ~25 MB at
+ * a million, beside what it parses. At 8 MiB a 1,000,000-entry `reconcile --file` of an NDJSON export peaks at
+ * ~134-141 MiB on Node 20 instead of ~151-158 (bench/README.md), for no CPU that could be measured.
+ */
+export const RECONCILE_YOUNG_GENERATION_CAP = 8 << 20;
+
 function newSpaceSize(): number {
   return v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }

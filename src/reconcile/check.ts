@@ -71,6 +71,11 @@ export interface CheckOptions {
    * entries would hold two id tables.
    */
   idsUnique?: boolean;
+  /**
+   * About how many entries will be pushed, at most (reconcile --file guesses from the file's size): the id
+   * table is made that large at once, instead of growing by copies that all sit in memory until collected.
+   */
+  expectedEntries?: number;
 }
 
 export interface PurchaseTotals {
@@ -95,6 +100,9 @@ export interface CheckResult {
   mode: 'chain' | 'purchases';
   purchases: PurchaseTotals;
 }
+
+/** Content prints made at once for at most this many entries (4 MiB); more grow as they come. */
+const MAX_PRESIZED_PRINTS = 1 << 20;
 
 /** Out-of-order entries remembered as reported, so one is reported once (they are next to each other). */
 const RECENT_IDS = 1024;
@@ -249,7 +257,7 @@ export class ChainChecker {
   /** every id pushed (unless the read already made them unique), for `duplicate` however far apart */
   private readonly ids: IdSet | undefined;
   /** a 32-bit print of each entry's content, by its ordinal in `ids` (see contentPrint) */
-  private prints = new Int32Array(1024);
+  private prints: Int32Array;
   // order check: the two entries before the current one, in arrival order
   private beforePrevious: CheckEntry | null = null;
   private previous: CheckEntry | null = null;
@@ -267,7 +275,8 @@ export class ChainChecker {
     this.commonLog = new IssueLog(max);
     this.chain = new ChainRule(this.chainLog, options.tolerance ?? Decimal.ZERO, options.direction === 'asc', options.unit ?? 'credits');
     this.purchaseRule = new PurchaseRule(this.purchaseLog, options.tolerance ?? Decimal.ZERO);
-    this.ids = options.idsUnique ? undefined : new IdSet();
+    this.ids = options.idsUnique ? undefined : new IdSet(options.expectedEntries);
+    this.prints = new Int32Array(Math.min(Math.max(options.expectedEntries ?? 0, 1024), MAX_PRESIZED_PRINTS));
     this.mode = options.mode ?? 'chain';
     this.asc = options.direction === 'asc';
     this.fromZero = options.fromZero ?? false;
