@@ -161,6 +161,11 @@ describe('timestamps and flags in every form they come in', () => {
     ['May 21 2026 14:08:11 PST', '2026-05-21T22:08:11.000Z'],
     ['May 21, 2026 14:08:11 UTC', '2026-05-21T14:08:11.000Z'],
     ['May 21 2026 14:08:11 UT', '2026-05-21T14:08:11.000Z'],
+    ['May 21 2026 14:08:11 utc', '2026-05-21T14:08:11.000Z'],
+    ['Thu May 21 2026 14:08:11 GMT+0200(CEST)', '2026-05-21T12:08:11.000Z'],
+    ['Thu May 21 2026 14:08:11 GMT+0200  (CEST)', '2026-05-21T12:08:11.000Z'],
+    // a day with one digit is no YYYY-MM-DD: Date.parse reads it, with the zone it names
+    ['2026-05-1 10:00 GMT', '2026-05-01T10:00:00.000Z'],
   ])('reads %j as %s whatever the machine zone', (text, iso) => {
     expect(toIsoUtc(text)).toBe(iso);
   });
@@ -175,6 +180,11 @@ describe('timestamps and flags in every form they come in', () => {
     '2026-05-21T14:08:11.000+01:00x',
     'x2026-05-21T14:08:11.000Z',
     '2026-05-21T14:08:11.000Zx',
+    'x2026-05-21 14:08:11',
+    '2026-05-21 14:08:11 junk',
+    '21-May-2026 14:08:11',
+    // Date.parse reads this as June 21
+    'Thu, 21 May 2026 14:08:11 GMT junk',
   ])('refuses %j', (text) => {
     expect(toIsoUtc(text)).toBeNull();
   });
