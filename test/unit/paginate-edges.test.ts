@@ -523,8 +523,8 @@ describe('paging on its rare paths', () => {
 
   it('takes the measured shift at once when it is one of several alignments, with one probe and no re-read', async () => {
     const l = listing(30);
-    const twin = l.items[9] as Item;
-    l.items.splice(10, 0, { ...twin }); // the seam has two alignments: 0 and 1
+    const twin = l.items[8] as Item;
+    l.items.splice(9, 0, { ...twin }); // the first page ends with the twins: once one entry posts, the seam has two alignments, 0 and 1
     let requests = 0;
     const repeats: string[] = [];
     const read = overlappingOffsets(
@@ -537,7 +537,7 @@ describe('paging on its rare paths', () => {
     );
     expect((await collect(read)).flat()).toEqual(ids(30, 0));
     expect(repeats).toEqual([twin.id]);
-    expect(requests).toBe(4);
+    expect(requests).toBe(5);
   });
 
   it('reads a listing of more than twenty-one full pages through offsets, and stops one that stalls after exactly twenty-one reads', async () => {
@@ -553,5 +553,27 @@ describe('paging on its rare paths', () => {
       'GET /test: the ledger changed while tally read it (it kept moving: 20 reads in a row brought nothing new)',
     );
     expect(requests).toBe(22);
+  });
+
+  it('probes the head and re-reads once for a shift of more than a page, and goes on', async () => {
+    const l = listing(40);
+    const asked: number[] = [];
+    const read = overlappingOffsets(async (o, n) => {
+      asked.push(o);
+      if (asked.length === 2) l.post(15);
+      return l.page(o, n);
+    }, opts(10));
+    expect((await collect(read)).flat()).toEqual(ids(40, 0));
+    expect(asked).toEqual([0, 9, 0, 10, 24, 33, 42, 51]);
+  });
+
+  it('fails on three copies of one entry across a page seam read through offsets, naming it', async () => {
+    const l = listing(30);
+    const x = l.items[8] as Item;
+    l.items.splice(9, 0, { ...x }, { ...x });
+    const read = overlappingOffsets(async (o, n) => l.page(o, n), opts(10, { onRepeat: () => undefined }));
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e21), so it cannot be read exactly once',
+    );
   });
 });

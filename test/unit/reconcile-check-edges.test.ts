@@ -435,3 +435,35 @@ describe('purchases and repeats in full', () => {
     ).toEqual([[a.id, e.id]]);
   });
 });
+
+describe('breaks apart and defaults', () => {
+  it('reports two breaks with a link that holds between them as two, even when the entries either side of both agree', () => {
+    const entries = ledger(['1', '1', '1', '1', '1']);
+    entries[2] = { ...entries[2]!, balanceAfter: D('153') }; // e1 → e2 breaks
+    entries[3] = { ...entries[3]!, balanceAfter: D('154') }; // e2 → e3 holds
+    entries[4] = { ...entries[4]!, balanceAfter: D('104') }; // e3 → e4 breaks; e1 plus the two breaking amounts is 104
+    expect(check(entries, { direction: 'asc' }).issues.map((i) => [i.entryId, i.expected?.toString()])).toEqual([
+      ['e4', '155'],
+      ['e2', '103'],
+    ]);
+  });
+
+  it('checks a chain only, by default: purchases are not summed and the first is not checked against zero', () => {
+    const list: CheckEntry[] = [
+      { id: 'p0', createdAt: at(0), type: 'purchase', amount: D('100'), balanceAfter: D('150') },
+      { id: 'p1', createdAt: at(1), type: 'purchase', amount: D('10'), balanceAfter: D('160') },
+    ];
+    const r = check(list, { direction: 'asc' });
+    expect([r.mode, r.issues, r.purchases.purchased.toString()]).toEqual(['chain', [], '0']);
+    const purchases = check(list, { direction: 'asc', mode: 'purchases' });
+    expect([purchases.mode, purchases.issues, purchases.purchases.purchased.toString()]).toEqual(['purchases', [], '110']);
+  });
+
+  it.each(DIRECTIONS)('blames the second entry when it is out of order with the first (%s)', (direction) => {
+    const [a, b] = ledger(['1', '1']);
+    const list = direction === 'asc' ? [{ ...a!, createdAt: at(5) }, b!] : [{ ...b!, createdAt: at(-5) }, a!];
+    const checker = new ChainChecker({ direction });
+    for (const e of list) checker.push(e);
+    expect(checker.finish().issues.map((i) => [i.kind, i.entryId, i.previousId])).toEqual([['order', list[1]!.id, list[0]!.id]]);
+  });
+});
