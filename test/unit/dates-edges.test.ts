@@ -141,3 +141,63 @@ describe('ranges', () => {
     expect(() => assertRange(a, undefined)).not.toThrow();
   });
 });
+
+describe('timestamps and flags in every form they come in', () => {
+  it.each([
+    ['2026-05-21 14:08:11', '2026-05-21T14:08:11.000Z'],
+    ['2026-05-21T14:08:11', '2026-05-21T14:08:11.000Z'],
+    ['2026-05-21t14:08:11.5', '2026-05-21T14:08:11.500Z'],
+    ['2026-05-21 14:08', '2026-05-21T14:08:00.000Z'],
+    ['2026-05-21 14:08:11.123456', '2026-05-21T14:08:11.123Z'],
+    ['2026-05-21', '2026-05-21T00:00:00.000Z'],
+    ['2026-05-21T14:08:11.1Z', '2026-05-21T14:08:11.100Z'],
+    ['2026-05-21T14:08:11Z', '2026-05-21T14:08:11.000Z'],
+    ['2026-05-21T14:08:11.123Z', '2026-05-21T14:08:11.123Z'],
+    ['2026-05-21T14:08:11+02:00', '2026-05-21T12:08:11.000Z'],
+    ['2026-05-21 14:08:11 +02:00', '2026-05-21T12:08:11.000Z'],
+    ['Thu, 21 May 2026 14:08:11 +0200', '2026-05-21T12:08:11.000Z'],
+    ['Thu May 21 2026 14:08:11 GMT+0200 (Central European Summer Time)', '2026-05-21T12:08:11.000Z'],
+    ['May 21 2026 14:08:11 EDT', '2026-05-21T18:08:11.000Z'],
+    ['May 21 2026 14:08:11 PST', '2026-05-21T22:08:11.000Z'],
+    ['May 21, 2026 14:08:11 UTC', '2026-05-21T14:08:11.000Z'],
+    ['May 21 2026 14:08:11 UT', '2026-05-21T14:08:11.000Z'],
+    ['May 21 2026 14:08:11 utc', '2026-05-21T14:08:11.000Z'],
+    ['Thu May 21 2026 14:08:11 GMT+0200(CEST)', '2026-05-21T12:08:11.000Z'],
+    ['Thu May 21 2026 14:08:11 GMT+0200  (CEST)', '2026-05-21T12:08:11.000Z'],
+    // a day with one digit is no YYYY-MM-DD: Date.parse reads it, with the zone it names
+    ['2026-05-1 10:00 GMT', '2026-05-01T10:00:00.000Z'],
+  ])('reads %j as %s whatever the machine zone', (text, iso) => {
+    expect(toIsoUtc(text)).toBe(iso);
+  });
+
+  it.each([
+    // a form Date.parse would read in the machine's zone
+    'Thu, 21 May 2026 14:08:11',
+    'May 21 2026 14:08:11',
+    '2026-02-30 10:00:00',
+    '2026-02-29',
+    '2026-05-21 25:00:00',
+    '2026-05-21T14:08:11.000+01:00x',
+    'x2026-05-21T14:08:11.000Z',
+    '2026-05-21T14:08:11.000Zx',
+    'x2026-05-21 14:08:11',
+    '2026-05-21 14:08:11 junk',
+    '21-May-2026 14:08:11',
+    // Date.parse reads this as June 21
+    'Thu, 21 May 2026 14:08:11 GMT junk',
+  ])('refuses %j', (text) => {
+    expect(toIsoUtc(text)).toBeNull();
+  });
+
+  it('refuses a flag with text before or after a day, a time or a span, and a time out of range', () => {
+    for (const text of ['x2026-03-01', '2026-03-01x', '7dx', 'x7d', '2026-03-01T25:00:00Z', '2026-03-01T10:60', '2026-03-01T10:00:00Zx']) {
+      expect(refusal(text).message, text).toBe(`--until "${text}" is not a date`);
+    }
+  });
+
+  it('reads a time with an offset as that offset, and one without as UTC, under any machine zone', () => {
+    expect(flag('2026-03-01T10:00:00+05:30')).toBe('2026-03-01T04:30:00.000Z');
+    expect(flag('2026-03-01T10:00:00')).toBe('2026-03-01T10:00:00.000Z');
+    expect(flag('2026-03-01T10:00:00Z')).toBe('2026-03-01T10:00:00.000Z');
+  });
+});

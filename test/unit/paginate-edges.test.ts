@@ -257,3 +257,323 @@ describe('a single page at its edges', () => {
     );
   });
 });
+
+/** The ProviderError a read fails with. */
+async function error(gen: AsyncGenerator<Item[]>): Promise<ProviderError> {
+  try {
+    await collect(gen);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ProviderError);
+    return e as ProviderError;
+  }
+  throw new Error('the read did not fail');
+}
+
+describe('paging on its rare paths', () => {
+  it('gives each way a listing fails a hint the user can act on', async () => {
+    const l = listing(30);
+    const fell = await error(countedPages(async (i) => () => (i === 1 ? { ...l.page(10, 10), total: 29 } : l.page(i * 10, 10)), opts(10)));
+    expect(fell.suggestion).toBe('nothing was skipped or repeated silently; run the command again');
+    const again = await error(
+      singlePage(async () => ({ items: [...l.items.slice(0, 3), l.items[0] as Item] }), opts(100, { onRepeat: () => undefined })),
+    );
+    expect(again.suggestion).toBe('the provider pages inconsistently; run the command again, and report it to the provider if it persists');
+    const other = await error(
+      singlePage(async () => ({ items: [l.items[0] as Item, { id: 'e29', v: 1 }] }), opts(100, { onRepeat: () => undefined })),
+    );
+    expect(other.suggestion).toBe(
+      'the provider changed an entry while tally read it, or reuses ids; run again, and report it to the provider if it persists',
+    );
+  });
+
+  it('reports two separate glitches in one listing, each once, in order', async () => {
+    const [e2, e1, e0] = listing(3).items as [Item, Item, Item];
+    const repeats: string[] = [];
+    const read = singlePage(
+      async () => ({ items: [e2, { ...e2 }, e1, e0, { ...e0 }] }),
+      opts(100, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect(await collect(read)).toEqual([['e2', 'e1', 'e0']]);
+    expect(repeats).toEqual(['e2', 'e0']);
+  });
+
+  it('fails on three copies of one entry in a row, naming it', async () => {
+    const [e2, e1, e0] = listing(3).items as [Item, Item, Item];
+    const read = singlePage(async () => ({ items: [e2, e1, { ...e1 }, { ...e1 }, e0] }), opts(100, { onRepeat: () => undefined }));
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e1), so it cannot be read exactly once',
+    );
+  });
+
+  it('names the glitch still waiting to be confirmed when an older entry repeats right after it', async () => {
+    const [e2, e1] = listing(3).items as [Item, Item, Item];
+    const read = singlePage(async () => ({ items: [e2, e1, { ...e1 }, { ...e2 }] }), opts(100, { onRepeat: () => undefined }));
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e1), so it cannot be read exactly once',
+    );
+  });
+
+  it('skips entries posted since the read began even when more of them post than a page holds', async () => {
+    const l = listing(30);
+    let posted = false;
+    const read = countedPages(
+      async (i, size = 10) => {
+        if (i === 1 && !posted) {
+          posted = true;
+          l.post(15);
+        }
+        const page = l.page(i * size, size);
+        return () => page;
+      },
+      opts(10, { concurrency: 1 }),
+    );
+    expect((await collect(read)).flat()).toEqual(ids(30, 0));
+  });
+
+  it('fails on a counted listing that holds exactly one entry more than its total', async () => {
+    const l = listing(31);
+    const read = countedPages(async (i) => () => ({ items: l.items.slice(i * 10, i === 2 ? 31 : i * 10 + 10), total: 30 }), opts(10));
+    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (it lists more entries than its total of 30)');
+  });
+
+  it('compares an entry read again exactly two pages behind the read, and none further back', async () => {
+    for (const changedEntry of [false, true]) {
+      const l = listing(60);
+      let posted = false;
+      const read = countedPages(
+        async (i, size = 10) => {
+          if (i === 3 && !posted) {
+            posted = true;
+            l.post(25); // page 3 now lists positions 5–14 of the read: 5–9 are more than two pages back
+            if (changedEntry) l.items[35] = { ...(l.items[35] as Item), v: 999 }; // position 10: e49
+          }
+          const page = l.page(i * size, size);
+          return () => page;
+        },
+        opts(10, { concurrency: 1 }),
+      );
+      if (changedEntry) {
+        expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (entry e49 is not where the listing had it)');
+      } else {
+        expect((await collect(read)).flat()).toEqual(ids(60, 0));
+      }
+    }
+  });
+
+  it('fails after twenty-one counted reads in a row that bring nothing new, and reads a long listing that keeps moving', async () => {
+    const l = listing(30);
+    let fetches = 0;
+    const stuck = countedPages(
+      async (i, size = 10) => {
+        if (fetches++ > 0) l.post(10); // every page after the first lists the same ten entries again
+        const page = l.page(i * size, size);
+        return () => page;
+      },
+      opts(10, { concurrency: 1 }),
+    );
+    expect(await failure(stuck)).toBe(
+      'GET /test: the ledger changed while tally read it (it kept moving: 20 reads in a row brought nothing new)',
+    );
+    expect(fetches).toBe(22);
+    const long = listing(300);
+    expect((await collect(countedPages(async (i) => () => long.page(i * 10, 10), opts(10)))).flat()).toEqual(ids(300, 0));
+  });
+
+  it('re-reads a seam at position 1 too: a second page of one entry that repeats the first fails when the listing does not hold it twice', async () => {
+    const l = listing(3);
+    const read = countedPages(
+      async (i, size = 1) =>
+        () =>
+          i === 1 && size === 1 ? l.page(0, 1) : l.page(i * size, size),
+      opts(1),
+    );
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e2), so it cannot be read exactly once',
+    );
+  });
+
+  it('names an entry listed twice across a page boundary with other content', async () => {
+    const l = listing(200);
+    l.items.splice(100, 0, { id: 'e100', v: 999 });
+    const read = countedPages(
+      async (i, size = 100) =>
+        () =>
+          l.page(i * size, size),
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(read)).toBe('GET /test: entry e100 was returned twice with different content');
+  });
+
+  it('confirms a twin across a page boundary with pages of 60, where the re-read must not split the two', async () => {
+    const l = listing(150);
+    l.items.splice(60, 0, { ...(l.items[59] as Item) });
+    const repeats: string[] = [];
+    const read = countedPages(
+      async (i, size = 60) =>
+        () =>
+          l.page(i * size, size),
+      opts(60, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect((await collect(read)).flat()).toEqual(ids(150, 0));
+    expect(repeats).toEqual(['e90']);
+  });
+
+  it('gives up on a twin across a page boundary after five re-reads that each find an entry posted', async () => {
+    const l = listing(200);
+    l.items.splice(100, 0, { ...(l.items[99] as Item) });
+    let rereads = 0;
+    const read = countedPages(
+      async (i, size = 100) => {
+        if (size !== 100) {
+          rereads++;
+          l.post(1);
+        }
+        const page = l.page(i * size, size);
+        return () => page;
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e100), so it cannot be read exactly once',
+    );
+    expect(rereads).toBe(5);
+  });
+
+  it('fails naming both totals when the total falls while a twin across a page boundary is re-read', async () => {
+    const l = listing(200);
+    l.items.splice(100, 0, { ...(l.items[99] as Item) });
+    const read = countedPages(
+      async (i, size = 100) =>
+        () =>
+          size === 100 ? l.page(i * size, size) : { ...l.page(i * size, size), total: 200 },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (its total fell from 201 to 200)');
+  });
+
+  it('fails on a twin across a page boundary when the re-read comes back short', async () => {
+    const l = listing(200);
+    l.items.splice(100, 0, { ...(l.items[99] as Item) });
+    const read = countedPages(
+      async (i, size = 100) =>
+        () =>
+          size === 100 ? l.page(i * size, size) : { items: [], total: 201 },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e100), so it cannot be read exactly once',
+    );
+  });
+
+  it('fails naming how far it read when the page re-read to fill a gap comes back empty', async () => {
+    const l = listing(30);
+    const before = [...l.items];
+    let page2 = 0;
+    const read = countedPages(async (i) => {
+      const page = i === 2 ? (page2++ === 0 ? { items: before.slice(20, 30), total: 30 } : { items: [], total: 33 }) : l.page(i * 10, 10);
+      if (i === 0) l.post(3);
+      return () => page;
+    }, opts(10));
+    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (it ended after 17 of 30 entries)');
+  });
+
+  it('fails naming the newest entry when it stands just past the twentieth page, after twenty probes', async () => {
+    const l = listing(40);
+    let requests = 0;
+    const read = overlappingOffsets(async (o, n) => {
+      if (++requests === 2) l.post(205);
+      return l.page(o, n);
+    }, opts(10));
+    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (its newest entry e39 is gone)');
+    expect(requests).toBe(22);
+  });
+
+  it('emits a twin pair that ends a full page once when the last page holds only the overlap', async () => {
+    const l = listing(9);
+    const items = [...l.items, { ...(l.items[8] as Item) }];
+    const repeats: string[] = [];
+    const read = overlappingOffsets(async (o, n) => ({ items: items.slice(o, o + n) }), opts(10, { onRepeat: (i) => repeats.push(i.id) }));
+    expect((await collect(read)).flat()).toEqual(ids(9, 0));
+    expect(repeats).toEqual(['e0']);
+  });
+
+  it('measures the shift five times, no more, when entries keep posting as it looks', async () => {
+    const l = listing(40);
+    let requests = 0;
+    const read = overlappingOffsets(async (o, n) => {
+      requests++;
+      if (o % 10 !== 0) l.post(12);
+      return l.page(o, n);
+    }, opts(10));
+    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (entry e30 moved)');
+    expect(requests).toBe(28);
+  });
+
+  it('fails saying entries were removed when entries posted during the read are removed again', async () => {
+    const l = listing(40);
+    let requests = 0;
+    const read = overlappingOffsets(async (o, n) => {
+      requests++;
+      if (requests === 2) l.post(3);
+      if (requests === 3) l.items.splice(0, 2);
+      return l.page(o, n);
+    }, opts(10));
+    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (entries were removed)');
+  });
+
+  it('takes the measured shift at once when it is one of several alignments, with one probe and no re-read', async () => {
+    const l = listing(30);
+    const twin = l.items[8] as Item;
+    l.items.splice(9, 0, { ...twin }); // the first page ends with the twins: once one entry posts, the seam has two alignments, 0 and 1
+    let requests = 0;
+    const repeats: string[] = [];
+    const read = overlappingOffsets(
+      async (o, n) => {
+        requests++;
+        if (requests === 2) l.post(1);
+        return l.page(o, n);
+      },
+      opts(10, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect((await collect(read)).flat()).toEqual(ids(30, 0));
+    expect(repeats).toEqual([twin.id]);
+    expect(requests).toBe(5);
+  });
+
+  it('reads a listing of more than twenty-one full pages through offsets, and stops one that stalls after exactly twenty-one reads', async () => {
+    const long = listing(300);
+    expect((await collect(overlappingOffsets(async (o, n) => long.page(o, n), opts(10)))).flat()).toEqual(ids(300, 0));
+    const l = listing(45);
+    let requests = 0;
+    const first = async () => {
+      requests++;
+      return { items: l.items.slice(0, 10) };
+    };
+    expect(await failure(overlappingOffsets(first, opts(10)))).toBe(
+      'GET /test: the ledger changed while tally read it (it kept moving: 20 reads in a row brought nothing new)',
+    );
+    expect(requests).toBe(22);
+  });
+
+  it('probes the head and re-reads once for a shift of more than a page, and goes on', async () => {
+    const l = listing(40);
+    const asked: number[] = [];
+    const read = overlappingOffsets(async (o, n) => {
+      asked.push(o);
+      if (asked.length === 2) l.post(15);
+      return l.page(o, n);
+    }, opts(10));
+    expect((await collect(read)).flat()).toEqual(ids(40, 0));
+    expect(asked).toEqual([0, 9, 0, 10, 24, 33, 42, 51]);
+  });
+
+  it('fails on three copies of one entry across a page seam read through offsets, naming it', async () => {
+    const l = listing(30);
+    const x = l.items[8] as Item;
+    l.items.splice(9, 0, { ...x }, { ...x });
+    const read = overlappingOffsets(async (o, n) => l.page(o, n), opts(10, { onRepeat: () => undefined }));
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e21), so it cannot be read exactly once',
+    );
+  });
+});

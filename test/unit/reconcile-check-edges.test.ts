@@ -358,3 +358,112 @@ describe('purchases-only histories at their edges', () => {
     expect(auto.purchases.purchased.toString()).toBe('150');
   });
 });
+
+describe('purchases and repeats in full', () => {
+  /** Purchases only, oldest first: each buys `amount` on top of `before` (what was left of the previous one). */
+  const purchase = (i: number, amount: string, balance: string | null): CheckEntry => ({
+    id: `p${i}`,
+    createdAt: at(i),
+    type: 'purchase',
+    amount: D(amount),
+    balanceAfter: balance === null ? null : D(balance),
+  });
+
+  it.each(DIRECTIONS)('names a purchase that raised the balance beyond itself, the one before it, and the figures (%s)', (direction) => {
+    const list = [purchase(0, '100', '100'), purchase(1, '50', '130'), purchase(2, '10', '150')];
+    const r = check(list, { direction, mode: 'purchases', fromZero: true });
+    expect(brief(r)).toEqual([
+      {
+        kind: 'chain_break',
+        entryId: 'p2',
+        previousId: 'p1',
+        expected: '140',
+        actual: '150',
+        delta: '10',
+        createdAt: at(2),
+        message: 'balance after purchase p2 is more than the balance before it plus the purchase',
+      },
+    ]);
+    expect(r.purchases.consumedBetween.toString()).toBe('20');
+  });
+
+  it.each(DIRECTIONS)('names the first purchase of a history read from zero with no purchase before it (%s)', (direction) => {
+    const list = [purchase(0, '100', '120'), purchase(1, '50', '150')];
+    expect(
+      brief(check(list, { direction, mode: 'purchases', fromZero: true })).map((i) => [i.entryId, i.previousId, i.expected, i.delta]),
+    ).toEqual([['p0', null, '100', '20']]);
+  });
+
+  it.each(DIRECTIONS)('checks nothing across a purchase without a balance, on either side, and still sums it (%s)', (direction) => {
+    const list = [purchase(0, '100', '100'), purchase(1, '50', null), purchase(2, '10', '500')];
+    const r = check(list, { direction, mode: 'purchases', fromZero: true });
+    expect(r.issues.map((i) => [i.kind, i.entryId])).toEqual([['missing_balance_after', 'p1']]);
+    expect(r.purchases.purchased.toString()).toBe('160');
+    expect(r.purchases.consumedBetween.toString()).toBe('0');
+  });
+
+  it('tells a repeat of the same content from other content for ids past the first thousand and twenty-four', () => {
+    const entries = ledger(Array.from({ length: 1100 }, () => '1'));
+    for (const late of [entries[1024]!, entries[1025]!, entries[1099]!]) {
+      const same = check([...entries, { ...late }], { direction: 'asc' });
+      expect(same.issues.map((i) => [i.kind, i.entryId, i.message])).toEqual([['duplicate', late.id, `entry ${late.id} is listed twice`]]);
+      const other = check([...entries, { ...late, amount: D('2') }], { direction: 'asc' });
+      expect(other.issues.map((i) => i.message)).toEqual([`entry ${late.id} is listed twice with different content`]);
+    }
+  });
+
+  it('reads a repeat whose amount and balance are written with more decimals as the same content', () => {
+    const [a] = ledger(['1.5']);
+    const r = check([a!, { ...a!, amount: D('1.50'), balanceAfter: D('101.500') }], { direction: 'asc' });
+    expect(r.issues.map((i) => i.message)).toEqual(['entry e0 is listed twice']);
+  });
+
+  it.each(DIRECTIONS)('blames the entry that jumps ahead when the one after it has the time of the one before it (%s)', (direction) => {
+    const entries = ledger(['1', '1', '1', '1']);
+    // arrival order: e0 then e1 (later than both) then e2 with e0's time
+    const arrival = direction === 'asc' ? entries : [...entries].reverse();
+    const [x, a, e] = arrival as [CheckEntry, CheckEntry, CheckEntry];
+    const jump = direction === 'asc' ? at(50) : at(-50);
+    const list = [x, { ...a, createdAt: jump }, { ...e, createdAt: x.createdAt }];
+    const checker = new ChainChecker({ direction });
+    for (const item of list) checker.push(item);
+    expect(
+      checker
+        .finish()
+        .issues.filter((i) => i.kind === 'order')
+        .map((i) => [i.entryId, i.previousId]),
+    ).toEqual([[a.id, e.id]]);
+  });
+});
+
+describe('breaks apart and defaults', () => {
+  it('reports two breaks with a link that holds between them as two, even when the entries either side of both agree', () => {
+    const entries = ledger(['1', '1', '1', '1', '1']);
+    entries[2] = { ...entries[2]!, balanceAfter: D('153') }; // e1 → e2 breaks
+    entries[3] = { ...entries[3]!, balanceAfter: D('154') }; // e2 → e3 holds
+    entries[4] = { ...entries[4]!, balanceAfter: D('104') }; // e3 → e4 breaks; e1 plus the two breaking amounts is 104
+    expect(check(entries, { direction: 'asc' }).issues.map((i) => [i.entryId, i.expected?.toString()])).toEqual([
+      ['e4', '155'],
+      ['e2', '103'],
+    ]);
+  });
+
+  it('checks a chain only, by default: purchases are not summed and the first is not checked against zero', () => {
+    const list: CheckEntry[] = [
+      { id: 'p0', createdAt: at(0), type: 'purchase', amount: D('100'), balanceAfter: D('150') },
+      { id: 'p1', createdAt: at(1), type: 'purchase', amount: D('10'), balanceAfter: D('160') },
+    ];
+    const r = check(list, { direction: 'asc' });
+    expect([r.mode, r.issues, r.purchases.purchased.toString()]).toEqual(['chain', [], '0']);
+    const purchases = check(list, { direction: 'asc', mode: 'purchases' });
+    expect([purchases.mode, purchases.issues, purchases.purchases.purchased.toString()]).toEqual(['purchases', [], '110']);
+  });
+
+  it.each(DIRECTIONS)('blames the second entry when it is out of order with the first (%s)', (direction) => {
+    const [a, b] = ledger(['1', '1']);
+    const list = direction === 'asc' ? [{ ...a!, createdAt: at(5) }, b!] : [{ ...b!, createdAt: at(-5) }, a!];
+    const checker = new ChainChecker({ direction });
+    for (const e of list) checker.push(e);
+    expect(checker.finish().issues.map((i) => [i.kind, i.entryId, i.previousId])).toEqual([['order', list[1]!.id, list[0]!.id]]);
+  });
+});
