@@ -73,6 +73,35 @@ const ZONELESS = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)
 /** Text in another form Date.parse reads names its zone at its end (GMT, +0200, "+0200 (CEST)", Z). */
 const NAMES_ZONE = /(?:Z|UTC?|GMT|[ECMP][SD]T|[+-]\d{2}:?\d{2})(?:\s*\([^()]*\))?$/i;
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** 2026-05-21, 2026/5/21, 2026.05.21 at the start */
+const NUMERIC_DAY = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/;
+/** "Thu, 21 May 2026", "21 May 2026" */
+const DAY_MONTH = /^(?:[a-z]{3},?\s+)?(\d{1,2})\s+([a-z]{3})\s+(\d{4})(?!\d)/i;
+/** "Thu May 21 2026", "May 21, 2026" (Date's own toString) */
+const MONTH_DAY = /^(?:[a-z]{3},?\s+)?([a-z]{3})\s+(\d{1,2}),?\s+(\d{4})(?!\d)/i;
+
+/**
+ * Whether a timestamp in a form other than ISO names a day its month has. Date.parse rolls 30 February over
+ * to 2 March without a word; only the forms whose day can be checked are read at all.
+ */
+function namedDayExists(text: string): boolean {
+  const exists = (y: number, m: number, d: number) => {
+    if (!(m >= 1 && m <= 12 && d >= 1)) return false;
+    const check = new Date(0);
+    check.setUTCFullYear(y, m - 1, d);
+    return check.getUTCDate() === d;
+  };
+  const month = (name: string) => MONTHS.indexOf(name.toLowerCase()) + 1;
+  let m = NUMERIC_DAY.exec(text);
+  if (m) return exists(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = DAY_MONTH.exec(text);
+  if (m) return exists(Number(m[3]), month(m[2] as string), Number(m[1]));
+  m = MONTH_DAY.exec(text);
+  if (m) return exists(Number(m[3]), month(m[1] as string), Number(m[2]));
+  return false;
+}
+
 /**
  * A timestamp as ISO 8601 UTC with milliseconds ("2026-05-21T14:08:11.000Z"), or null if it is not one.
  * Text already in that form (the usual case) is normalised without a Date round trip. A time without a
@@ -85,7 +114,11 @@ export function toIsoUtc(text: string): string | null {
   const m = CANONICAL_UTC.exec(text);
   if (m) return m[2] === undefined ? `${m[1]}.000Z` : m[2].length === 4 ? text : `${m[1]}${m[2].padEnd(4, '0')}Z`;
   const zoneless = ZONELESS.exec(text);
-  const t = zoneless ? Date.parse(`${zoneless[1]}T${zoneless[2] ?? '00:00'}Z`) : NAMES_ZONE.test(text) ? Date.parse(text) : NaN;
+  const t = zoneless
+    ? Date.parse(`${zoneless[1]}T${zoneless[2] ?? '00:00'}Z`)
+    : NAMES_ZONE.test(text) && namedDayExists(text)
+      ? Date.parse(text)
+      : NaN;
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 

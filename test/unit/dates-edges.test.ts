@@ -166,6 +166,8 @@ describe('timestamps and flags in every form they come in', () => {
     ['Thu May 21 2026 14:08:11 GMT+0200  (CEST)', '2026-05-21T12:08:11.000Z'],
     // a day with one digit is no YYYY-MM-DD: Date.parse reads it, with the zone it names
     ['2026-05-1 10:00 GMT', '2026-05-01T10:00:00.000Z'],
+    ['Sun, 29 Feb 2032 10:00:00 GMT', '2032-02-29T10:00:00.000Z'],
+    ['2026/5/31 10:00 GMT', '2026-05-31T10:00:00.000Z'],
   ])('reads %j as %s whatever the machine zone', (text, iso) => {
     expect(toIsoUtc(text)).toBe(iso);
   });
@@ -185,6 +187,14 @@ describe('timestamps and flags in every form they come in', () => {
     '21-May-2026 14:08:11',
     // Date.parse reads this as June 21
     'Thu, 21 May 2026 14:08:11 GMT junk',
+    // Date.parse rolls each of these over into the next month
+    '2026/02-30 10:00 GMT',
+    '2026/2/30 10:00 GMT',
+    'Mon, 30 Feb 2026 10:00:00 GMT',
+    'Feb 30 2026 10:00:00 GMT',
+    'Feb 29, 2026 10:00:00 UTC',
+    // a form whose day cannot be checked
+    'Sunday 21 of May 2026 14:08:11 GMT',
   ])('refuses %j', (text) => {
     expect(toIsoUtc(text)).toBeNull();
   });
