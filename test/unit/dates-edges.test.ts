@@ -199,6 +199,29 @@ describe('timestamps and flags in every form they come in', () => {
     expect(toIsoUtc(text)).toBeNull();
   });
 
+  it('reads the last day of every month by its name, and refuses the day after it, in both orders', () => {
+    const last = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const read = names.flatMap((name, i) => {
+      const iso = `2026-${String(i + 1).padStart(2, '0')}-${last[i]}T10:00:00.000Z`;
+      return [
+        [toIsoUtc(`${last[i]} ${name} 2026 10:00:00 GMT`), iso],
+        [toIsoUtc(`${name} ${last[i]}, 2026 10:00:00 GMT`), iso],
+        [toIsoUtc(`${(last[i] as number) + 1} ${name} 2026 10:00:00 GMT`), null],
+        [toIsoUtc(`${name} ${(last[i] as number) + 1} 2026 10:00:00 GMT`), null],
+      ];
+    });
+    expect(read.map(([got]) => got)).toEqual(read.map(([, want]) => want));
+  });
+
+  it('refuses a numbered month outside 1 to 12 and a day 0, reading the twelfth month', () => {
+    expect(toIsoUtc('2026/12/31 10:00 GMT')).toBe('2026-12-31T10:00:00.000Z');
+    expect(toIsoUtc('2026/1/1 10:00 GMT')).toBe('2026-01-01T10:00:00.000Z');
+    for (const text of ['2026/13/01 10:00 GMT', '2026/0/10 10:00 GMT', '2026/5/0 10:00 GMT', '0 May 2026 10:00 GMT']) {
+      expect(toIsoUtc(text), text).toBeNull();
+    }
+  });
+
   it('refuses a flag with text before or after a day, a time or a span, and a time out of range', () => {
     for (const text of ['x2026-03-01', '2026-03-01x', '7dx', 'x7d', '2026-03-01T25:00:00Z', '2026-03-01T10:60', '2026-03-01T10:00:00Zx']) {
       expect(refusal(text).message, text).toBe(`--until "${text}" is not a date`);
