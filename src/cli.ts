@@ -7,7 +7,7 @@ import { type Context, createContext, parseGlobalOptions } from './core/context.
 import type { Env } from './core/config.js';
 import { ExitCode, exitCodeOf, formatError, ReaderGoneError, WriteError } from './core/errors.js';
 import { type IOStreams, writeStdout } from './core/io.js';
-import { loadSpecs } from './commands/index.js';
+import { COMMANDS, loadSpecs } from './commands/index.js';
 import { VERSION } from './version.js';
 
 /** Where commander's own help and errors go, before any command has a context. */
@@ -90,9 +90,10 @@ export function commandWord(program: Command, argv: readonly string[]): string |
 }
 
 /**
- * The commander tree: the global flags, and the command `argv` asks for, or every command when it asks
- * for none of them (help, a typo to suggest a name for). `onParsed` is what happens once a command line
- * has been parsed.
+ * The commander tree: the global flags and, for a command line (`argv`), the command it asks for, or only
+ * the names and summaries of all when it asks for none (`tally --help`, a typo to suggest a name for);
+ * without `argv` (help, completion), every command. `onParsed` is what happens once a command line has
+ * been parsed.
  */
 export async function buildProgram(
   sink: Sink = processSink,
@@ -126,7 +127,15 @@ export async function buildProgram(
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .helpCommand(false)
     .addHelpText('after', '\nMore: tally help <command>, tally help exit-codes, tally help environment');
-  for (const spec of await loadSpecs(argv && commandWord(program, argv))) register(program, spec, '', invocation, onParsed);
+  const word = argv && commandWord(program, argv);
+  if (argv && !COMMANDS.some((c) => c.name === word)) {
+    // no command named (`tally --help`, a typo): the listing and the names for a suggestion, and no spec
+    for (const entry of COMMANDS) program.command(entry.name).description(entry.summary);
+    const terms = new Map(COMMANDS.map((c) => [c.name, c.term]));
+    program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd.name()) ?? cmd.name() });
+    return program;
+  }
+  for (const spec of await loadSpecs(word)) register(program, spec, '', invocation, onParsed);
   return program;
 }
 

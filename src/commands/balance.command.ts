@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../core/command.js';
 import type { Decimal } from '../core/money.js';
 import { amountFlag } from './flags.js';
+import { summaryOf } from './index.js';
 
 export interface BalanceOptions {
   all: boolean;
@@ -11,7 +12,7 @@ export interface BalanceOptions {
 
 export const balanceCommand: CommandSpec<BalanceOptions> = {
   name: 'balance',
-  summary: 'show the balance of one profile, or of every profile with --all',
+  summary: summaryOf('balance'),
   flags: [
     { flags: '--all', help: 'query every profile concurrently and print one table' },
     { flags: '--min <amount>', help: 'exit 1 when an available balance is below this amount (in its own unit)' },

@@ -1,5 +1,6 @@
 // `tally checkout <pack> [--open]`: what the command takes.
 import type { CommandSpec } from '../core/command.js';
+import { summaryOf } from './index.js';
 
 export interface CheckoutOptions {
   pack: string;
@@ -9,7 +10,7 @@ export interface CheckoutOptions {
 
 export const checkoutCommand: CommandSpec<CheckoutOptions> = {
   name: 'checkout',
-  summary: 'start a checkout for a pack and print its URL',
+  summary: summaryOf('checkout'),
   args: [{ syntax: '<pack>', help: 'the pack key, as `tally packs` lists it' }],
   flags: [{ flags: '--open', help: 'also open it in a browser (only when run at a terminal)' }],
   examples: ['tally checkout growth', 'tally checkout starter --open'],

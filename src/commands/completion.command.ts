@@ -1,12 +1,13 @@
 // `tally completion bash|zsh|fish`: what the command takes.
 import type { CommandSpec } from '../core/command.js';
+import { summaryOf } from './index.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 export const completionCommand: CommandSpec<{ shell: Shell }> = {
   name: 'completion',
-  summary: 'print a shell completion script for bash, zsh or fish',
+  summary: summaryOf('completion'),
   args: [{ syntax: '<shell>', help: 'bash, zsh or fish', choices: SHELLS }],
   examples: [
     'tally completion bash > ~/.local/share/bash-completion/completions/tally',

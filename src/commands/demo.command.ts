@@ -1,9 +1,10 @@
 // `tally demo`: what the command takes (nothing but the global flags).
 import type { CommandSpec } from '../core/command.js';
+import { summaryOf } from './index.js';
 
 export const demoCommand: CommandSpec<Record<string, never>> = {
   name: 'demo',
-  summary: 'start the sandbox in-process and show tally working on it (no config, no network)',
+  summary: summaryOf('demo'),
   examples: ['tally demo'],
   parse: () => ({}),
   load: () => import('./demo.js'),

@@ -4,28 +4,105 @@
 import type { AnySpec } from '../core/command.js';
 
 export interface CommandEntry {
-  /** The command's first word: its spec's name (a unit test holds them equal). */
+  /** The command's first word: its spec's name. */
   readonly name: string;
+  /** How `tally --help` lists it (name, `[options]`, arguments), so the root help loads no spec; a unit
+   *  test holds it to the spec's flags and arguments. */
+  readonly term: string;
+  /** The one line the root help and the command's own help show. */
+  readonly summary: string;
   load(): Promise<AnySpec>;
 }
 
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'providers', load: async () => (await import('./providers.command.js')).providersCommand },
-  { name: 'profiles', load: async () => (await import('./profiles/profiles.command.js')).profilesGroup },
-  { name: 'balance', load: async () => (await import('./balance.command.js')).balanceCommand },
-  { name: 'ledger', load: async () => (await import('./ledger/ledger.command.js')).ledgerGroup },
-  { name: 'reconcile', load: async () => (await import('./reconcile.command.js')).reconcileCommand },
-  { name: 'usage', load: async () => (await import('./usage.command.js')).usageCommand },
-  { name: 'account', load: async () => (await import('./account.command.js')).accountCommand },
-  { name: 'packs', load: async () => (await import('./packs.command.js')).packsCommand },
-  { name: 'checkout', load: async () => (await import('./checkout.command.js')).checkoutCommand },
-  { name: 'completion', load: async () => (await import('./completion.command.js')).completionCommand },
-  { name: 'help', load: async () => (await import('./help.command.js')).helpCommand },
-  { name: 'sandbox', load: async () => (await import('./sandbox.command.js')).sandboxCommand },
-  { name: 'demo', load: async () => (await import('./demo.command.js')).demoCommand },
+  {
+    name: 'providers',
+    term: 'providers',
+    summary: 'list the providers tally knows, their auth, default base URL and the commands each supports',
+    load: async () => (await import('./providers.command.js')).providersCommand,
+  },
+  {
+    name: 'profiles',
+    term: 'profiles',
+    summary: 'manage saved profiles (provider, base URL and key source)',
+    load: async () => (await import('./profiles/profiles.command.js')).profilesGroup,
+  },
+  {
+    name: 'balance',
+    term: 'balance [options]',
+    summary: 'show the balance of one profile, or of every profile with --all',
+    load: async () => (await import('./balance.command.js')).balanceCommand,
+  },
+  {
+    name: 'ledger',
+    term: 'ledger',
+    summary: 'list and export ledger entries (newest first)',
+    load: async () => (await import('./ledger/ledger.command.js')).ledgerGroup,
+  },
+  {
+    name: 'reconcile',
+    term: 'reconcile [options]',
+    summary: 'prove the ledger adds up: every balance_after follows from the one before, and the newest meets the live balance',
+    load: async () => (await import('./reconcile.command.js')).reconcileCommand,
+  },
+  {
+    name: 'usage',
+    term: 'usage [options]',
+    summary: 'usage and spend for a period; where a provider has no usage endpoint it is derived from the ledger',
+    load: async () => (await import('./usage.command.js')).usageCommand,
+  },
+  {
+    name: 'account',
+    term: 'account',
+    summary: 'account overview: summary, plan, totals and per-key spend, from what the provider offers',
+    load: async () => (await import('./account.command.js')).accountCommand,
+  },
+  {
+    name: 'packs',
+    term: 'packs',
+    summary: 'credit packs on sale (conflux; no key needed): price, credits after fee, the 5% fee',
+    load: async () => (await import('./packs.command.js')).packsCommand,
+  },
+  {
+    name: 'checkout',
+    term: 'checkout [options] <pack>',
+    summary: 'start a checkout for a pack and print its URL',
+    load: async () => (await import('./checkout.command.js')).checkoutCommand,
+  },
+  {
+    name: 'completion',
+    term: 'completion <shell>',
+    summary: 'print a shell completion script for bash, zsh or fish',
+    load: async () => (await import('./completion.command.js')).completionCommand,
+  },
+  {
+    name: 'help',
+    term: 'help [topic...]',
+    summary: 'help for a command, or a topic: exit-codes, environment',
+    load: async () => (await import('./help.command.js')).helpCommand,
+  },
+  {
+    name: 'sandbox',
+    term: 'sandbox [options]',
+    summary: 'serve all five provider APIs on loopback with generated accounts, for trying tally safely',
+    load: async () => (await import('./sandbox.command.js')).sandboxCommand,
+  },
+  {
+    name: 'demo',
+    term: 'demo',
+    summary: 'start the sandbox in-process and show tally working on it (no config, no network)',
+    load: async () => (await import('./demo.command.js')).demoCommand,
+  },
 ];
 
-/** The specs of the named command, or of every command when `name` is none of them. */
+/** A command's one-line summary, declared once, here: its spec and the root help both read it. */
+export function summaryOf(name: string): string {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) throw new Error(`no command ${name}`);
+  return entry.summary;
+}
+
+/** The specs of the named command, or of every command. */
 export function loadSpecs(name?: string): Promise<AnySpec[]> {
   const one = COMMANDS.find((c) => c.name === name);
   return Promise.all((one ? [one] : COMMANDS).map((c) => c.load()));

@@ -3,6 +3,7 @@ import type { CommandSpec } from '../core/command.js';
 import { UsageError } from '../core/errors.js';
 import { Decimal } from '../core/money.js';
 import { amountFlag, DATE_FLAGS, parsePeriod } from './flags.js';
+import { summaryOf } from './index.js';
 
 export interface ReconcileOptions {
   all: boolean;
@@ -19,7 +20,7 @@ export interface ReconcileOptions {
 
 export const reconcileCommand: CommandSpec<ReconcileOptions> = {
   name: 'reconcile',
-  summary: 'prove the ledger adds up: every balance_after follows from the one before, and the newest meets the live balance',
+  summary: summaryOf('reconcile'),
   flags: [
     { flags: '--all', help: 'reconcile every profile concurrently and print a summary table' },
     { flags: '--file <path>', help: 'reconcile an earlier `ledger export` (CSV, JSON or NDJSON) offline' },

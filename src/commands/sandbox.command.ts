@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../core/command.js';
 import { UsageError } from '../core/errors.js';
 import { wholeNumber } from './flags.js';
+import { summaryOf } from './index.js';
 
 export interface SandboxOptions {
   port: number;
@@ -12,7 +13,7 @@ export interface SandboxOptions {
 
 export const sandboxCommand: CommandSpec<SandboxOptions> = {
   name: 'sandbox',
-  summary: 'serve all five provider APIs on loopback with generated accounts, for trying tally safely',
+  summary: summaryOf('sandbox'),
   flags: [
     { flags: '--port <n>', help: 'port to listen on (0 picks a free one)', default: '4010' },
     { flags: '--seed <n>', help: 'seed for the generated accounts', default: '1' },

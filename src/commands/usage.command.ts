@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../core/command.js';
 import { USAGE_GROUPS, USAGE_PERIODS, type UsageGroupBy, type UsagePeriod } from '../providers/types.js';
 import { DATE_FLAGS, parsePeriod } from './flags.js';
+import { summaryOf } from './index.js';
 
 export interface UsageOptions {
   since?: Date;
@@ -12,7 +13,7 @@ export interface UsageOptions {
 
 export const usageCommand: CommandSpec<UsageOptions> = {
   name: 'usage',
-  summary: 'usage and spend for a period; where a provider has no usage endpoint it is derived from the ledger',
+  summary: summaryOf('usage'),
   flags: [
     { flags: '--period <period>', help: 'the API period (account-api), or the bucket for --by day', choices: USAGE_PERIODS },
     { flags: '--by <group>', help: 'group by model, day or product (as the provider allows)', choices: USAGE_GROUPS },

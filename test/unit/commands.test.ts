@@ -233,6 +233,13 @@ describe('only the command asked for is loaded', () => {
     expect(commandWord(await buildProgram(), argv)).toBe(word);
   });
 
+  it('lists each command in the root help as its spec makes it, though the root help loads no spec', async () => {
+    const program = await buildProgram();
+    const help = program.createHelp();
+    const fromSpecs = program.commands.map((c) => [c.name(), help.subcommandTerm(c), c.description()]);
+    expect(COMMANDS.map((c) => [c.name, c.term, c.summary])).toEqual(fromSpecs);
+  });
+
   it('a profile named like a command is not taken for the command', async () => {
     expect(await options(['-p', 'balance', 'ledger', 'list', '--limit', '2'])).toMatchObject({
       path: 'ledger list',
