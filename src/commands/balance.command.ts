@@ -18,6 +18,6 @@ export const balanceCommand: CommandSpec<BalanceOptions> = {
     { flags: '--min <amount>', help: 'exit 1 when an available balance is below this amount (in its own unit)' },
   ],
   examples: ['tally balance', 'tally balance --all --json', 'tally -p work balance --min 10 -q || echo "top up"'],
-  parse: (raw) => ({ all: raw.flags.all === true, min: amountFlag(raw.flags.min, '--min', '--min 10 or --min 2.50') }),
+  parse: async (raw) => ({ all: raw.flags.all === true, min: await amountFlag(raw.flags.min, '--min', '--min 10 or --min 2.50') }),
   load: () => import('./balance.js'),
 };

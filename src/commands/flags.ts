@@ -2,7 +2,7 @@
 import type { FlagSpec, RawInput } from '../core/command.js';
 import { assertRange, parseDateFlag } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
-import { type Decimal, parseAmount } from '../core/money.js';
+import type { Decimal } from '../core/money.js';
 import type { LedgerFilter } from '../providers/shared/filter.js';
 
 export const DATE_FLAGS: readonly FlagSpec[] = [
@@ -49,9 +49,13 @@ export function wholeNumber(raw: unknown, flag: string, min: number, max: number
   return Number(text);
 }
 
-/** An exact amount (--min, --tolerance); `example` is what the hint suggests. */
-export function amountFlag(raw: unknown, flag: string, example: string): Decimal | undefined {
+/**
+ * An exact amount (--min, --tolerance); `example` is what the hint suggests. core/money loads here, not with
+ * the flags: the commands that take no amount (and their help) never compile it.
+ */
+export async function amountFlag(raw: unknown, flag: string, example: string): Promise<Decimal | undefined> {
   if (raw === undefined) return undefined;
+  const { parseAmount } = await import('../core/money.js');
   try {
     return parseAmount(String(raw));
   } catch {

@@ -1,7 +1,7 @@
 // `tally reconcile [--all | --file <path>] [--checkpoint [--full | --reset-checkpoint]] [--tolerance]`.
 import type { CommandSpec } from '../core/command.js';
 import { UsageError } from '../core/errors.js';
-import { Decimal } from '../core/money.js';
+import type { Decimal } from '../core/money.js';
 import { amountFlag, DATE_FLAGS, parsePeriod } from './flags.js';
 import { summaryOf } from './index.js';
 
@@ -37,8 +37,9 @@ export const reconcileCommand: CommandSpec<ReconcileOptions> = {
     'tally -p work reconcile --checkpoint -q || echo "ledger does not add up"',
     'tally reconcile --checkpoint --full',
   ],
-  parse(raw) {
-    const tolerance = amountFlag(raw.flags.tolerance, '--tolerance', '--tolerance 0.01') ?? Decimal.ZERO;
+  async parse(raw) {
+    const { Decimal } = await import('../core/money.js');
+    const tolerance = (await amountFlag(raw.flags.tolerance, '--tolerance', '--tolerance 0.01')) ?? Decimal.ZERO;
     if (tolerance.isNegative()) throw new UsageError('--tolerance cannot be negative');
     const { since, until } = parsePeriod(raw);
     const opts: ReconcileOptions = {
