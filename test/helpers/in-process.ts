@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execute, failure, parseCommandLine, type Parsed } from '../../src/cli.js';
 import { testIO, type TestIOOptions } from './io.js';
-import type { RunOptions } from './tally.js';
+import { type RunOptions, runEnv } from './tally.js';
 
 export interface InProcessOptions extends TestIOOptions {
   env?: Record<string, string | undefined>;
@@ -17,26 +17,31 @@ const baseEnv = (env: Record<string, string | undefined> = {}) => ({
   ...env,
 });
 
-export async function runInProcess(argv: string[], options: InProcessOptions = {}) {
+/** The environment, the io twin and the clock a command line runs with in process. */
+function invocation(options: InProcessOptions) {
   const env = baseEnv(options.env);
   const io = testIO({ ...options, env });
-  const code = await execute(argv, { env, io, now: options.now ? () => options.now as Date : undefined });
+  const now = options.now;
+  return { env, io, now: now ? () => now : undefined };
+}
+
+export async function runInProcess(argv: string[], options: InProcessOptions = {}) {
+  const { env, io, now } = invocation(options);
+  const code = await execute(argv, { env, io, now });
   return { code, stdout: io.stdoutText(), stderr: io.stderrText() };
 }
 
 /** The command and typed Options a command line parses to; a usage error rejects with its exit code and text. */
 export async function parseArgs(argv: string[], options: InProcessOptions = {}): Promise<Parsed> {
-  const env = baseEnv(options.env);
-  const io = testIO({ ...options, env });
-  return parseCommandLine(argv, { env, io, now: options.now ? () => options.now as Date : undefined });
+  return parseCommandLine(argv, invocation(options));
 }
 
 /** What a command line that does not parse says: its exit code and stderr. Nothing runs. */
 export async function parseFailure(argv: string[], options: InProcessOptions = {}): Promise<{ code: number; stderr: string }> {
-  const env = baseEnv(options.env);
-  const io = testIO({ ...options, env });
+  const run = invocation(options);
+  const { io } = run;
   try {
-    await parseCommandLine(argv, { env, io, now: options.now ? () => options.now as Date : undefined });
+    await parseCommandLine(argv, run);
   } catch (error) {
     return { code: failure(error, io, false), stderr: io.stderrText() };
   }
@@ -63,15 +68,7 @@ export interface InProcessResult {
  * prints and exits with. Tests of the process (signals, pipes, a full disk, startup) use the binary.
  */
 export async function tallyInProcess(args: string[], options: RunOptions = {}): Promise<InProcessResult> {
-  const env: Record<string, string | undefined> = {
-    PATH: process.env.PATH,
-    HOME: options.configDir ?? tmpdir(),
-    TZ: process.env.TZ,
-    NO_COLOR: '1',
-    COLUMNS: '100',
-    TALLY_CONFIG_DIR: options.configDir ?? join(tmpdir(), 'tally-test-no-config'),
-    ...options.env,
-  };
+  const env = runEnv(options);
   const columns = Number.parseInt(env.COLUMNS ?? '', 10);
   const io = testIO({ env, stdin: options.input, columns: columns > 0 ? columns : 80 });
   // a zone given for the run is the process's while it runs (Node reads TZ again when it is set)

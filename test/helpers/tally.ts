@@ -29,6 +29,19 @@ export function tempConfigDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The whole environment a test's tally runs with: nothing inherited but PATH, and the options' own. */
+export function runEnv(options: RunOptions = {}): Record<string, string | undefined> {
+  return {
+    PATH: process.env.PATH,
+    HOME: options.configDir ?? tmpdir(),
+    TZ: TEST_TZ,
+    NO_COLOR: '1',
+    COLUMNS: '100',
+    TALLY_CONFIG_DIR: options.configDir ?? join(tmpdir(), 'tally-test-no-config'),
+    ...options.env,
+  };
+}
+
 export function tally(args: string[], options: RunOptions = {}): Promise<TallyResult> {
   return execa('node', [BIN, ...args], {
     reject: false,
@@ -36,15 +49,7 @@ export function tally(args: string[], options: RunOptions = {}): Promise<TallyRe
     input: options.input ?? '',
     timeout: options.timeoutMs ?? 25_000,
     stripFinalNewline: options.stripFinalNewline ?? true,
-    env: {
-      PATH: process.env.PATH,
-      HOME: options.configDir ?? tmpdir(),
-      TZ: TEST_TZ,
-      NO_COLOR: '1',
-      COLUMNS: '100',
-      TALLY_CONFIG_DIR: options.configDir ?? join(tmpdir(), 'tally-test-no-config'),
-      ...options.env,
-    },
+    env: runEnv(options),
   }) as Promise<TallyResult>;
 }
 
