@@ -2,7 +2,7 @@
 // loads only when it runs. `execute` is the whole run short of the process (tests call it in process);
 // `main` adds what belongs to the process: signals, a closed stdout, process.exitCode.
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { type AnySpec, type CommandSpec, isGroup } from './core/command.js';
+import type { AnySpec, CommandSpec, GroupSpec } from './core/command.js';
 import { type Context, createContext, parseGlobalOptions } from './core/context.js';
 import type { Env } from './core/config.js';
 import { ExitCode, exitCodeOf, formatError, ReaderGoneError, WriteError } from './core/errors.js';
@@ -40,6 +40,9 @@ export interface Invocation {
 }
 
 type OnParsed = (parsed: Parsed) => Promise<void>;
+
+// here, not in core/command.ts, which then holds types only and costs no module load at start
+export const isGroup = (spec: AnySpec): spec is GroupSpec => 'commands' in spec;
 
 function examplesText(examples: readonly string[]): string {
   return `\n${examples.length === 1 ? 'Example' : 'Examples'}:\n${examples.map((e) => `  ${e}`).join('\n')}`;

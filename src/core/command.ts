@@ -59,5 +59,3 @@ export interface GroupSpec {
 
 // a CommandSpec<BalanceOptions> is a CommandSpec: parse's result widens, and run is a method (bivariant)
 export type AnySpec = CommandSpec | GroupSpec;
-
-export const isGroup = (spec: AnySpec): spec is GroupSpec => 'commands' in spec;

@@ -2,8 +2,7 @@
 // exit code and message. Nothing runs and nothing is fetched.
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, loadSpecs } from '../../src/commands/index.js';
-import { buildProgram, commandWord } from '../../src/cli.js';
-import { isGroup } from '../../src/core/command.js';
+import { buildProgram, commandWord, isGroup } from '../../src/cli.js';
 import { Decimal } from '../../src/core/money.js';
 import { parseArgs, parseFailure } from '../helpers/in-process.js';
 
