@@ -17,6 +17,8 @@ export interface ArgSpec {
   readonly syntax: string;
   readonly help: string;
   readonly choices?: readonly string[];
+  /** What the shell offers for it beyond `choices`: saved profile names, help topics. */
+  readonly complete?: 'profile' | 'topic';
 }
 
 /** What the command line gave a command, before its parse makes typed Options of it. */

@@ -7,6 +7,12 @@ export interface Column {
   header: string;
   /** Amounts are right-aligned and never truncated. */
   kind?: 'text' | 'amount';
+  /** Free text (a description, a message, a note, a purpose): wrapped or shrunk first when the table is too
+   *  wide. A column that is not free (an id, a date, a kind, an amount, a URL, a key) is never cut. */
+  free?: boolean;
+  /** When the table is still too wide with its free text at its narrowest, columns with a rank are dropped,
+   *  lowest rank first; a column without one is never dropped. */
+  dropRank?: number;
 }
 
 export interface StyledCell {
