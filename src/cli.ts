@@ -44,8 +44,12 @@ type OnParsed = (parsed: Parsed) => Promise<void>;
 // here, not in core/command.ts, which then holds types only and costs no module load at start
 export const isGroup = (spec: AnySpec): spec is GroupSpec => 'commands' in spec;
 
+/** Under every command's help: its examples, and where the global flags are (shown once, not in every help). */
 function examplesText(examples: readonly string[]): string {
-  return `\n${examples.length === 1 ? 'Example' : 'Examples'}:\n${examples.map((e) => `  ${e}`).join('\n')}`;
+  return (
+    `\n${examples.length === 1 ? 'Example' : 'Examples'}:\n${examples.map((e) => `  ${e}`).join('\n')}\n` +
+    '\nGlobal flags (--profile, --json, --quiet, --tz and more): tally help options'
+  );
 }
 
 function register(parent: Command, spec: AnySpec, path: string, invocation: Invocation, onParsed: OnParsed): void {
@@ -64,7 +68,9 @@ function register(parent: Command, spec: AnySpec, path: string, invocation: Invo
   for (const flag of spec.flags ?? []) {
     const option = new Option(flag.flags, flag.help);
     if (flag.choices) option.choices(flag.choices);
-    if (flag.default !== undefined) option.default(flag.default);
+    // the default shown as typed (`default: 20`), not as JSON (`default: "20"`)
+    if (flag.default !== undefined) option.default(flag.default, flag.default);
+    if (flag.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
     command.addOption(option);
   }
   command.action(async (...params: unknown[]) => {
@@ -127,9 +133,13 @@ export async function buildProgram(
       writeErr: (text) => sink.err(text),
       outputError: (text, write) => write(`tally: ${text.replace(/^error: /, '').trimEnd()}\n  run \`tally --help\` for usage\n`),
     })
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureHelp({ sortSubcommands: false })
     .helpCommand(false)
-    .addHelpText('after', '\nMore: tally help <command>, tally help exit-codes, tally help environment');
+    .addHelpText('after', '\nMore: tally help <command>, tally help options, tally help exit-codes, tally help environment');
+  // defaults shown as typed (`default: 30`), not as JSON (`default: "30"`)
+  for (const option of program.options) {
+    if (typeof option.defaultValue === 'string') option.default(option.defaultValue, option.defaultValue);
+  }
   const word = argv && commandWord(program, argv);
   if (argv && !COMMANDS.some((c) => c.name === word)) {
     // no command named (`tally --help`, a typo): the listing and the names for a suggestion, and no spec

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { terminalSafe } from '../core/io.js';
+import { closest } from '../core/suggest.js';
 import { writeJson } from '../output/json.js';
 import { openProvider, unsupported } from '../providers/session.js';
 import type { CheckoutOptions } from './checkout.command.js';
@@ -26,7 +27,12 @@ export async function run(ctx: Context, { pack, open }: CheckoutOptions): Promis
   const packs = await fetchPacks(ctx, target);
   const chosen = packs.find((p) => p.key === pack);
   if (!chosen) {
-    throw new UsageError(`"${pack}" is not a pack ${target.provider.id} sells`, `choose one of: ${packs.map((p) => p.key).join(', ')}`);
+    const keys = packs.map((p) => p.key);
+    const near = closest(pack, keys);
+    throw new UsageError(
+      `"${pack}" is not a pack ${target.provider.id} sells`,
+      near ? `did you mean ${near}? (packs: ${keys.join(', ')})` : `choose one of: ${keys.join(', ')}`,
+    );
   }
   const session = await openProvider(ctx, target);
   let url: string;

@@ -8,14 +8,15 @@ import type { LedgerFilter } from '../providers/shared/filter.js';
 export const DATE_FLAGS: readonly FlagSpec[] = [
   {
     flags: '--since <date>',
-    help: 'from this instant, inclusive: 2026-03-01, 2026-03-01T10:00:00Z, 7d, 12h (UTC unless an offset is given)',
+    help: 'from this instant, inclusive: 2026-03-01, 2026-03-01T10:00:00Z (UTC unless an offset is given), or a span back from now: 30min, 12h, 7d, 2w',
   },
   { flags: '--until <date>', help: 'before this instant, exclusive (same forms as --since)' },
 ];
 
 export const TYPE_FLAG: FlagSpec = {
   flags: '--type <type>',
-  help: "only this type: purchase, usage, refund, credit, debit, adjustment, subscription, or the provider's own word",
+  help: "only entries of this type: purchase, usage, refund, credit, debit, adjustment, subscription, or the provider's own word; repeat it or give a comma list for several",
+  repeatable: true,
 };
 
 /** --since and --until as instants, the one before the other. */
@@ -28,7 +29,9 @@ export function parsePeriod(raw: RawInput): { since?: Date; until?: Date } {
 
 /** --since, --until and --type; the type is checked against the provider when the command runs. */
 export function parseFilter(raw: RawInput): LedgerFilter {
-  return { ...parsePeriod(raw), type: typeof raw.flags.type === 'string' ? raw.flags.type : undefined };
+  const given = Array.isArray(raw.flags.type) ? (raw.flags.type as string[]) : [];
+  const types = [...new Set(given.flatMap((t) => t.split(',')).map((t) => t.trim()))].filter((t) => t !== '');
+  return { ...parsePeriod(raw), types: types.length > 0 ? types : undefined };
 }
 
 /** A whole number of at least `min` (--limit, --offset). */

@@ -37,3 +37,6 @@ tally needs no config file at all:
   TALLY_PROVIDER=bytespike TALLY_API_KEY=... tally balance --json
 `,
 };
+
+/** The topics `tally help` knows beside the commands (`options` is drawn from the program's own flags). */
+export const HELP_TOPIC_NAMES: readonly string[] = ['options', ...Object.keys(HELP_TOPICS)];

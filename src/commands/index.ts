@@ -78,7 +78,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'help',
     term: 'help [topic...]',
-    summary: 'help for a command, or a topic: exit-codes, environment',
+    summary: 'help for a command, or a topic: options, exit-codes, environment',
     load: async () => (await import('./help.command.js')).helpCommand,
   },
   {

@@ -9,6 +9,9 @@ import { resolveTarget } from '../providers/target.js';
 import type { UsageFigures, UsageReport } from '../providers/types.js';
 import type { UsageOptions } from './usage.command.js';
 
+/** What a --by day bucket is, by --period: the column says MONTH when each row is a month. */
+const BUCKET: Record<string, string> = { daily: 'DAY', monthly: 'MONTH', yearly: 'YEAR' };
+
 export async function run(ctx: Context, { since, until, period, by }: UsageOptions): Promise<number> {
   // flags are checked against the provider before the key is: the first problem named is the real one
   const provider = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir, false);
@@ -71,7 +74,9 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
   if (ctx.options.quiet) return 0;
   const t = report.totals;
   const parts = [
-    t.requests === null ? null : `${t.requests} requests${t.failed ? ` (${t.failed} failed)` : ''}`,
+    t.requests === null
+      ? null
+      : `${t.requests.toLocaleString('en-US')} requests${t.failed ? ` (${t.failed.toLocaleString('en-US')} failed)` : ''}`,
     t.tokens === null ? null : `${t.tokens.toLocaleString('en-US')} tokens`,
     t.duration === null ? null : `${t.duration.toLocaleString('en-US')} s`,
     t.cost === null ? null : `${formatAmount(t.cost, report.unit)} ${report.unit}${target.provider.id === 'conflux' ? ' consumed' : ''}`,
@@ -80,14 +85,17 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
   ctx.io.out(`${target.provider.id}${target.profile ? ` (profile ${target.profile})` : ''} usage${span}: ${parts.join(', ')}\n`);
   if (report.groups.length > 0) {
     const has = (k: keyof UsageFigures) => report.groups.some((g) => g[k] !== null);
+    // counts read at a glance on a terminal (12,345); a pipe gets plain digits that sort and sum
+    const count = (n: number | null) => (n === null ? '' : ctx.io.stdoutIsTTY ? n.toLocaleString('en-US') : String(n));
+    const bucket = report.by === 'day' ? (BUCKET[period ?? 'daily'] ?? 'DAY') : (report.by ?? 'group').toUpperCase();
     const columns: Array<[Column, (g: UsageFigures & { key: string }) => string]> = [
-      [{ header: (report.by ?? 'group').toUpperCase() }, (g) => g.key],
-      [{ header: 'REQUESTS', kind: 'amount' }, (g) => String(g.requests ?? '')],
+      [{ header: bucket }, (g) => g.key],
+      [{ header: 'REQUESTS', kind: 'amount' }, (g) => count(g.requests)],
     ];
-    if (has('inputTokens')) columns.push([{ header: 'INPUT TOKENS', kind: 'amount' }, (g) => String(g.inputTokens ?? '')]);
-    if (has('outputTokens')) columns.push([{ header: 'OUTPUT TOKENS', kind: 'amount' }, (g) => String(g.outputTokens ?? '')]);
-    if (has('tokens')) columns.push([{ header: 'TOKENS', kind: 'amount' }, (g) => String(g.tokens ?? '')]);
-    if (has('duration')) columns.push([{ header: 'DURATION (S)', kind: 'amount' }, (g) => String(g.duration ?? '')]);
+    if (has('inputTokens')) columns.push([{ header: 'INPUT TOKENS', kind: 'amount' }, (g) => count(g.inputTokens)]);
+    if (has('outputTokens')) columns.push([{ header: 'OUTPUT TOKENS', kind: 'amount' }, (g) => count(g.outputTokens)]);
+    if (has('tokens')) columns.push([{ header: 'TOKENS', kind: 'amount' }, (g) => count(g.tokens)]);
+    if (has('duration')) columns.push([{ header: 'DURATION (S)', kind: 'amount' }, (g) => count(g.duration)]);
     if (has('cost')) columns.push([{ header: `COST (${report.unit})`, kind: 'amount' }, (g) => amount(g.cost) ?? '']);
     await renderTable(
       ctx.io,

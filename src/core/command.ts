@@ -10,6 +10,8 @@ export interface FlagSpec {
   readonly default?: string;
   /** The only values accepted: commander refuses others (exit 2) before parse runs, so parse need not. */
   readonly choices?: readonly string[];
+  /** Given more than once, every value is kept, in order (the raw flag is then a string array). */
+  readonly repeatable?: boolean;
 }
 
 /** A positional argument: `<name>`, `[topic...]`. */

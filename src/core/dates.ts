@@ -1,10 +1,13 @@
-// Date flags (SPEC §4): 2026-03-01, 2026-03-01T10:00:00Z (or with an offset), or relative 7d / 12h.
+// Date flags (SPEC §4): 2026-03-01, 2026-03-01T10:00:00Z (or with an offset), or relative 30min / 12h / 7d / 2w.
 import { UsageError } from './errors.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-const RELATIVE = /^(\d+)([dhwm])$/;
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+const RELATIVE = /^(\d+)(min|h|d|w)$/;
+const UNIT_MS: Record<string, number> = { min: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+/** `2m`: minutes to some, months to others; either reading gives a quietly wrong period, so it is refused. */
+const AMBIGUOUS = /^(\d+)m$/;
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
 
 /** The number written in text[from, to) in decimal digits, or -1 if one is not a digit. */
 function digitsAt(text: string, from: number, to: number): number {
@@ -44,6 +47,19 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
   const value = text.trim();
   const rel = RELATIVE.exec(value);
   if (rel) return new Date(now.getTime() - Number(rel[1]) * (UNIT_MS[rel[2] as string] as number));
+  const ambiguous = AMBIGUOUS.exec(value);
+  if (ambiguous) {
+    const n = Number(ambiguous[1]);
+    const words = NUMBER_WORDS[n] ?? String(n);
+    // the same day n months back, or the month's last day where it has no such day
+    const lastDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n + 1, 0)).getUTCDate();
+    const day = Math.min(now.getUTCDate(), lastDay);
+    const monthsAgo = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, day)).toISOString().slice(0, 10);
+    throw new UsageError(
+      `${flag} "${text}" is ambiguous: m could be minutes or months`,
+      `write ${n}min for ${words} minute${n === 1 ? '' : 's'}, or ${n * 30}d or a day (${monthsAgo}) for about ${words} month${n === 1 ? '' : 's'}`,
+    );
+  }
   if (DAY.test(value)) {
     if (onCalendar(value)) return new Date(`${value}T00:00:00Z`);
   } else if (DATETIME.test(value) && onCalendar(value)) {
@@ -54,7 +70,7 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
   }
   throw new UsageError(
     `${flag} "${text}" is not a date`,
-    `use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a relative span (7d, 12h)`,
+    `use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a span back from now: 30min, 12h, 7d, 2w`,
   );
 }
 

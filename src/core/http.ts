@@ -183,6 +183,8 @@ export interface HttpOptions {
   errorMessage?: (body: unknown) => string | undefined;
   /** Advice for a 403 from this provider. */
   forbiddenHint?: string;
+  /** Advice for a 401: how to give this profile (or this provider) a new key, with its names filled in. */
+  refusedKeyHint?: string;
   userAgent?: string;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -499,7 +501,7 @@ export class HttpClient {
     if (status === 401) {
       throw new AuthError(
         `${this.opts.providerName} refused the key (401) on ${endpoint}${said}`,
-        'check the key: set TALLY_API_KEY, or re-add the profile with `tally profiles add <name> --provider <id> --key-stdin`',
+        this.opts.refusedKeyHint ?? 'check the key',
       );
     }
     if (status === 403) {

@@ -65,6 +65,9 @@ export async function openProvider(ctx: Context, target: Target): Promise<Provid
       providerName: target.profile ? `${info.id} (profile ${target.profile})` : info.id,
       errorMessage: adapter.errorMessage,
       forbiddenHint: info.forbiddenHint,
+      refusedKeyHint: target.profile
+        ? `give the profile a new key: tally profiles set ${target.profile} --key-stdin`
+        : `check TALLY_API_KEY, or save a key: tally profiles add ${info.id} --provider ${info.id} --key-stdin`,
       trace: ctx.options.verbose ? (line) => ctx.trace(line) : undefined,
       userAgent: `tally/${VERSION}`,
     },

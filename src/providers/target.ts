@@ -58,7 +58,7 @@ function choose(flags: TargetFlags, env: Env, config: ConfigData, dir: string): 
   if (!providerId) {
     throw new UsageError(
       'no provider chosen',
-      'pass --provider <id> or set TALLY_PROVIDER, or add a profile with `tally profiles add <name> --provider <id>`',
+      `pass --provider or set TALLY_PROVIDER (${providerIds().join(', ')}), or save a profile: tally profiles add work --provider ${providerIds()[0]} --key-stdin`,
     );
   }
   const provider = requireProvider(providerId);
@@ -126,7 +126,7 @@ function resolveKey(provider: ProviderEntry, profileName: string | null, profile
   }
   throw new UsageError(
     `no API key for ${provider.id}`,
-    `set TALLY_API_KEY, or add a profile: tally profiles add <name> --provider ${provider.id} --key-stdin`,
+    `set TALLY_API_KEY, or save a profile: tally profiles add ${provider.id} --provider ${provider.id} --key-stdin`,
   );
 }
 
@@ -150,7 +150,10 @@ export function profileTargets(flags: TargetFlags, env: Env, config: ConfigData,
   const names = Object.keys(config.profiles);
   if (names.length === 0) {
     if (env.TALLY_PROVIDER || flags.provider) return [resolveTarget(flags, env, config, dir)];
-    throw new UsageError('no profiles to query', 'add one with `tally profiles add <name> --provider <id>`');
+    throw new UsageError(
+      'no profiles to query',
+      `save one per account: tally profiles add work --provider ${providerIds()[0]} --key-stdin (providers: ${providerIds().join(', ')})`,
+    );
   }
   const saved = { ...env, TALLY_API_KEY: undefined, TALLY_BASE_URL: undefined };
   return names.map((name) => {

@@ -68,8 +68,8 @@ export interface LedgerEntry {
 
 /** What a ledger read asks for; the adapter pushes what its API can filter and says which it did. */
 export interface LedgerQuery {
-  /** A normalised type or the provider's own word. */
-  type?: string;
+  /** Normalised types or the provider's own words: entries of any of them. */
+  types?: readonly string[];
   since?: Date;
   until?: Date;
   /** The instant the read started, by the local clock: never sent as a bound, which the provider's clock may be past. */

@@ -106,7 +106,7 @@ describe('commands run in process through the io twin', () => {
     expect((await runInProcess(['help', 'ledger', 'export'])).stdout).toMatch(/^Usage: tally ledger export \[options\]/);
     expect(await runInProcess(['help', 'nope'])).toMatchObject({
       code: 2,
-      stderr: 'tally: no help for "nope"\n  run `tally --help` for the commands; topics: exit-codes, environment\n',
+      stderr: 'tally: no help for "nope"\n  run `tally --help` for the commands; topics: options, exit-codes, environment\n',
     });
   });
 

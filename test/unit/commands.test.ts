@@ -57,12 +57,12 @@ describe('every command parses its command line into typed Options', () => {
   it('ledger list: --limit and --offset as numbers, the filter with dates counted back from the clock', async () => {
     expect(await options(['ledger', 'list'])).toEqual({
       path: 'ledger list',
-      options: { limit: 20, offset: 0, filter: { since: undefined, until: undefined, type: undefined } },
+      options: { limit: 20, offset: 0, filter: { since: undefined, until: undefined, types: undefined } },
     });
     expect((await options(['ledger', 'list', '--limit', '500', '--offset', '3', '--type', 'usage', '--since', '7d'])).options).toEqual({
       limit: 500,
       offset: 3,
-      filter: { since: new Date('2026-11-24T12:00:00Z'), until: undefined, type: 'usage' },
+      filter: { since: new Date('2026-11-24T12:00:00Z'), until: undefined, types: ['usage'] },
     });
     expect(await refusal(['ledger', 'list', '--limit', '0'])).toEqual(
       usage('--limit "0" is not a whole number of at least 1', 'such as --limit 20'),
@@ -81,14 +81,14 @@ describe('every command parses its command line into typed Options', () => {
       order: 'desc',
       out: undefined,
       bom: false,
-      filter: { since: undefined, until: undefined, type: undefined },
+      filter: { since: undefined, until: undefined, types: undefined },
     });
     expect((await options(['--json', 'ledger', 'export', '--order', 'asc', '--out', 'x.json', '--until', '2026-11-01'])).options).toEqual({
       format: 'json',
       order: 'asc',
       out: 'x.json',
       bom: false,
-      filter: { since: undefined, until: new Date('2026-11-01T00:00:00Z'), type: undefined },
+      filter: { since: undefined, until: new Date('2026-11-01T00:00:00Z'), types: undefined },
     });
     expect((await options(['ledger', 'export', '--ndjson'])).options).toMatchObject({ format: 'ndjson' });
     expect((await options(['ledger', 'export', '--bom'])).options).toMatchObject({ format: 'csv', bom: true });

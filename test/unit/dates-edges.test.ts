@@ -19,7 +19,7 @@ function refusal(text: string): { message: string; suggestion: string | undefine
 
 describe('date flags at their edges', () => {
   it('counts minutes, hours, days and weeks back from now', () => {
-    expect(flag('30m')).toBe('2026-11-23T11:30:00.000Z');
+    expect(flag('30min')).toBe('2026-11-23T11:30:00.000Z');
     expect(flag('1h')).toBe('2026-11-23T11:00:00.000Z');
     expect(flag('2d')).toBe('2026-11-21T12:00:00.000Z');
     expect(flag('2w')).toBe('2026-11-09T12:00:00.000Z');
@@ -59,6 +59,8 @@ describe('date flags at their edges', () => {
       '7y',
       '7',
       'd',
+      '7mins',
+      '7M',
       '-7d',
       '7 d',
       'tomorrow',
@@ -69,9 +71,28 @@ describe('date flags at their edges', () => {
     ]) {
       expect(refusal(text)).toEqual({
         message: `--until "${text}" is not a date`,
-        suggestion: 'use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a relative span (7d, 12h)',
+        suggestion: 'use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a span back from now: 30min, 12h, 7d, 2w',
       });
     }
+  });
+});
+
+describe('an ambiguous unit', () => {
+  it('refuses m, which is minutes to some and months to others, and offers both readings', () => {
+    expect(refusal('1m')).toEqual({
+      message: '--until "1m" is ambiguous: m could be minutes or months',
+      suggestion: 'write 1min for one minute, or 30d or a day (2026-10-23) for about one month',
+    });
+    expect(refusal('18m')).toEqual({
+      message: '--until "18m" is ambiguous: m could be minutes or months',
+      suggestion: 'write 18min for 18 minutes, or 540d or a day (2025-05-23) for about 18 months',
+    });
+  });
+
+  it('suggests the last day of a shorter month, never a day that rolls over', () => {
+    expect(() => parseDateFlag('1m', '--since', new Date('2026-03-31T08:00:00Z'))).toThrow(
+      expect.objectContaining({ suggestion: 'write 1min for one minute, or 30d or a day (2026-02-28) for about one month' }),
+    );
   });
 });
 

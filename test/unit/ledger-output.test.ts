@@ -145,9 +145,14 @@ describe('entry types', () => {
   });
   it('pushes a type filter to the API only when one word matches', () => {
     const table = { topup: 'purchase', refund: 'refund', admin_credit: 'credit' } as const;
-    expect(pushableType(table, 'purchase')).toBe('topup');
-    expect(pushableType(table, 'admin_credit')).toBe('admin_credit');
-    expect(pushableType(table, 'usage')).toBeUndefined();
+    expect(pushableType(table, ['purchase'])).toBe('topup');
+    expect(pushableType(table, ['admin_credit'])).toBe('admin_credit');
+    expect(pushableType(table, ['usage'])).toBeUndefined();
+    expect(pushableType(table, undefined)).toBeUndefined();
+  });
+  it('filters several types itself: the APIs take one', () => {
+    const table = { topup: 'purchase', refund: 'refund' } as const;
+    expect(pushableType(table, ['purchase', 'refund'])).toBeUndefined();
   });
 });
 

@@ -18,7 +18,7 @@ export interface OpenLedger {
 export function prepareLedger(ctx: Context, filter: LedgerFilter): { target: Target; filter: LedgerFilter } {
   const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
   assertOffers(target, 'ledger');
-  return { target, filter: { ...filter, type: resolveType(target, filter.type) } };
+  return { target, filter: { ...filter, types: filter.types?.map((t) => resolveType(target, t)) } };
 }
 
 export async function openLedger(ctx: Context, target: Target, filter: LedgerFilter): Promise<OpenLedger> {
@@ -41,8 +41,7 @@ export function readPages(ctx: Context, open: OpenLedger, onPage?: (n: number) =
 }
 
 /** --type takes a normalised type or the provider's own word (any case); anything else is exit 2. */
-export function resolveType(target: Target, type: string | undefined): string | undefined {
-  if (type === undefined) return undefined;
+export function resolveType(target: Target, type: string): string {
   const words = Object.keys(target.provider.entryTypes);
   const known = [...ENTRY_TYPES, ...words];
   const match = known.find((k) => k.toLowerCase() === type.toLowerCase());

@@ -61,7 +61,7 @@ export function mapAccountApiEntry(r: ShapeReader, raw: unknown, field: string, 
  * cut off its newest entries; those posted during the read are left out by the total (countedPages).
  */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
-  const type = pushableType(info.entryTypes, query.type);
+  const type = pushableType(info.entryTypes, query.types);
   const filters = { type, from: query.since?.toISOString(), to: query.until?.toISOString() };
   async function* read(): AsyncGenerator<LedgerEntry[]> {
     // ledger entries carry no currency; the credit balance does, so the unit comes from there

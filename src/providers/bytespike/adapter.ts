@@ -59,7 +59,7 @@ export function mapBytespikeEntry(r: ShapeReader, raw: unknown, field: string): 
  * cut off its newest entries; those posted during the read are left out by the total (countedPages).
  */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
-  const kind = pushableType(info.entryTypes, query.type);
+  const kind = pushableType(info.entryTypes, query.types);
   const filters = { kind, since: query.since?.toISOString(), until: query.until?.toISOString() };
   const pages = countedPages(
     async (index, size = PAGE) =>

@@ -36,10 +36,12 @@ export function entryPaging(endpoint: string, pageSize: number, query: LedgerQue
 
 /**
  * The provider word to send as a type filter, if the API takes one: the word itself, or the one word
- * that a normalised type maps from. undefined when it cannot be pushed down.
+ * that a normalised type maps from. undefined when it cannot be pushed down (the API takes one type, so
+ * several asked for are filtered here).
  */
-export function pushableType(table: Readonly<Record<string, EntryType>>, wanted: string | undefined): string | undefined {
-  if (wanted === undefined) return undefined;
+export function pushableType(table: Readonly<Record<string, EntryType>>, types: readonly string[] | undefined): string | undefined {
+  if (types?.length !== 1) return undefined;
+  const wanted = types[0] as string;
   if (wanted in table) return wanted;
   const words = Object.keys(table).filter((w) => table[w] === wanted);
   return words.length === 1 ? words[0] : undefined;

@@ -2,7 +2,8 @@
 import type { LedgerEntry } from '../types.js';
 
 export interface LedgerFilter {
-  type?: string;
+  /** Entries of any of these types (a normalised type or the provider's word); undefined for all. */
+  types?: readonly string[];
   since?: Date;
   until?: Date;
 }
@@ -11,7 +12,11 @@ export interface LedgerFilter {
 export function inFilter(e: LedgerEntry, filter: LedgerFilter): boolean {
   if (filter.since && e.createdAt < filter.since.toISOString()) return false;
   if (filter.until && e.createdAt >= filter.until.toISOString()) return false;
-  return filter.type === undefined || e.type === filter.type || e.providerType === filter.type;
+  return ofTypes(e, filter.types);
+}
+
+function ofTypes(e: LedgerEntry, types: readonly string[] | undefined): boolean {
+  return types === undefined || types.includes(e.type) || types.includes(e.providerType);
 }
 
 /** Entries older than --since for this many in a row end a newest-first read that the API did not filter. */
@@ -23,10 +28,10 @@ export async function* applyFilter(
   filter: LedgerFilter,
   applied: { type: boolean; since: boolean; until: boolean },
 ): AsyncGenerator<LedgerEntry[]> {
-  const type = applied.type ? undefined : filter.type;
+  const types = applied.type ? undefined : filter.types;
   const since = applied.since ? undefined : filter.since?.toISOString();
   const until = applied.until ? undefined : filter.until?.toISOString();
-  if (type === undefined && since === undefined && until === undefined) {
+  if (types === undefined && since === undefined && until === undefined) {
     yield* pages;
     return;
   }
@@ -42,7 +47,7 @@ export async function* applyFilter(
       }
       pastSince = 0;
       if (until !== undefined && e.createdAt >= until) continue;
-      if (type !== undefined && e.type !== type && e.providerType !== type) continue;
+      if (!ofTypes(e, types)) continue;
       kept.push(e);
     }
     if (kept.length > 0) yield kept;
