@@ -66,6 +66,7 @@ export async function openProvider(ctx: Context, target: Target): Promise<Provid
       errorMessage: adapter.errorMessage,
       forbiddenHint: info.forbiddenHint,
       trace: ctx.options.verbose ? (line) => ctx.trace(line) : undefined,
+      onRetry: (event) => ctx.activity.retry(event),
       userAgent: `tally/${VERSION}`,
     },
   );
