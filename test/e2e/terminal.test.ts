@@ -44,9 +44,10 @@ function profilesFor(s: Sandbox, profiles: Array<[name: string, provider: string
 
 const requestsTo = (s: Sandbox) => [...s.requests.values()].reduce((a, b) => a + b, 0);
 
-/** Types Ctrl-C once the sandbox has been asked for something, and returns how tally ended. */
-async function interrupt(run: PtyRun, s: Sandbox): Promise<{ exitCode: number; ms: number }> {
+/** Types Ctrl-C once the sandbox has been asked for something and the spinner shows, and returns how tally ended. */
+async function interrupt(run: PtyRun, s: Sandbox, spinner: string): Promise<{ exitCode: number; ms: number }> {
   await waitFor('tally to send its first request', () => requestsTo(s) > 0);
+  await run.waitForText(spinner);
   // the command is now waiting on a slow answer: Ctrl-C must stop it there, not at its end
   await new Promise((r) => setTimeout(r, 300));
   const pressed = Date.now();
@@ -63,7 +64,7 @@ describe('Ctrl-C at a terminal', () => {
     const run = tallyInPty(['ledger', 'export', '--out', join(out, 'ledger.csv')], {
       env: { ...sandboxEnv(s, 'bytespike'), TMPDIR: spool },
     });
-    const { exitCode, ms } = await interrupt(run, s);
+    const { exitCode, ms } = await interrupt(run, s, 'exporting…');
     expect(exitCode).toBe(130);
     expect(ms).toBeLessThan(3000);
     expect(run.text()).toContain('tally: interrupted');
@@ -78,7 +79,7 @@ describe('Ctrl-C at a terminal', () => {
     const run = tallyInPty(['ledger', 'export', '--order', 'asc', '--ndjson', '--out', join(out, 'ledger.ndjson')], {
       env: { ...sandboxEnv(s, 'indigenius'), TMPDIR: spool },
     });
-    const { exitCode, ms } = await interrupt(run, s);
+    const { exitCode, ms } = await interrupt(run, s, 'reading the ledger…');
     expect(exitCode).toBe(130);
     expect(ms).toBeLessThan(3000);
     expect(run.text()).toContain('tally: interrupted');
@@ -91,7 +92,7 @@ describe('Ctrl-C at a terminal', () => {
     const configDir = profilesFor(s, [['main', 'bytespike', 'ok']]);
     const before = readdirSync(configDir).sort();
     const run = tallyInPty(['reconcile', '--checkpoint'], { configDir });
-    const { exitCode, ms } = await interrupt(run, s);
+    const { exitCode, ms } = await interrupt(run, s, 'reconciling…');
     expect(exitCode).toBe(130);
     expect(ms).toBeLessThan(3000);
     expect(run.text()).toContain('tally: interrupted');
@@ -109,7 +110,7 @@ describe('Ctrl-C at a terminal', () => {
       ['indi', 'indigenius', 'ok'],
     ]);
     const run = tallyInPty(['balance', '--all'], { configDir });
-    const { exitCode, ms } = await interrupt(run, s);
+    const { exitCode, ms } = await interrupt(run, s, 'reading balances…');
     expect(exitCode).toBe(130);
     expect(ms).toBeLessThan(3000);
     expect(run.text()).toContain('tally: interrupted');
