@@ -4,6 +4,7 @@ import { formatInZone } from '../core/dates.js';
 import { ExitCode, exitCodeOf, type TallyError } from '../core/errors.js';
 import { type Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
+import { profilesDone, startProgress } from '../output/progress.js';
 import { type Cell, renderTable } from '../output/table.js';
 import { assertOffers, openProvider, unsupported } from '../providers/session.js';
 import { forEachProfile, resolveTarget, type Target } from '../providers/target.js';
@@ -25,7 +26,9 @@ export async function run(ctx: Context, opts: BalanceOptions): Promise<number> {
     if (row.error) throw row.error;
     return report(ctx, [row], opts, false);
   }
-  const rows = await forEachProfile(ctx.options, ctx.env, ctx.config(), ctx.configDir, (t) => fetchBalance(ctx, t));
+  const progress = startProgress(ctx, 'reading balances');
+  const rows = await forEachProfile(ctx.options, ctx.env, ctx.config(), ctx.configDir, (t) => fetchBalance(ctx, t), profilesDone(progress));
+  progress?.fail();
   return report(ctx, rows, opts, true);
 }
 

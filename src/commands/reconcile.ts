@@ -6,6 +6,7 @@ import { ExitCode, exitCodeOf, ProviderError } from '../core/errors.js';
 import { capYoungGeneration, RECONCILE_YOUNG_GENERATION_CAP } from '../core/memory.js';
 import { Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
+import { profilesDone, startProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
 import { assertOffers, openProvider, type ProviderSession, unsupported } from '../providers/session.js';
 import { forEachProfile, isFailure, type ProfileFailure, resolveTarget, type Target } from '../providers/target.js';
@@ -50,9 +51,14 @@ export async function run(ctx: Context, opts: ReconcileOptions): Promise<number>
   if (opts.file) return output(ctx, [await reconcileFile(ctx, opts, opts.file)], false);
   if (!opts.all) {
     const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
-    return output(ctx, [await reconcileLive(ctx, target, opts)], false);
+    const progress = startProgress(ctx, 'reconciling');
+    const report = await reconcileLive(ctx, target, opts).finally(() => progress?.fail());
+    return output(ctx, [report], false);
   }
-  const rows = await forEachProfile(ctx.options, ctx.env, ctx.config(), ctx.configDir, (t) => reconcileLive(ctx, t, opts));
+  const progress = startProgress(ctx, 'reconciling');
+  const each = (t: Target) => reconcileLive(ctx, t, opts);
+  const rows = await forEachProfile(ctx.options, ctx.env, ctx.config(), ctx.configDir, each, profilesDone(progress));
+  progress?.fail();
   return output(ctx, rows, true);
 }
 
@@ -171,7 +177,9 @@ async function check(
     fresh++;
     checker.repeated(toCheck(e));
   };
-  const read = adapter.ledger?.(pctx, { since: opts.since, until: opts.until, startedAt: ctx.now(), onRepeat });
+  // the provider's total is not this read's when it stops early: at the checkpoint, or past a --since applied here
+  const onPage = ctx.activity.read({ total: () => !(checkpoint && !full) && !(opts.since && !read?.applied.since) });
+  const read = adapter.ledger?.(pctx, { since: opts.since, until: opts.until, startedAt: ctx.now(), onRepeat, onPage });
   if (!read) throw unsupported(target, 'reconcile');
   let head: LedgerEntry | null = null;
   let anchor: LedgerEntry | null = null;

@@ -3,6 +3,7 @@ import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { type Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
+import { startProgress } from '../output/progress.js';
 import { type Column, renderTable } from '../output/table.js';
 import { assertOffers, openProvider, unsupported } from '../providers/session.js';
 import { resolveTarget } from '../providers/target.js';
@@ -31,12 +32,15 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
   }
   const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
   const session = await openProvider(ctx, target);
+  const progress = startProgress(ctx, 'reading usage', { noun: 'records' });
   let report: UsageReport;
   try {
     const usageOf = session.adapter.usage;
     if (!usageOf) throw unsupported(target, 'usage');
-    report = await usageOf(session.pctx, { since, until, period, by, zone: ctx.options.zone, startedAt: ctx.now() });
+    const onPage = ctx.activity.read();
+    report = await usageOf(session.pctx, { since, until, period, by, zone: ctx.options.zone, startedAt: ctx.now(), onPage });
   } finally {
+    progress?.fail();
     await session.close();
   }
   const amount = (d: Decimal | null) => (d === null ? null : formatAmount(d, report.unit));

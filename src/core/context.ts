@@ -1,4 +1,5 @@
 // The factory every command receives: parsed global options, I/O, config, clock, cleanup. Lazy where it costs.
+import { type Activity, createActivity } from './activity.js';
 import { type ConfigData, configDir, type Env, readConfig } from './config.js';
 import { resolveZone } from './dates.js';
 import { UsageError } from './errors.js';
@@ -35,6 +36,8 @@ export interface Context {
   /** Registers work to undo on Ctrl-C or failure (temp files); returns a function that unregisters it. */
   onCleanup(fn: () => void): () => void;
   runCleanups(): void;
+  /** Pages read and requests retried, as they happen: what progress shows. */
+  readonly activity: Activity;
 }
 
 export function parseGlobalOptions(raw: Record<string, unknown>): GlobalOptions {
@@ -88,6 +91,7 @@ export function createContext(options: GlobalOptions, env: Env, io?: IOStreams, 
     env,
     io: streams,
     configDir: dir,
+    activity: createActivity(),
     config() {
       config ??= readConfig(dir);
       return config;

@@ -1,6 +1,7 @@
 // The one HTTP path every provider goes through: auth header, timeout, keep-alive, retries, tracing.
 import { createRequire } from 'node:module';
 import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from 'undici';
+import type { RetryEvent } from './activity.js';
 import type { Env } from './config.js';
 import { AuthError, ProviderError, ShapeError, TallyError, UsageError } from './errors.js';
 import { clipEcho } from './io.js';
@@ -177,6 +178,8 @@ export interface HttpOptions {
   backoffBaseMs?: number;
   backoffCapMs?: number;
   trace?: (line: string) => void;
+  /** Told of each retry before its wait: progress shows it as it happens. */
+  onRetry?: (event: RetryEvent) => void;
   /** Provider's name, used in messages. */
   providerName: string;
   /** Pulls the provider's own message out of an error body. */
@@ -291,6 +294,8 @@ class RetryableFailure extends Error {
   constructor(
     message: string,
     readonly retryAfterMs?: number,
+    /** What went wrong, short, for progress: "503", "connection dropped". */
+    readonly reason = message,
   ) {
     super(message);
   }
@@ -421,6 +426,7 @@ export class HttpClient {
           delay = error.retryAfterMs + Math.round(this.opts.random() * 250);
         }
         this.trace(`! ${error.message}; retry ${attempt + 1} of ${this.opts.retries} in ${delay} ms`);
+        this.opts.onRetry?.({ reason: error.reason, delayMs: delay, attempt: attempt + 1, retries: this.opts.retries });
         await this.opts.sleep(delay);
       }
     }
@@ -513,7 +519,7 @@ export class HttpClient {
     const retryable = idempotent ? RETRY_STATUS.has(status) : RETRY_STATUS_UNSAFE_METHOD.has(status);
     if (retryable) {
       const retryAfterMs = parseRetryAfter(retryAfter, this.opts.now());
-      throw new RetryableFailure(`HTTP ${status}${said}`, status === 429 || status === 503 ? retryAfterMs : undefined);
+      throw new RetryableFailure(`HTTP ${status}${said}`, status === 429 || status === 503 ? retryAfterMs : undefined, String(status));
     }
     throw new ProviderError(
       `${this.opts.providerName}: ${endpoint} answered HTTP ${status}${said}`,
@@ -580,7 +586,7 @@ export class HttpClient {
     }
     const detail = code ?? (error instanceof Error ? error.message : String(error));
     if (code && RESET_CODES.has(code) && idempotent) {
-      return new RetryableFailure(`connection dropped (${detail})`);
+      return new RetryableFailure(`connection dropped (${detail})`, undefined, 'connection dropped');
     }
     return new ProviderError(`${this.opts.providerName}: ${method} ${url.origin}${url.pathname} failed: ${detail}`);
   }

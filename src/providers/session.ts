@@ -69,6 +69,7 @@ export async function openProvider(ctx: Context, target: Target): Promise<Provid
         ? `give the profile a new key: tally profiles set ${target.profile} --key-stdin`
         : `check TALLY_API_KEY, or save a key: tally profiles add ${info.id} --provider ${info.id} --key-stdin`,
       trace: ctx.options.verbose ? (line) => ctx.trace(line) : undefined,
+      onRetry: (event) => ctx.activity.retry(event),
       userAgent: `tally/${VERSION}`,
     },
   );

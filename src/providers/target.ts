@@ -178,7 +178,8 @@ export const isFailure = <R extends object>(row: R | ProfileFailure): row is Pro
 
 /**
  * The --all fan-out: `work` on every profile at once. A profile that cannot be set up, or whose work throws,
- * becomes a failure row in its place, so one bad profile never hides the others' results.
+ * becomes a failure row in its place, so one bad profile never hides the others' results. `onSettled` hears
+ * how many profiles are done, of how many, at the start and as each finishes (progress).
  */
 export async function forEachProfile<R extends object>(
   flags: TargetFlags,
@@ -186,15 +187,21 @@ export async function forEachProfile<R extends object>(
   config: ConfigData,
   dir: string,
   work: (target: Target) => Promise<R>,
+  onSettled?: (settled: number, of: number) => void,
 ): Promise<Array<R | ProfileFailure>> {
   const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
+  const targets = profileTargets(flags, env, config, dir);
+  let settled = 0;
+  onSettled?.(settled, targets.length);
   return Promise.all(
-    profileTargets(flags, env, config, dir).map(async (t): Promise<R | ProfileFailure> => {
+    targets.map(async (t): Promise<R | ProfileFailure> => {
       if (t instanceof ProfileError) return { profile: t.profile, provider: t.provider, error: asError(t.cause ?? t) };
       try {
         return await work(t);
       } catch (error) {
         return { profile: t.profile, provider: t.provider.id, error: asError(error) };
+      } finally {
+        onSettled?.(++settled, targets.length);
       }
     }),
   );

@@ -74,8 +74,8 @@ export interface LedgerQuery {
   until?: Date;
   /** The instant the read started, by the local clock: never sent as a bound, which the provider's clock may be past. */
   startedAt: Date;
-  /** Reports each page as it arrives (progress). */
-  onPage?: (entries: number) => void;
+  /** Reports each page as it arrives, with the provider's total where it gives one (progress). */
+  onPage?: (entries: number, total?: number) => void;
   /**
    * Hears of an identical entry the provider listed twice in a row, which the read yields once. Without it
    * such a repeat fails the read (exit 4): it is never dropped unseen.
@@ -103,6 +103,8 @@ export interface UsageQuery {
   /** Zone for grouping by day (--tz). */
   zone: string;
   startedAt: Date;
+  /** Reports each page of records read, with the provider's total where it gives one (progress). */
+  onPage?: (records: number, total?: number) => void;
 }
 
 /** Counts and spend; a figure the provider does not give is null. */

@@ -50,19 +50,31 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
     spool?.dispose();
   });
   capYoungGeneration();
-  const progress = await startProgress(ctx, 'exporting');
+  const progress = startProgress(ctx, spool ? 'reading the ledger' : 'exporting');
   const encoder = new ExportEncoder(opts.format, opts.bom);
   try {
     const open = await openLedger(ctx, target, filter);
     const out = new Output(ctx.io, file);
     try {
       await out.push(encoder.start());
-      let seen = 0;
-      const pages = readPages(ctx, open, (n) => progress?.update((seen += n)));
+      const pages = readPages(ctx, open);
       if (spool) {
         // ascending without holding the ledger: spool newest-first to disk, read it back in reverse
-        for await (const page of pages) for (const e of page) spool.push(JSON.stringify(entryToJson(e)));
-        for (const line of spool.reversed()) await out.push(encoder.addEntryJson(JSON.parse(line) as EntryJson));
+        let spooled = 0;
+        for await (const page of pages) {
+          for (const e of page) spool.push(JSON.stringify(entryToJson(e)));
+          spooled += page.length;
+        }
+        progress?.phase('writing oldest first', spooled);
+        let written = 0;
+        for (const line of spool.reversed()) {
+          await out.push(encoder.addEntryJson(JSON.parse(line) as EntryJson));
+          if (++written % 1024 === 0) {
+            progress?.advance(1024);
+            // a file is written synchronously: a turn of the event loop now and then, so Ctrl-C is heard
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        }
       } else {
         for await (const page of pages) {
           let text = '';

@@ -4,6 +4,7 @@ import { formatInZone } from '../../core/dates.js';
 import { formatAmount } from '../../core/money.js';
 import { writeJson } from '../../output/json.js';
 import { entryToJson } from '../../output/ledger.js';
+import { startProgress } from '../../output/progress.js';
 import { renderTable } from '../../output/table.js';
 import type { LedgerEntry } from '../../providers/types.js';
 import type { ListOptions } from './list.command.js';
@@ -12,16 +13,18 @@ import { openLedger, prepareLedger, readPages } from './read.js';
 export async function run(ctx: Context, { limit, offset, filter: given }: ListOptions): Promise<number> {
   const { target, filter } = prepareLedger(ctx, given);
   const open = await openLedger(ctx, target, filter);
+  const progress = startProgress(ctx, 'reading the ledger');
   const entries: LedgerEntry[] = [];
   try {
     let skip = offset;
-    for await (const page of readPages(ctx, open)) {
+    for await (const page of readPages(ctx, open, offset + limit)) {
       const from = Math.min(skip, page.length);
       skip -= from;
       entries.push(...page.slice(from, from + limit - entries.length));
       if (entries.length >= limit) break;
     }
   } finally {
+    progress?.fail();
     await open.session.close();
   }
   if (ctx.options.json) {

@@ -28,15 +28,25 @@ export async function openLedger(ctx: Context, target: Target, filter: LedgerFil
 /**
  * Newest first, every entry once, filtered, a page at a time. An entry the provider lists twice in a row is
  * kept once and named on stderr (even with --quiet: the output then differs from the provider's listing).
+ * Pages are reported to the context's activity (progress); `upTo`: the most entries the caller will take.
  */
-export function readPages(ctx: Context, open: OpenLedger, onPage?: (n: number) => void): AsyncGenerator<LedgerEntry[]> {
+export function readPages(ctx: Context, open: OpenLedger, upTo?: number): AsyncGenerator<LedgerEntry[]> {
   const ledger = open.session.adapter.ledger;
   if (!ledger) throw unsupported(open.target, 'ledger');
   const onRepeat = (e: LedgerEntry) => {
     if (inFilter(e, open.filter))
       ctx.io.err(`tally: warning: entry ${terminalSafe(e.id)} is listed twice by the provider; it is kept once\n`);
   };
-  const read = ledger(open.session.pctx, { ...open.filter, startedAt: ctx.now(), onPage, onRepeat });
+  // the provider's total counts what it filtered: a --since applied here ends the read well before it, and
+  // `upTo` counts entries kept, not read, once --type or --until is applied here
+  const { filter } = open;
+  const counted = () => {
+    const sinceHere = filter.since !== undefined && !read.applied.since;
+    const thinnedHere = (filter.type !== undefined && !read.applied.type) || (filter.until !== undefined && !read.applied.until);
+    return !sinceHere && !(upTo !== undefined && thinnedHere);
+  };
+  const onPage = ctx.activity.read({ total: counted, upTo });
+  const read = ledger(open.session.pctx, { ...filter, startedAt: ctx.now(), onPage, onRepeat });
   return applyFilter(read.pages, open.filter, read.applied);
 }
 

@@ -103,6 +103,7 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
       pageSize: PAGE,
       idOf: (u) => u.id,
       fingerprint: (u) => `${u.id}|${u.at}|${u.cost.toString()}`,
+      onPage: query.onPage,
       onRepeat: () => undefined, // a call listed twice in a row was made once: counted once
     },
   );

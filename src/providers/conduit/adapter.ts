@@ -73,15 +73,15 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
  * Every entry since/until, newest first (the ledger has no server-side filters). An entry listed twice in a
  * row is one movement of money: usage and the totals count it once.
  */
-async function* entriesIn(ctx: ProviderContext, since?: Date, until?: Date): AsyncGenerator<LedgerEntry> {
-  const read = ledger(ctx, { startedAt: ctx.now(), onRepeat: () => undefined });
+async function* entriesIn(ctx: ProviderContext, since?: Date, until?: Date, onPage?: LedgerQuery['onPage']): AsyncGenerator<LedgerEntry> {
+  const read = ledger(ctx, { startedAt: ctx.now(), onRepeat: () => undefined, onPage });
   for await (const page of applyFilter(read.pages, { since, until }, read.applied)) yield* page;
 }
 
 /** Conduit has no usage endpoint: usage is the ledger's USAGE_DEBIT entries, with model and tokens from their metadata. */
 async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageReport> {
   const acc = new UsageAccumulator(query.by ?? 'model', query.zone, query.period);
-  for await (const e of entriesIn(ctx, query.since, query.until)) {
+  for await (const e of entriesIn(ctx, query.since, query.until, query.onPage)) {
     if (e.providerType !== 'USAGE_DEBIT') continue;
     const tokens = typeof e.metadata?.tokens === 'number' ? e.metadata.tokens : null;
     acc.add({ model: typeof e.metadata?.model === 'string' ? e.metadata.model : null, at: e.createdAt, tokens, cost: e.amount.neg() });

@@ -117,6 +117,7 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
       pageSize: PAGE,
       idOf: (h) => h.id,
       fingerprint: (h) => `${h.id}|${h.cost.toString()}`,
+      onPage: query.onPage,
       onRepeat: () => undefined, // an item listed twice in a row was billed once: counted once
     },
   );

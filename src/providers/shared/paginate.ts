@@ -33,7 +33,8 @@ export interface PagingOptions<T> {
   fingerprint(item: T): string;
   /** Counted pages fetched ahead of the consumer, in order. */
   concurrency?: number;
-  onPage?(entries: number): void;
+  /** Each page's entries new to the read, with the listing's total where it reports one. */
+  onPage?(entries: number, total?: number): void;
   /**
    * Hears of an identical entry listed twice in a row (a glitch), which is emitted once. Without it such a
    * repeat is a ProviderError: a repeat is never dropped unseen.
@@ -197,7 +198,7 @@ export async function* countedPages<T>(fetchPage: FetchPage<T>, opts: PagingOpti
     }
     stalls = next > from ? 0 : stalls + 1;
     if (stalls > MAX_STALLS) throw changed(endpoint, `it kept moving: ${MAX_STALLS} reads in a row brought nothing new`);
-    opts.onPage?.(fresh.length);
+    opts.onPage?.(fresh.length, startTotal);
     return { fresh, gap, seam };
   }
 
