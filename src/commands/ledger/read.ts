@@ -42,7 +42,7 @@ export function readPages(ctx: Context, open: OpenLedger, upTo?: number): AsyncG
   const { filter } = open;
   const counted = () => {
     const sinceHere = filter.since !== undefined && !read.applied.since;
-    const thinnedHere = (filter.type !== undefined && !read.applied.type) || (filter.until !== undefined && !read.applied.until);
+    const thinnedHere = (filter.types !== undefined && !read.applied.type) || (filter.until !== undefined && !read.applied.until);
     return !sinceHere && !(upTo !== undefined && thinnedHere);
   };
   const onPage = ctx.activity.read({ total: counted, upTo });
