@@ -16,6 +16,8 @@ export const DATE_FLAGS: readonly FlagSpec[] = [
 export const TYPE_FLAG: FlagSpec = {
   flags: '--type <type>',
   help: "only this type: purchase, usage, refund, credit, debit, adjustment, subscription, or the provider's own word",
+  // offered by the shell, not enforced: the provider's own words are accepted too
+  complete: 'entry-type',
 };
 
 /** --since and --until as instants, the one before the other. */

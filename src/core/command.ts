@@ -10,6 +10,9 @@ export interface FlagSpec {
   readonly default?: string;
   /** The only values accepted: commander refuses others (exit 2) before parse runs, so parse need not. */
   readonly choices?: readonly string[];
+  /** What the shell offers for its value where commander checks none (a comma list stays allowed): saved
+   *  profile names, provider ids, entry types. */
+  readonly complete?: 'profile' | 'provider' | 'entry-type';
 }
 
 /** A positional argument: `<name>`, `[topic...]`. */
