@@ -46,8 +46,10 @@ export function packsTarget(ctx: Context, command: 'packs' | 'checkout'): Target
 function elsewhere(ctx: Context, seller: ProviderEntry, choice: Choice, command: CommandName): Target {
   const config = ctx.config();
   const found = Object.entries(config.profiles).find(([, p]) => p.provider === seller.id);
-  // flags and variables given for the chosen profile are not this provider's; with nothing chosen they are
-  const [flags, env] = choice.provider ? [{}, { ...ctx.env, TALLY_API_KEY: undefined, TALLY_BASE_URL: undefined }] : [ctx.options, ctx.env];
+  // a base URL given for the chosen profile is not this provider's (with nothing chosen it is); a key named
+  // for no provider is sent to none, and the command needs none
+  const env = { ...ctx.env, TALLY_API_KEY: undefined, ...(choice.provider ? { TALLY_BASE_URL: undefined } : {}) };
+  const flags = choice.provider ? {} : ctx.options;
   const target = targetFor(seller, found?.[0] ?? null, found?.[1], flags, env, false);
   if (!ctx.options.quiet) {
     const where = target.profile ? `${seller.id} (profile ${target.profile})` : `${seller.id} at ${target.baseUrl.href.replace(/\/$/, '')}`;
