@@ -23,71 +23,83 @@ function __tally_path
     echo (string join ' ' $path)
 end
 
-complete -c tally -f -n "test -z (__tally_path)" -a 'providers'
-complete -c tally -f -n "test -z (__tally_path)" -a 'profiles'
-complete -c tally -f -n "test -z (__tally_path)" -a 'balance'
-complete -c tally -f -n "test -z (__tally_path)" -a 'ledger'
-complete -c tally -f -n "test -z (__tally_path)" -a 'reconcile'
-complete -c tally -f -n "test -z (__tally_path)" -a 'usage'
-complete -c tally -f -n "test -z (__tally_path)" -a 'account'
-complete -c tally -f -n "test -z (__tally_path)" -a 'packs'
-complete -c tally -f -n "test -z (__tally_path)" -a 'checkout'
-complete -c tally -f -n "test -z (__tally_path)" -a 'completion'
-complete -c tally -f -n "test -z (__tally_path)" -a 'help'
-complete -c tally -f -n "test -z (__tally_path)" -a 'sandbox'
-complete -c tally -f -n "test -z (__tally_path)" -a 'demo'
-complete -c tally -l version -s V
-complete -c tally -l profile -s p -r -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
-complete -c tally -l provider -r -a 'conduit account-api bytespike conflux indigenius'
-complete -c tally -l base-url -r
+function __tally_at
+    set -l path (__tally_path)
+    test "$path" = "$argv[1]"
+end
+
+# no command argument is a file: only the flags that take one offer files
+complete -c tally -f
+
+complete -c tally -f -n "__tally_at ''" -a 'providers'
+complete -c tally -f -n "__tally_at ''" -a 'profiles'
+complete -c tally -f -n "__tally_at ''" -a 'balance'
+complete -c tally -f -n "__tally_at ''" -a 'ledger'
+complete -c tally -f -n "__tally_at ''" -a 'reconcile'
+complete -c tally -f -n "__tally_at ''" -a 'usage'
+complete -c tally -f -n "__tally_at ''" -a 'account'
+complete -c tally -f -n "__tally_at ''" -a 'packs'
+complete -c tally -f -n "__tally_at ''" -a 'checkout'
+complete -c tally -f -n "__tally_at ''" -a 'completion'
+complete -c tally -f -n "__tally_at ''" -a 'help'
+complete -c tally -f -n "__tally_at ''" -a 'sandbox'
+complete -c tally -f -n "__tally_at ''" -a 'demo'
+complete -c tally -n "__tally_at ''" -l version -s V
+complete -c tally -f -n "__tally_at 'profiles'" -a 'add'
+complete -c tally -f -n "__tally_at 'profiles'" -a 'list'
+complete -c tally -f -n "__tally_at 'profiles'" -a 'remove'
+complete -c tally -f -n "__tally_at 'profiles'" -a 'rm'
+complete -c tally -f -n "__tally_at 'profiles'" -a 'use'
+complete -c tally -n "__tally_at 'profiles add'" -l key-stdin
+complete -c tally -n "__tally_at 'profiles add'" -l key-env -x
+complete -c tally -n "__tally_at 'profiles add'" -l default
+complete -c tally -f -n "__tally_at 'profiles remove'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
+complete -c tally -f -n "__tally_at 'profiles rm'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
+complete -c tally -f -n "__tally_at 'profiles use'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
+complete -c tally -n "__tally_at 'balance'" -l all
+complete -c tally -n "__tally_at 'balance'" -l min -x
+complete -c tally -f -n "__tally_at 'ledger'" -a 'list'
+complete -c tally -f -n "__tally_at 'ledger'" -a 'export'
+complete -c tally -n "__tally_at 'ledger list'" -l limit -x
+complete -c tally -n "__tally_at 'ledger list'" -l offset -x
+complete -c tally -n "__tally_at 'ledger list'" -l type -x -a 'purchase usage refund credit debit adjustment subscription'
+complete -c tally -n "__tally_at 'ledger list'" -l since -x
+complete -c tally -n "__tally_at 'ledger list'" -l until -x
+complete -c tally -n "__tally_at 'ledger export'" -l csv
+complete -c tally -n "__tally_at 'ledger export'" -l ndjson
+complete -c tally -n "__tally_at 'ledger export'" -l out -r -F
+complete -c tally -n "__tally_at 'ledger export'" -l order -x -a 'desc asc'
+complete -c tally -n "__tally_at 'ledger export'" -l bom
+complete -c tally -n "__tally_at 'ledger export'" -l type -x -a 'purchase usage refund credit debit adjustment subscription'
+complete -c tally -n "__tally_at 'ledger export'" -l since -x
+complete -c tally -n "__tally_at 'ledger export'" -l until -x
+complete -c tally -n "__tally_at 'reconcile'" -l all
+complete -c tally -n "__tally_at 'reconcile'" -l file -r -F
+complete -c tally -n "__tally_at 'reconcile'" -l checkpoint
+complete -c tally -n "__tally_at 'reconcile'" -l reset-checkpoint
+complete -c tally -n "__tally_at 'reconcile'" -l full
+complete -c tally -n "__tally_at 'reconcile'" -l tolerance -x
+complete -c tally -n "__tally_at 'reconcile'" -l since -x
+complete -c tally -n "__tally_at 'reconcile'" -l until -x
+complete -c tally -n "__tally_at 'usage'" -l period -x -a 'daily monthly yearly'
+complete -c tally -n "__tally_at 'usage'" -l by -x -a 'model day product'
+complete -c tally -n "__tally_at 'usage'" -l since -x
+complete -c tally -n "__tally_at 'usage'" -l until -x
+complete -c tally -n "__tally_at 'checkout'" -l open
+complete -c tally -f -n "__tally_at 'completion'" -a 'bash zsh fish'
+complete -c tally -f -n "__tally_at 'help'" -a 'options exit-codes environment providers profiles balance ledger reconcile usage account packs checkout completion sandbox demo'
+complete -c tally -n "__tally_at 'sandbox'" -l port -x
+complete -c tally -n "__tally_at 'sandbox'" -l seed -x
+complete -c tally -n "__tally_at 'sandbox'" -l entries -x
+complete -c tally -n "__tally_at 'sandbox'" -l faults -x
+complete -c tally -l profile -s p -x -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
+complete -c tally -l provider -x -a 'conduit account-api bytespike conflux indigenius'
+complete -c tally -l base-url -x
 complete -c tally -l json
 complete -c tally -l no-color
 complete -c tally -l quiet -s q
 complete -c tally -l verbose -s v
-complete -c tally -l timeout -r
-complete -c tally -l retries -r
-complete -c tally -l response-limit -r
-complete -c tally -l tz -r
-complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'add'
-complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'list'
-complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'remove'
-complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'rm'
-complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'use'
-complete -c tally -n "test (__tally_path) = 'profiles add'" -l key-stdin
-complete -c tally -n "test (__tally_path) = 'profiles add'" -l key-env -r
-complete -c tally -n "test (__tally_path) = 'profiles add'" -l default
-complete -c tally -n "test (__tally_path) = 'balance'" -l all
-complete -c tally -n "test (__tally_path) = 'balance'" -l min -r
-complete -c tally -f -n "test (__tally_path) = 'ledger'" -a 'list'
-complete -c tally -f -n "test (__tally_path) = 'ledger'" -a 'export'
-complete -c tally -n "test (__tally_path) = 'ledger list'" -l limit -r
-complete -c tally -n "test (__tally_path) = 'ledger list'" -l offset -r
-complete -c tally -n "test (__tally_path) = 'ledger list'" -l type -r
-complete -c tally -n "test (__tally_path) = 'ledger list'" -l since -r
-complete -c tally -n "test (__tally_path) = 'ledger list'" -l until -r
-complete -c tally -n "test (__tally_path) = 'ledger export'" -l csv
-complete -c tally -n "test (__tally_path) = 'ledger export'" -l ndjson
-complete -c tally -n "test (__tally_path) = 'ledger export'" -l out -r
-complete -c tally -n "test (__tally_path) = 'ledger export'" -l order -r -a 'desc asc'
-complete -c tally -n "test (__tally_path) = 'ledger export'" -l bom
-complete -c tally -n "test (__tally_path) = 'ledger export'" -l type -r
-complete -c tally -n "test (__tally_path) = 'ledger export'" -l since -r
-complete -c tally -n "test (__tally_path) = 'ledger export'" -l until -r
-complete -c tally -n "test (__tally_path) = 'reconcile'" -l all
-complete -c tally -n "test (__tally_path) = 'reconcile'" -l file -r
-complete -c tally -n "test (__tally_path) = 'reconcile'" -l checkpoint
-complete -c tally -n "test (__tally_path) = 'reconcile'" -l reset-checkpoint
-complete -c tally -n "test (__tally_path) = 'reconcile'" -l full
-complete -c tally -n "test (__tally_path) = 'reconcile'" -l tolerance -r
-complete -c tally -n "test (__tally_path) = 'reconcile'" -l since -r
-complete -c tally -n "test (__tally_path) = 'reconcile'" -l until -r
-complete -c tally -n "test (__tally_path) = 'usage'" -l period -r -a 'daily monthly yearly'
-complete -c tally -n "test (__tally_path) = 'usage'" -l by -r -a 'model day product'
-complete -c tally -n "test (__tally_path) = 'usage'" -l since -r
-complete -c tally -n "test (__tally_path) = 'usage'" -l until -r
-complete -c tally -n "test (__tally_path) = 'checkout'" -l open
-complete -c tally -f -n "test (__tally_path) = 'completion'" -a 'bash zsh fish'
-complete -c tally -n "test (__tally_path) = 'sandbox'" -l port -r
-complete -c tally -n "test (__tally_path) = 'sandbox'" -l seed -r
-complete -c tally -n "test (__tally_path) = 'sandbox'" -l entries -r
-complete -c tally -n "test (__tally_path) = 'sandbox'" -l faults -r
+complete -c tally -l timeout -x
+complete -c tally -l retries -x
+complete -c tally -l response-limit -x
+complete -c tally -l tz -x

@@ -2,12 +2,12 @@
 // loads only when it runs. `execute` is the whole run short of the process (tests call it in process);
 // `main` adds what belongs to the process: signals, a closed stdout, process.exitCode.
 import { Argument, Command, CommanderError, Option } from 'commander';
-import type { AnySpec, CommandSpec, GroupSpec } from './core/command.js';
+import type { AnySpec, CommandSpec, FlagSpec, GroupSpec } from './core/command.js';
 import { type Context, createContext, parseGlobalOptions } from './core/context.js';
 import type { Env } from './core/config.js';
 import { ExitCode, exitCodeOf, formatError, ReaderGoneError, WriteError } from './core/errors.js';
 import { type IOStreams, writeStdout } from './core/io.js';
-import { COMMANDS, loadSpecs } from './commands/index.js';
+import { COMMANDS, GLOBAL_FLAGS, HELP_FLAG, loadSpecs, VERSION_FLAG } from './commands/index.js';
 import { VERSION } from './version.js';
 
 /** Where commander's own help and errors go, before any command has a context. */
@@ -52,6 +52,15 @@ function examplesText(examples: readonly string[]): string {
   );
 }
 
+function optionOf(flag: FlagSpec): Option {
+  const option = new Option(flag.flags, flag.help);
+  if (flag.choices) option.choices(flag.choices);
+  // the default shown as typed (`default: 20`), not as JSON (`default: "20"`)
+  if (flag.default !== undefined) option.default(flag.default, flag.default);
+  if (flag.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+  return option;
+}
+
 function register(parent: Command, spec: AnySpec, path: string, invocation: Invocation, onParsed: OnParsed): void {
   const command = parent.command(spec.name).description(spec.summary).addHelpText('after', examplesText(spec.examples));
   const here = path ? `${path} ${spec.name}` : spec.name;
@@ -65,14 +74,7 @@ function register(parent: Command, spec: AnySpec, path: string, invocation: Invo
     if (arg.choices) argument.choices(arg.choices);
     command.addArgument(argument);
   }
-  for (const flag of spec.flags ?? []) {
-    const option = new Option(flag.flags, flag.help);
-    if (flag.choices) option.choices(flag.choices);
-    // the default shown as typed (`default: 20`), not as JSON (`default: "20"`)
-    if (flag.default !== undefined) option.default(flag.default, flag.default);
-    if (flag.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
-    command.addOption(option);
-  }
+  for (const flag of spec.flags ?? []) command.addOption(optionOf(flag));
   command.action(async (...params: unknown[]) => {
     const cmd = params[params.length - 1] as Command;
     const args = params.slice(0, cmd.registeredArguments.length).flat() as string[];
@@ -113,19 +115,8 @@ export async function buildProgram(
   const program = new Command('tally');
   program
     .description('Balances, ledgers, exports and reconciliation for LLM API gateway credits.')
-    .version(VERSION, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .option('-p, --profile <name>', 'profile to use (default: TALLY_PROFILE, then the default profile)')
-    .option('--provider <id>', 'provider id, overriding the profile (see `tally providers`)')
-    .option('--base-url <url>', "provider API base URL, overriding the profile's")
-    .option('--json', 'print JSON instead of a table')
-    .option('--no-color', 'never colour the output')
-    .option('-q, --quiet', 'print nothing but errors; the exit code tells')
-    .option('-v, --verbose', 'trace requests on stderr (keys redacted) and show stack traces')
-    .option('--timeout <seconds>', 'per-request timeout in seconds', '30')
-    .option('--retries <n>', 'retries on 429, 5xx and dropped connections', '4')
-    .option('--response-limit <MiB>', 'largest response body to accept, in MiB (1 to 500)', '64')
-    .option('--tz <zone>', 'time zone for tables and for grouping by day (default: the system zone; CSV and JSON stay UTC)')
+    .version(VERSION, VERSION_FLAG.flags, VERSION_FLAG.help)
+    .helpOption(HELP_FLAG.flags, HELP_FLAG.help)
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
@@ -136,10 +127,7 @@ export async function buildProgram(
     .configureHelp({ sortSubcommands: false })
     .helpCommand(false)
     .addHelpText('after', '\nMore: tally help <command>, tally help options, tally help exit-codes, tally help environment');
-  // defaults shown as typed (`default: 30`), not as JSON (`default: "30"`)
-  for (const option of program.options) {
-    if (typeof option.defaultValue === 'string') option.default(option.defaultValue, option.defaultValue);
-  }
+  for (const flag of GLOBAL_FLAGS) program.addOption(optionOf(flag));
   const word = argv && commandWord(program, argv);
   if (argv && !COMMANDS.some((c) => c.name === word)) {
     // no command named (`tally --help`, a typo): the listing and the names for a suggestion, and no spec

@@ -9,9 +9,10 @@ export const completionCommand: CommandSpec<{ shell: Shell }> = {
   name: 'completion',
   summary: summaryOf('completion'),
   args: [{ syntax: '<shell>', help: 'bash, zsh or fish', choices: SHELLS }],
+  // lines that work on a bare system: bash without the bash-completion package, zsh without a writable fpath
   examples: [
-    'tally completion bash > ~/.local/share/bash-completion/completions/tally',
-    'tally completion zsh > "${fpath[1]}/_tally"',
+    "tally completion bash > ~/.tally-completion.bash && echo 'source ~/.tally-completion.bash' >> ~/.bashrc",
+    "echo 'source <(tally completion zsh)' >> ~/.zshrc   # after compinit",
     'tally completion fish > ~/.config/fish/completions/tally.fish',
   ],
   // commander has refused any other shell

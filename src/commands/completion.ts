@@ -1,83 +1,123 @@
-// `tally completion bash|zsh|fish`: completion scripts generated from the commander tree.
-import type { Command, Option } from 'commander';
+// `tally completion bash|zsh|fish`: completion scripts generated from the command tree as commands/index.ts
+// declares it (global flags, specs), never from the commander program cli.ts builds from the same.
+import { Option } from 'commander';
+import type { AnySpec, ArgSpec, FlagSpec } from '../core/command.js';
 import type { Context } from '../core/context.js';
 import { PROVIDERS } from '../providers/registry.js';
+import { ENTRY_TYPES } from '../providers/types.js';
 import type { Shell } from './completion.command.js';
+import { HELP_TOPIC_NAMES } from './help-topics.js';
+import { COMMANDS, GLOBAL_FLAGS, loadSpecs, VERSION_FLAG } from './index.js';
+
+/** What the shell offers in a place: fixed words, the saved profiles (read at completion time), or files. */
+type Values = { words: readonly string[] } | 'profiles' | 'files';
+
+interface Flag {
+  names: string[];
+  takesValue: boolean;
+  values: Values | null;
+}
 
 interface Node {
   /** "ledger export"; "" for the program. */
   path: string;
   subcommands: string[];
-  flags: Array<{ names: string[]; takesValue: boolean }>;
-  /** Choices for the first argument (completion's shell). */
-  argumentChoices: string[];
+  flags: Flag[];
+  /** What the first argument completes to. */
+  argument: Values | null;
 }
 
-/** Values for flags that take one; profile names are read from the config when completing. */
-function staticValues(option: Option): string[] | 'profiles' | undefined {
-  if (option.long === '--provider') return PROVIDERS.map((p) => p.id);
-  if (option.long === '--profile') return 'profiles';
-  return option.argChoices ?? undefined;
+function flagOf(spec: FlagSpec): Flag {
+  const option = new Option(spec.flags);
+  const takesValue = option.required || option.optional;
+  const values: Values | null = spec.choices
+    ? { words: spec.choices }
+    : spec.complete === 'profile'
+      ? 'profiles'
+      : spec.complete === 'provider'
+        ? { words: PROVIDERS.map((p) => p.id) }
+        : spec.complete === 'entry-type'
+          ? { words: ENTRY_TYPES }
+          : takesValue && /<(file|path)>/.test(spec.flags)
+            ? 'files'
+            : null;
+  return { names: [option.long, option.short].filter((n): n is string => Boolean(n)), takesValue, values };
 }
 
-function walk(command: Command, path: string, nodes: Node[], values: Map<string, string[] | 'profiles'>): void {
-  const visible = command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
-  nodes.push({
-    path,
-    subcommands: visible.flatMap((c) => [c.name(), ...c.aliases()]),
-    flags: command.options
-      .filter((o) => !o.hidden)
-      .map((o) => ({ names: [o.long, o.short].filter((n): n is string => Boolean(n)), takesValue: o.required || o.optional })),
-    argumentChoices: command.registeredArguments[0]?.argChoices ?? [],
-  });
-  for (const o of command.options) {
-    const v = staticValues(o);
-    if (v) for (const n of [o.long, o.short]) if (n) values.set(n, v);
+function argumentOf(arg: ArgSpec | undefined): Values | null {
+  if (!arg) return null;
+  if (arg.choices) return { words: arg.choices };
+  if (arg.complete === 'profile') return 'profiles';
+  // a help topic, or a command to show the help of
+  if (arg.complete === 'topic') return { words: [...HELP_TOPIC_NAMES, ...COMMANDS.map((c) => c.name).filter((n) => n !== 'help')] };
+  return null;
+}
+
+function walk(spec: AnySpec, path: string, nodes: Node[]): void {
+  const here = path ? `${path} ${spec.name}` : spec.name;
+  if ('commands' in spec) {
+    nodes.push({ path: here, subcommands: spec.commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]), flags: [], argument: null });
+    for (const child of spec.commands) walk(child, here, nodes);
+    return;
   }
-  for (const c of visible) walk(c, path ? `${path} ${c.name()}` : c.name(), nodes, values);
+  const node = { subcommands: [], flags: (spec.flags ?? []).map(flagOf), argument: argumentOf(spec.args?.[0]) };
+  // an alias (`profiles rm`) completes as its command does
+  for (const name of [spec.name, ...(spec.aliases ?? [])]) nodes.push({ ...node, path: path ? `${path} ${name}` : name });
 }
 
-export function completionModel(program: Command) {
-  const nodes: Node[] = [];
-  const values = new Map<string, string[] | 'profiles'>();
-  walk(program, '', nodes, values);
-  // help is implicit in commander: offer it too
-  const root = nodes[0] as Node;
-  if (!root.subcommands.includes('help')) root.subcommands.push('help');
-  return { nodes, values };
+export interface CompletionModel {
+  nodes: Node[];
+  /** The flags every command takes (the program's, but --version). */
+  globals: Flag[];
+}
+
+export function completionModel(specs: readonly AnySpec[]): CompletionModel {
+  const globals = GLOBAL_FLAGS.map(flagOf);
+  const root: Node = {
+    path: '',
+    subcommands: specs.flatMap((s) => [s.name, ...('aliases' in s ? (s.aliases ?? []) : [])]),
+    flags: [flagOf(VERSION_FLAG), ...globals],
+    argument: null,
+  };
+  const nodes = [root];
+  for (const spec of specs) walk(spec, '', nodes);
+  return { nodes, globals };
 }
 
 const PROFILES_CMD = 'tally profiles list 2>/dev/null | tail -n +2 | cut -f1';
 
-export function bashScript(program: Command): string {
-  const { nodes, values } = completionModel(program);
-  const root = nodes[0] as Node;
-  // --version only means something before a command
-  const globalFlags = root.flags.flatMap((f) => f.names).filter((n) => n !== '--version' && n !== '-V');
-  const valueFlags = nodes.flatMap((n) => n.flags.filter((f) => f.takesValue).flatMap((f) => f.names));
-  const caseLines = (pick: (n: Node) => string[]) =>
-    nodes.map((n) => `    "${n.path}") echo "${[...new Set(pick(n))].join(' ')}" ;;`).join('\n');
-  const valueLines = [...values.entries()]
-    .map(([flag, v]) => `    ${flag}) ${v === 'profiles' ? PROFILES_CMD : `echo "${v.join(' ')}"`} ;;`)
-    .join('\n');
-  return `# bash completion for tally — generated by \`tally completion bash\`; do not edit.
-# Install: tally completion bash > ~/.local/share/bash-completion/completions/tally
+/** A shell command printing `values` as words, for bash and zsh. */
+const wordsCommand = (values: Values | null) =>
+  values === 'profiles' ? PROFILES_CMD : values && values !== 'files' ? `echo "${values.words.join(' ')}"` : 'echo ""';
 
-_tally_subcommands() {
+/** The functions bash and zsh share: what each command path and flag completes to. */
+function helpers({ nodes, globals }: CompletionModel): string {
+  const allFlags = [...globals, ...nodes.flatMap((n) => n.flags)];
+  const byName = new Map(allFlags.flatMap((f) => f.names.map((name) => [name, f] as const)));
+  const caseLines = (pick: (n: Node) => string) => nodes.map((n) => `    "${n.path}") ${pick(n)} ;;`).join('\n');
+  const words = (list: string[]) => `echo "${[...new Set(list)].join(' ')}"`;
+  const globalNames = globals.flatMap((f) => f.names);
+  const valueLines = [...byName.entries()]
+    .filter(([, f]) => f.values !== null && f.values !== 'files')
+    .map(([name, f]) => `    ${name}) ${wordsCommand(f.values)} ;;`)
+    .join('\n');
+  const takingValue = [...byName.entries()].filter(([, f]) => f.takesValue).map(([name]) => name);
+  const takingFile = [...byName.entries()].filter(([, f]) => f.values === 'files').map(([name]) => name);
+  return `_tally_subcommands() {
   case "$1" in
-${caseLines((n) => n.subcommands)}
+${caseLines((n) => words(n.subcommands))}
   esac
 }
 
 _tally_flags() {
   case "$1" in
-${caseLines((n) => [...n.flags.flatMap((f) => f.names), ...(n.path ? globalFlags : [])])}
+${caseLines((n) => words([...n.flags.flatMap((f) => f.names), ...(n.path ? globalNames : [])]))}
   esac
 }
 
 _tally_arguments() {
   case "$1" in
-${caseLines((n) => n.argumentChoices)}
+${caseLines((n) => wordsCommand(n.argument))}
   esac
 }
 
@@ -89,11 +129,27 @@ ${valueLines}
 
 _tally_takes_value() {
   case "$1" in
-    ${[...new Set(valueFlags)].join('|')}) return 0 ;;
+    ${takingValue.join('|')}) return 0 ;;
   esac
   return 1
 }
 
+_tally_takes_file() {
+  case "$1" in
+    ${takingFile.join('|')}) return 0 ;;
+  esac
+  return 1
+}
+`;
+}
+
+export function bashScript(model: CompletionModel): string {
+  return `# bash completion for tally — generated by \`tally completion bash\`; do not edit.
+# Install (plain bash): tally completion bash > ~/.tally-completion.bash
+#                       echo 'source ~/.tally-completion.bash' >> ~/.bashrc
+# With the bash-completion package: tally completion bash > ~/.local/share/bash-completion/completions/tally
+
+${helpers(model)}
 _tally() {
   local cur prev path word i
   cur="\${COMP_WORDS[COMP_CWORD]}"
@@ -111,7 +167,12 @@ _tally() {
     i=$((i + 1))
   done
   if [ -n "$prev" ] && [[ "$prev" == -* ]] && _tally_takes_value "$prev"; then
-    COMPREPLY=($(compgen -W "$(_tally_values "$prev")" -- "$cur"))
+    if _tally_takes_file "$prev"; then
+      compopt -o filenames 2>/dev/null
+      COMPREPLY=($(compgen -f -- "$cur"))
+    else
+      COMPREPLY=($(compgen -W "$(_tally_values "$prev")" -- "$cur"))
+    fi
     return 0
   fi
   if [[ "$cur" == -* ]]; then
@@ -122,25 +183,61 @@ _tally() {
   return 0
 }
 
-complete -o default -F _tally tally
+complete -F _tally tally
 `;
 }
 
-export function zshScript(program: Command): string {
+export function zshScript(model: CompletionModel): string {
   return `#compdef tally
 # zsh completion for tally — generated by \`tally completion zsh\`; do not edit.
-# Install: tally completion zsh > "\${fpath[1]}/_tally"  (then restart zsh)
+# Install: mkdir -p ~/.zfunc && tally completion zsh > ~/.zfunc/_tally
+#          and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)
+# Or, in ~/.zshrc after compinit: source <(tally completion zsh)
 
-autoload -U +X bashcompinit && bashcompinit
-${bashScript(program)
-  .split('\n')
-  .filter((l) => !l.startsWith('# bash completion') && !l.startsWith('# Install'))
-  .join('\n')}`;
+${helpers(model)}
+_tally() {
+  local cur prev cmdpath word i
+  cur="\${words[CURRENT]}"
+  prev="\${words[CURRENT-1]}"
+  cmdpath=""
+  i=2
+  while (( i < CURRENT )); do
+    word="\${words[i]}"
+    if [[ "$word" == -* ]]; then
+      _tally_takes_value "$word" && (( i++ ))
+    elif [[ " $(_tally_subcommands "$cmdpath") " == *" $word "* ]]; then
+      cmdpath="\${cmdpath:+$cmdpath }$word"
+    fi
+    (( i++ ))
+  done
+  if [[ "$prev" == -* ]] && _tally_takes_value "$prev"; then
+    if _tally_takes_file "$prev"; then
+      _files
+    else
+      compadd -- \${=$(_tally_values "$prev")}
+    fi
+    return
+  fi
+  if [[ "$cur" == -* ]]; then
+    compadd -- \${=$(_tally_flags "$cmdpath")}
+  else
+    compadd -- \${=$(_tally_subcommands "$cmdpath")} \${=$(_tally_arguments "$cmdpath")}
+  fi
 }
 
-export function fishScript(program: Command): string {
-  const { nodes, values } = completionModel(program);
-  const valueFlags = [...new Set(nodes.flatMap((n) => n.flags.filter((f) => f.takesValue).flatMap((f) => f.names)))];
+# autoloaded from fpath this file is the completion function; sourced, it registers it
+if [[ "\${funcstack[1]}" == _tally ]]; then
+  _tally "$@"
+else
+  compdef _tally tally
+fi
+`;
+}
+
+export function fishScript({ nodes, globals }: CompletionModel): string {
+  const valueFlags = [...new Set([...globals, ...nodes.flatMap((n) => n.flags)].filter((f) => f.takesValue).flatMap((f) => f.names))];
+  const fishValues = (values: Values | null) =>
+    values === 'profiles' ? ` -a '(${PROFILES_CMD})'` : values && values !== 'files' ? ` -a '${values.words.join(' ')}'` : '';
   const lines = [
     '# fish completion for tally — generated by `tally completion fish`; do not edit.',
     '# Install: tally completion fish > ~/.config/fish/completions/tally.fish',
@@ -167,28 +264,34 @@ export function fishScript(program: Command): string {
     end
     echo (string join ' ' $path)
 end
+
+function __tally_at
+    set -l path (__tally_path)
+    test "$path" = "$argv[1]"
+end
+
+# no command argument is a file: only the flags that take one offer files
+complete -c tally -f
 `);
   for (const n of nodes) {
-    const cond = n.path === '' ? `test -z (__tally_path)` : `test (__tally_path) = '${n.path}'`;
+    const cond = `__tally_at '${n.path}'`;
     for (const sub of n.subcommands) lines.push(`complete -c tally -f -n "${cond}" -a '${sub}'`);
-    if (n.argumentChoices.length) lines.push(`complete -c tally -f -n "${cond}" -a '${n.argumentChoices.join(' ')}'`);
-    for (const f of n.flags) {
-      const long = f.names.find((x) => x.startsWith('--'))?.slice(2);
-      const short = f.names.find((x) => !x.startsWith('--'))?.slice(1);
-      const v = values.get(`--${long}`);
-      const valuesArg = v === 'profiles' ? ` -a '(${PROFILES_CMD})'` : v ? ` -a '${v.join(' ')}'` : '';
-      const scope = n.path === '' ? '' : ` -n "${cond}"`;
-      lines.push(
-        `complete -c tally${scope}${long ? ` -l ${long}` : ''}${short ? ` -s ${short}` : ''}${f.takesValue ? ' -r' : ''}${valuesArg}`,
-      );
-    }
+    if (n.argument) lines.push(`complete -c tally -f -n "${cond}"${fishValues(n.argument)}`);
+    for (const f of n === nodes[0] ? n.flags.filter((x) => !globals.includes(x)) : n.flags) lines.push(fishFlag(f, ` -n "${cond}"`));
   }
+  for (const f of globals) lines.push(fishFlag(f, ''));
   return `${lines.join('\n')}\n`;
+
+  function fishFlag(f: Flag, scope: string): string {
+    const long = f.names.find((x) => x.startsWith('--'))?.slice(2);
+    const short = f.names.find((x) => !x.startsWith('--'))?.slice(1);
+    const value = !f.takesValue ? '' : f.values === 'files' ? ' -r -F' : ` -x${fishValues(f.values)}`;
+    return `complete -c tally${scope}${long ? ` -l ${long}` : ''}${short ? ` -s ${short}` : ''}${value}`;
+  }
 }
 
 export async function run(ctx: Context, { shell }: { shell: Shell }): Promise<number> {
-  const { buildProgram } = await import('../cli.js');
-  const program = await buildProgram(ctx.io);
-  ctx.io.out(shell === 'bash' ? bashScript(program) : shell === 'zsh' ? zshScript(program) : fishScript(program));
+  const model = completionModel(await loadSpecs());
+  ctx.io.out(shell === 'bash' ? bashScript(model) : shell === 'zsh' ? zshScript(model) : fishScript(model));
   return 0;
 }

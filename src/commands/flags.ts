@@ -17,6 +17,8 @@ export const TYPE_FLAG: FlagSpec = {
   flags: '--type <type>',
   help: "only entries of this type: purchase, usage, refund, credit, debit, adjustment, subscription, or the provider's own word; repeat it or give a comma list for several",
   repeatable: true,
+  // offered by the shell, not enforced: the provider's own words are accepted too
+  complete: 'entry-type',
 };
 
 /** --since and --until as instants, the one before the other. */

@@ -1,7 +1,29 @@
-// Every command tally has, in the order `tally --help` lists them, by name. A spec module is imported only
-// when its command is the one run, or when all are needed (help, completion, a word that is no command):
-// each module loaded costs ~0.5 ms at every start.
-import type { AnySpec } from '../core/command.js';
+// The command tree, declared once (cli.ts registers it with commander, completion generates scripts from it):
+// the global flags, and every command tally has in the order `tally --help` lists them, by name. A spec module
+// is imported only when its command is the one run, or when all are needed (help, completion, a word that is
+// no command): each module loaded costs ~0.5 ms at every start.
+import type { AnySpec, FlagSpec } from '../core/command.js';
+
+/** The flags every command takes (and the program's own two). */
+export const VERSION_FLAG: FlagSpec = { flags: '-V, --version', help: 'print the version' };
+export const HELP_FLAG: FlagSpec = { flags: '-h, --help', help: 'show help' };
+
+export const GLOBAL_FLAGS: readonly FlagSpec[] = [
+  { flags: '-p, --profile <name>', help: 'profile to use (default: TALLY_PROFILE, then the default profile)', complete: 'profile' },
+  { flags: '--provider <id>', help: 'provider id, overriding the profile (see `tally providers`)', complete: 'provider' },
+  { flags: '--base-url <url>', help: "provider API base URL, overriding the profile's" },
+  { flags: '--json', help: 'print JSON instead of a table' },
+  { flags: '--no-color', help: 'never colour the output' },
+  { flags: '-q, --quiet', help: 'print nothing but errors; the exit code tells' },
+  { flags: '-v, --verbose', help: 'trace requests on stderr (keys redacted) and show stack traces' },
+  { flags: '--timeout <seconds>', help: 'per-request timeout in seconds', default: '30' },
+  { flags: '--retries <n>', help: 'retries on 429, 5xx and dropped connections', default: '4' },
+  { flags: '--response-limit <MiB>', help: 'largest response body to accept, in MiB (1 to 500)', default: '64' },
+  {
+    flags: '--tz <zone>',
+    help: 'time zone for tables and for grouping by day (default: the system zone; CSV and JSON stay UTC)',
+  },
+];
 
 export interface CommandEntry {
   /** The command's first word: its spec's name. */

@@ -10,6 +10,7 @@ import { profilesDone, startProgress } from '../output/progress.js';
 import { renderTable } from '../output/table.js';
 import { assertOffers, openProvider, type ProviderSession, unsupported } from '../providers/session.js';
 import { forEachProfile, isFailure, type ProfileFailure, resolveTarget, type Target } from '../providers/target.js';
+import { findProvider } from '../providers/registry.js';
 import type { Balance, LedgerEntry } from '../providers/types.js';
 import { ChainChecker, type CheckEntry, type CheckResult, type Issue, makeIssue } from '../reconcile/check.js';
 import {
@@ -376,7 +377,7 @@ const DIRECTION_PROBE = 1000;
 export async function reconcileFile(ctx: Context, opts: ReconcileOptions, path: string): Promise<Report> {
   const format = detectFormat(path);
   const provider = ctx.options.provider ?? (ctx.env.TALLY_PROVIDER || undefined);
-  const purchases = provider === 'conflux';
+  const purchases = provider !== undefined && findProvider(provider)?.ledgerKind === 'purchases';
   const batches = readExportFile(path, format);
   const buffered: CheckEntry[] = [];
   let checker: ChainChecker | undefined;

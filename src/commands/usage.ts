@@ -24,9 +24,9 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
       groups.length ? `use --by ${groups.join(' or ')}` : `${provider.provider.id} reports totals (and requests by endpoint) only`,
     );
   }
-  if (provider.provider.id === 'conflux' && (since || until)) {
+  if (provider.provider.usageScope === 'lifetime' && (since || until)) {
     throw new UsageError(
-      'conflux reports lifetime consumption only, so --since and --until do not apply',
+      `${provider.provider.id} reports lifetime consumption only, so --since and --until do not apply`,
       'run `tally usage` without them',
     );
   }
@@ -83,7 +83,9 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
       : `${t.requests.toLocaleString('en-US')} requests${t.failed ? ` (${t.failed.toLocaleString('en-US')} failed)` : ''}`,
     t.tokens === null ? null : `${t.tokens.toLocaleString('en-US')} tokens`,
     t.duration === null ? null : `${t.duration.toLocaleString('en-US')} s`,
-    t.cost === null ? null : `${formatAmount(t.cost, report.unit)} ${report.unit}${target.provider.id === 'conflux' ? ' consumed' : ''}`,
+    t.cost === null
+      ? null
+      : `${formatAmount(t.cost, report.unit)} ${report.unit}${target.provider.usageScope === 'lifetime' ? ' consumed' : ''}`,
   ].filter(Boolean);
   const span = report.from || report.to ? ` ${report.from ?? '…'} → ${report.to ?? '…'}` : '';
   ctx.io.out(`${target.provider.id}${target.profile ? ` (profile ${target.profile})` : ''} usage${span}: ${parts.join(', ')}\n`);

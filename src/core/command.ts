@@ -12,6 +12,9 @@ export interface FlagSpec {
   readonly choices?: readonly string[];
   /** Given more than once, every value is kept, in order (the raw flag is then a string array). */
   readonly repeatable?: boolean;
+  /** What the shell offers for its value where commander checks none (a comma list stays allowed): saved
+   *  profile names, provider ids, entry types. */
+  readonly complete?: 'profile' | 'provider' | 'entry-type';
 }
 
 /** A positional argument: `<name>`, `[topic...]`. */

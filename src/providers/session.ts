@@ -18,13 +18,31 @@ export function assertOffers(target: Target, command: CommandName): void {
   if (!target.provider.commands.includes(command)) throw unsupported(target, command);
 }
 
-/** The one failure for a command the provider does not offer (exit 5), wherever it is found out. */
-export function unsupported(target: Pick<Target, 'provider'>, command: CommandName): UnsupportedError {
+/**
+ * The one failure for a command the provider does not offer (exit 5), wherever it is found out: it names the
+ * provider and profile asked, and the saved profiles that could run the command, else the providers that do.
+ */
+export function unsupported(
+  target: Pick<Target, 'provider'> & Partial<Pick<Target, 'profile' | 'saved'>>,
+  command: CommandName,
+): UnsupportedError {
+  const asked = `${target.provider.id}${target.profile ? ` (profile ${target.profile})` : ''}`;
+  const can = profilesThatCan(target.saved ?? {}, command);
   const offering = PROVIDERS.filter((p) => p.commands.includes(command)).map((p) => p.id);
   return new UnsupportedError(
-    `${target.provider.id} does not offer \`${command}\``,
-    offering.length ? `providers that do: ${offering.join(', ')}` : undefined,
+    `${asked} does not offer \`${command}\``,
+    can.length ? profilesHint(can) : offering.length ? `providers that do: ${offering.join(', ')}` : undefined,
   );
+}
+
+/** The saved profiles whose provider offers `command`, as [name, provider id]. */
+export function profilesThatCan(saved: Readonly<Record<string, string>>, command: CommandName): Array<[string, string]> {
+  return Object.entries(saved).filter(([, id]) => PROVIDERS.find((p) => p.id === id)?.commands.includes(command));
+}
+
+/** "profiles that can: cx (conflux); pass --profile cx". */
+export function profilesHint(can: ReadonlyArray<[string, string]>): string {
+  return `profiles that can: ${can.map(([name, id]) => `${name} (${id})`).join(', ')}; pass --profile ${can[0]?.[0] ?? ''}`;
 }
 
 /** Contexts already told that the clocks differ: one line per command, however many providers it opens. */

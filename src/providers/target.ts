@@ -12,6 +12,8 @@ export interface Target {
   provider: ProviderEntry;
   baseUrl: URL;
   key: string;
+  /** Every saved profile's provider by name, so a command the provider lacks can name the profiles that have it. */
+  saved?: Readonly<Record<string, string>>;
 }
 
 export interface TargetFlags {
@@ -51,19 +53,34 @@ function pickProfile(flags: TargetFlags, env: Env, config: ConfigData, dir: stri
   return null;
 }
 
+/** What a command line chose: a provider (null when nothing names one), the profile picked if it is that
+ *  provider's, and whether a flag or the environment named it (rather than the default or only profile). */
+export interface Choice {
+  provider: ProviderEntry | null;
+  picked: [string, Profile] | null;
+  explicit: boolean;
+}
+
+export function chooseTarget(flags: TargetFlags, env: Env, config: ConfigData, dir: string): Choice {
+  const picked = pickProfile(flags, env, config, dir);
+  const explicit = [flags.provider, env.TALLY_PROVIDER, flags.profile, env.TALLY_PROFILE].some((v) => v !== undefined && v !== '');
+  const providerId = flags.provider ?? (env.TALLY_PROVIDER || undefined) ?? picked?.[1].provider;
+  if (!providerId) return { provider: null, picked: null, explicit };
+  const provider = requireProvider(providerId);
+  // A profile of another provider must not lend its key or host to this one.
+  return { provider, picked: picked && picked[1].provider === provider.id ? picked : null, explicit };
+}
+
 /** The provider chosen (flag, environment, profile) and the profile picked, if it is that provider's. */
 function choose(flags: TargetFlags, env: Env, config: ConfigData, dir: string): [ProviderEntry, [string, Profile] | null] {
-  const picked = pickProfile(flags, env, config, dir);
-  const providerId = flags.provider ?? (env.TALLY_PROVIDER || undefined) ?? picked?.[1].provider;
-  if (!providerId) {
+  const { provider, picked } = chooseTarget(flags, env, config, dir);
+  if (!provider) {
     throw new UsageError(
       'no provider chosen',
       `pass --provider or set TALLY_PROVIDER (${providerIds().join(', ')}), or save a profile: tally profiles add work --provider ${providerIds()[0]} --key-stdin`,
     );
   }
-  const provider = requireProvider(providerId);
-  // A profile of another provider must not lend its key or host to this one.
-  return [provider, picked && picked[1].provider === provider.id ? picked : null];
+  return [provider, picked];
 }
 
 /** The provider a command would talk to, known before its base URL and key are looked for. */
@@ -71,9 +88,14 @@ export function chosenProvider(flags: TargetFlags, env: Env, config: ConfigData,
   return choose(flags, env, config, dir)[0];
 }
 
+/** Each saved profile's provider id, by profile name. */
+export function savedProviders(config: ConfigData): Record<string, string> {
+  return Object.fromEntries(Object.entries(config.profiles).map(([name, p]) => [name, p.provider]));
+}
+
 export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigData, dir: string, requireKey = true): Target {
   const [provider, picked] = choose(flags, env, config, dir);
-  return targetFor(provider, picked?.[0] ?? null, picked?.[1], flags, env, requireKey);
+  return { ...targetFor(provider, picked?.[0] ?? null, picked?.[1], flags, env, requireKey), saved: savedProviders(config) };
 }
 
 /** Resolves one target for a known profile (or none), applying flag and environment overrides. */

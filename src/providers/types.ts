@@ -22,6 +22,10 @@ export interface ProviderInfo {
   readonly usageGroups?: readonly UsageGroupBy[];
   /** Commands that need no key (conflux packs). */
   readonly keyless?: readonly CommandName[];
+  /** The fee added to a pack's price, as a decimal fraction ("0.05": conflux's 5% on purchases). */
+  readonly packFee?: string;
+  /** 'lifetime': usage is lifetime consumption only (conflux), so --since and --until do not apply. */
+  readonly usageScope?: 'period' | 'lifetime';
   /** The provider's own ledger entry types and what each normalises to. */
   readonly entryTypes: Readonly<Record<string, EntryType>>;
   /** Advice shown with a 403. */

@@ -7,7 +7,7 @@ export interface NamedProfile {
 
 const named = (spec: Omit<CommandSpec<NamedProfile>, 'args' | 'parse'>): CommandSpec<NamedProfile> => ({
   ...spec,
-  args: [{ syntax: '<name>', help: 'a saved profile (see `tally profiles list`)' }],
+  args: [{ syntax: '<name>', help: 'a saved profile (see `tally profiles list`)', complete: 'profile' }],
   parse: (raw) => ({ name: raw.args[0] ?? '' }),
 });
 

@@ -12,4 +12,6 @@ export const info: ProviderInfo = {
   entryTypes: { purchase: 'purchase' },
   ledgerKind: 'purchases',
   keyless: ['packs'],
+  packFee: '0.05',
+  usageScope: 'lifetime',
 };
