@@ -62,3 +62,14 @@ export async function amountFlag(raw: unknown, flag: string, example: string): P
     throw new UsageError(`${flag} "${String(raw)}" is not an amount`, `give a decimal such as ${example}`);
   }
 }
+
+/** A number of days, whole or not (--min-days 7, --min-days 2.5), exact; never negative. */
+export async function daysFlag(raw: unknown, flag: string): Promise<Decimal | undefined> {
+  if (raw === undefined) return undefined;
+  const text = String(raw);
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const { Decimal } = await import('../core/money.js');
+    return Decimal.parse(text);
+  }
+  throw new UsageError(`${flag} "${text}" is not a number of days`, `such as ${flag} 7 or ${flag} 2.5`);
+}

@@ -23,8 +23,8 @@ const run = (args: string[], opts: { env?: Record<string, string>; input?: strin
 const runBinary = (args: string[], opts: { env?: Record<string, string>; input?: string } = {}) =>
   tally(args, { configDir: cfg.dir, ...opts });
 
-async function addSandboxProfile(name: string, provider: string, account = 'ok') {
-  const r = await run(['profiles', 'add', name, '--provider', provider, '--base-url', sandbox.baseUrl(provider), '--key-stdin'], {
+async function addSandboxProfile(name: string, provider: string, account = 'ok', baseUrl = sandbox.baseUrl(provider)) {
+  const r = await run(['profiles', 'add', name, '--provider', provider, '--base-url', baseUrl, '--key-stdin'], {
     input: `${sandbox.key(provider, account)}\n`,
   });
   expect(r.exitCode, r.stderr).toBe(0);
@@ -160,6 +160,19 @@ describe('balance --all', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('good:');
     expect(r.stderr).not.toContain('credits:');
+  });
+
+  it("exits with a failing profile's own code under --min, not 1: 3 for a refused key, 4 for a provider that failed", async () => {
+    await addSandboxProfile('good', 'conduit');
+    await addSandboxProfile('refused', 'indigenius', 'revoked');
+    const refused = await run(['balance', '--all', '--min', '999999999']);
+    expect(refused.exitCode).toBe(3);
+    expect(refused.stderr).toContain('good:');
+    await run(['profiles', 'remove', 'refused']);
+    // a port nothing listens on: the provider cannot be reached
+    await addSandboxProfile('down', 'bytespike', 'ok', 'http://127.0.0.1:9/bytespike');
+    const down = await run(['--retries', '0', 'balance', '--all', '--min', '999999999']);
+    expect(down.exitCode).toBe(4);
   });
 
   it('exits 2 when there are no profiles at all', async () => {

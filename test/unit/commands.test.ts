@@ -54,6 +54,16 @@ describe('every command parses its command line into typed Options', () => {
     );
   });
 
+  it('balance: --min-days as an exact number of days, never negative', async () => {
+    const { options: o } = await options(['balance', '--min-days', '2.5']);
+    expect((o as { minDays: Decimal }).minDays.eq(Decimal.parse('2.5'))).toBe(true);
+    for (const bad of ['-1', 'week', '1e3', '']) {
+      expect(await refusal(['balance', '--min-days', bad])).toEqual(
+        usage(`--min-days "${bad}" is not a number of days`, 'such as --min-days 7 or --min-days 2.5'),
+      );
+    }
+  });
+
   it('ledger list: --limit and --offset as numbers, the filter with dates counted back from the clock', async () => {
     expect(await options(['ledger', 'list'])).toEqual({
       path: 'ledger list',
