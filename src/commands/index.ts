@@ -24,7 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'profiles',
     term: 'profiles',
-    summary: 'manage saved profiles (provider, base URL and key source)',
+    summary: 'manage saved profiles (provider, base URL, key source and balance thresholds)',
     load: async () => (await import('./profiles/profiles.command.js')).profilesGroup,
   },
   {

@@ -15,7 +15,7 @@ export interface Profile {
   minDays?: number;
 }
 
-const THRESHOLD = /^\d+(\.\d+)?$/;
+const THRESHOLD = /^-?\d+(\.\d+)?$/;
 
 export interface ConfigData {
   defaultProfile?: string;
@@ -80,7 +80,7 @@ export function validateConfig(raw: unknown, path: string): ConfigData {
     if (p.min !== undefined && (typeof p.min !== 'string' || !THRESHOLD.test(p.min))) {
       throw broken(path, `profile "${name}": "min" must be a decimal string such as "10"`);
     }
-    if (p.minDays !== undefined && (typeof p.minDays !== 'number' || !(p.minDays >= 0) || !Number.isFinite(p.minDays))) {
+    if (p.minDays !== undefined && (typeof p.minDays !== 'number' || !(p.minDays >= 0) || !(p.minDays <= 36_500))) {
       throw broken(path, `profile "${name}": "minDays" must be a number of days such as 7`);
     }
     profiles[name] = {

@@ -33,7 +33,10 @@ describe('bash completion, for real', () => {
   beforeAll(async () => {
     cfg = tempConfigDir();
     for (const name of ['work', 'home']) {
-      await tally(['profiles', 'add', name, '--provider', 'conduit', '--key-stdin'], { configDir: cfg.dir, input: 'sk-0123456789abcdef' });
+      await tally(['profiles', 'add', name, '--provider', 'conduit', '--key-stdin', '--no-verify'], {
+        configDir: cfg.dir,
+        input: 'sk-0123456789abcdef',
+      });
     }
     // `tally` on PATH, as an installed user has it: profile names are read at completion time
     pathDir = mkdtempSync(join(tmpdir(), 'tally-path-'));

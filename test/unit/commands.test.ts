@@ -23,6 +23,9 @@ describe('every command parses its command line into typed Options', () => {
       'providers',
       'profiles add',
       'profiles list',
+      'profiles show',
+      'profiles set',
+      'profiles rename',
       'profiles remove',
       'profiles use',
       'balance',
@@ -167,6 +170,9 @@ describe('every command parses its command line into typed Options', () => {
       keyStdin: false,
       keyEnv: 'CONDUIT_KEY',
       makeDefault: true,
+      force: false,
+      verify: true,
+      thresholds: {},
     });
     expect(await refusal(['profiles', 'add', 'w', '--key-stdin', '--key-env', 'K'])).toEqual(
       usage('give --key-stdin or --key-env, not both'),
