@@ -166,13 +166,13 @@ export async function report(
     const amount = spendable(b);
     const min = opts.min ?? own.min;
     if (min) {
-      const named = opts.min ? `--min ${min.toString()}` : `the profile's min ${min.toString()}`;
+      const named = `${opts.min ? '--min' : "the profile's min"} ${min.toString(min.scale)}`;
       if (amount === null) below.push(`${label}: no balance to compare with ${named}`);
       else if (amount.cmp(min) < 0) below.push(`${label}: ${formatAmount(amount, b.unit)} ${b.unit} is below ${named}`);
     }
     const minDays = opts.minDays ?? own.minDays;
     if (minDays) {
-      const named = opts.minDays ? `--min-days ${minDays.toString()}` : `the profile's minDays ${minDays.toString()}`;
+      const named = `${opts.minDays ? '--min-days' : "the profile's minDays"} ${minDays.toString(minDays.scale)}`;
       if (row.burnError) {
         code = worstCode(code, exitCodeOf(row.burnError));
         errors.push(`${label}: no runway to compare with ${named}: ${row.burnError.message}`);

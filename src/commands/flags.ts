@@ -95,7 +95,9 @@ export async function parseThresholds(raw: RawInput, clearable: boolean): Promis
   const hint = clearable ? ', or none to clear it' : '';
   if (none(raw.flags.min)) change.min = null;
   else if (raw.flags.min !== undefined) {
-    change.min = (await amountFlag(raw.flags.min, '--min', `--min 10 or --min 2.50${hint}`))?.toString();
+    const min = await amountFlag(raw.flags.min, '--min', `--min 10 or --min 2.50${hint}`);
+    // as many decimals as given: 2.50 stays 2.50
+    change.min = min?.toString(min.scale);
   }
   if (none(raw.flags.minDays)) change.minDays = null;
   else if (raw.flags.minDays !== undefined) {
