@@ -11,7 +11,7 @@ function __tally_path
             set skip 0
             continue
         end
-        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --limit --offset --type --since --until --out --order --file --tolerance --period --by --port --seed --entries --faults
+        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --min-days --limit --offset --type --since --until --out --order --file --tolerance --period --by --port --seed --entries --faults
             set skip 1
             continue
         end
@@ -50,14 +50,27 @@ complete -c tally -l response-limit -r
 complete -c tally -l tz -r
 complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'add'
 complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'list'
+complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'show'
+complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'set'
+complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'rename'
 complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'remove'
 complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'rm'
 complete -c tally -f -n "test (__tally_path) = 'profiles'" -a 'use'
 complete -c tally -n "test (__tally_path) = 'profiles add'" -l key-stdin
 complete -c tally -n "test (__tally_path) = 'profiles add'" -l key-env -r
 complete -c tally -n "test (__tally_path) = 'profiles add'" -l default
+complete -c tally -n "test (__tally_path) = 'profiles add'" -l force
+complete -c tally -n "test (__tally_path) = 'profiles add'" -l no-verify
+complete -c tally -n "test (__tally_path) = 'profiles add'" -l min -r
+complete -c tally -n "test (__tally_path) = 'profiles add'" -l min-days -r
+complete -c tally -n "test (__tally_path) = 'profiles set'" -l key-stdin
+complete -c tally -n "test (__tally_path) = 'profiles set'" -l key-env -r
+complete -c tally -n "test (__tally_path) = 'profiles set'" -l no-verify
+complete -c tally -n "test (__tally_path) = 'profiles set'" -l min -r
+complete -c tally -n "test (__tally_path) = 'profiles set'" -l min-days -r
 complete -c tally -n "test (__tally_path) = 'balance'" -l all
 complete -c tally -n "test (__tally_path) = 'balance'" -l min -r
+complete -c tally -n "test (__tally_path) = 'balance'" -l min-days -r
 complete -c tally -f -n "test (__tally_path) = 'ledger'" -a 'list'
 complete -c tally -f -n "test (__tally_path) = 'ledger'" -a 'export'
 complete -c tally -n "test (__tally_path) = 'ledger list'" -l limit -r
