@@ -190,6 +190,10 @@ export async function report(
   else if (!ctx.options.quiet) await renderBalances(ctx, rows);
   // a check that could not run is an error, said even with --quiet; a check that failed is said without it
   for (const line of errors) ctx.io.err(`tally: ${line}\n`);
+  // with --quiet no table says why a profile failed: stderr does (cron mails it)
+  if (ctx.options.quiet && many) {
+    for (const row of rows) if (row.error) ctx.io.err(`tally: ${row.profile ?? row.provider}: ${row.error.message}\n`);
+  }
   if (!ctx.options.quiet) for (const line of below) ctx.io.err(`tally: ${line}\n`);
   return code;
 }

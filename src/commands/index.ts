@@ -30,7 +30,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'balance',
     term: 'balance [options]',
-    summary: 'show the balance of one profile, or of every profile with --all',
+    summary: 'show the balance of one profile, or of every profile with --all, with the burn over the last 7 days and the runway it leaves',
     load: async () => (await import('./balance.command.js')).balanceCommand,
   },
   {

@@ -184,10 +184,11 @@ describe('balance --all', () => {
   });
 });
 
-const configOf = () => JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')) as {
-  defaultProfile?: string;
-  profiles: Record<string, Record<string, unknown>>;
-};
+const configOf = () =>
+  JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')) as {
+    defaultProfile?: string;
+    profiles: Record<string, Record<string, unknown>>;
+  };
 
 describe('profiles add: a name taken, and the key checked', () => {
   const add = (name: string, provider: string, key: string, extra: string[] = []) =>
@@ -256,7 +257,17 @@ describe('profiles add: a name taken, and the key checked', () => {
   });
 
   it('checks a --key-env key when the variable is set, and says so when it is not', async () => {
-    const args = ['profiles', 'add', 'spike', '--provider', 'bytespike', '--base-url', sandbox.baseUrl('bytespike'), '--key-env', 'SPIKE_KEY'];
+    const args = [
+      'profiles',
+      'add',
+      'spike',
+      '--provider',
+      'bytespike',
+      '--base-url',
+      sandbox.baseUrl('bytespike'),
+      '--key-env',
+      'SPIKE_KEY',
+    ];
     const refused = await run(args, { env: { SPIKE_KEY: sandbox.key('bytespike', 'revoked') } });
     expect(refused.exitCode).toBe(3);
     const unset = await run(args);
@@ -312,7 +323,11 @@ describe('profiles show, set and rename', () => {
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/^updated profile "work": base URL; the key works \(balance \d+\.\d\d USD\)$/);
       expect(other.requestsByPath.get('conduit /api/billing/balance')).toBe(1);
-      expect(configOf().profiles.work).toEqual({ provider: 'conduit', baseUrl: other.baseUrl('conduit'), key: sandbox.key('conduit', 'ok') });
+      expect(configOf().profiles.work).toEqual({
+        provider: 'conduit',
+        baseUrl: other.baseUrl('conduit'),
+        key: sandbox.key('conduit', 'ok'),
+      });
     } finally {
       await other.close();
     }
@@ -416,7 +431,7 @@ describe('profiles show, set and rename', () => {
 });
 
 describe('balance --all with thresholds saved on the profiles', () => {
-  it("compares each profile with its own min, in its own unit: USD and credits in one cron line", async () => {
+  it('compares each profile with its own min, in its own unit: USD and credits in one cron line', async () => {
     await addSandboxProfile('usd', 'conduit');
     await addSandboxProfile('credits', 'conflux');
     const all = JSON.parse((await run(['balance', '--all', '--json'])).stdout) as Array<{ profile: string; balance: string }>;
@@ -466,6 +481,13 @@ describe('balance --all with thresholds saved on the profiles', () => {
     const three = await run(['--retries', '0', 'balance', '--all', '--min', '999999999']);
     expect(three.exitCode).toBe(3);
     expect(three.stderr).toContain('low:');
+    // with --quiet, no table says why: stderr names each failed profile
+    const quiet = await run(['--retries', '0', '-q', 'balance', '--all', '--min', '999999999']);
+    expect(quiet).toMatchObject({ exitCode: 3, stdout: '' });
+    expect(quiet.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^tally: down: bytespike \(profile down\): .*connection refused/),
+      expect.stringMatching(/^tally: refused: indigenius \(profile refused\) refused the key \(401\)/),
+    ]);
   });
 });
 

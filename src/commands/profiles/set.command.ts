@@ -16,7 +16,7 @@ export interface SetOptions {
 
 export const setCommand: CommandSpec<SetOptions> = {
   name: 'set',
-  summary: 'change a profile’s base URL, key source or thresholds, keeping the rest (a new key or URL is checked)',
+  summary: 'change the base URL, key source or thresholds of a profile, keeping the rest (a new key or URL is checked)',
   args: [{ syntax: '<name>', help: 'a saved profile (see `tally profiles list`)', complete: 'profile' }],
   flags: [
     { flags: '--key-stdin', help: 'a new key, from standard input' },
