@@ -203,7 +203,7 @@ describe('balance: burn over the last 7 days and the runway at that rate', () =>
     const spanMs = BigInt(now.getTime() - Date.parse(anchor.createdAt));
     expect({ burnPerDay: b.burnPerDay, runwayDays: b.runwayDays }).toEqual(expected(consumed, spanMs, balance, 'credits'));
     const table = await tally(['balance'], { env: { ...env, TZ: 'UTC' }, now });
-    expect(table.stdout).toContain(`burn: the drop since the purchase of ${anchor.createdAt.slice(0, 16).replace('T', ' ')}`);
+    expect(table.stdout).toContain(`burn since the purchase of ${anchor.createdAt.slice(0, 16).replace('T', ' ')}`);
   });
 
   it('shows BURN/DAY and RUNWAY in the table, the runway in days', async () => {
