@@ -99,7 +99,7 @@ const PRECEDENCE: readonly ExitCodeValue[] = [
   ExitCode.ok,
 ];
 
-export function worstCode(a: number, b: number): number {
+function worstCode(a: number, b: number): number {
   const rank = (c: number) => {
     const i = PRECEDENCE.indexOf(c as ExitCodeValue);
     return i < 0 ? -1 : i;
@@ -229,18 +229,8 @@ async function renderBalances(ctx: Context, rows: BalanceRow[]): Promise<void> {
     rows.map((r) => {
       const b = r.balance;
       if (!b) {
-        return [
-          r.profile ?? '(env)',
-          r.provider,
-          '',
-          '',
-          '',
-          '',
-          '',
-          '',
-          '',
-          { text: `error: ${r.error?.message ?? 'unknown'}`, tone: 'error' },
-        ];
+        const blank = new Array<Cell>(7).fill('');
+        return [r.profile ?? '(env)', r.provider, ...blank, { text: `error: ${r.error?.message ?? 'unknown'}`, tone: 'error' }];
       }
       const runway = runwayOf(r);
       return [

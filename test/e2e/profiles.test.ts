@@ -130,6 +130,20 @@ describe('profiles', () => {
     expect(readFileSync(file, 'utf8')).toBe(broken);
   });
 
+  it('reports a threshold of the wrong type in the config file with exit 2, naming the field', async () => {
+    const file = join(cfg.dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ profiles: { a: { provider: 'conduit', key: 'k', min: 10 } } }));
+    expect(await run(['balance'])).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('profile "a": "min" must be a decimal string such as "10"'),
+    });
+    writeFileSync(file, JSON.stringify({ profiles: { a: { provider: 'conduit', key: 'k', minDays: '7' } } }));
+    expect(await run(['balance'])).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('profile "a": "minDays" must be a number of days such as 7'),
+    });
+  });
+
   it('reports a config file of the wrong shape with exit 2, naming the field', async () => {
     writeFileSync(join(cfg.dir, 'config.json'), JSON.stringify({ profiles: { a: { provider: 'conduit', key: 42 } } }));
     const r = await run(['balance']);

@@ -8,7 +8,7 @@ import { parseBaseUrl } from '../../core/url.js';
 import { requireProvider } from '../../providers/target.js';
 import type { AddOptions } from './add.command.js';
 import { readHiddenLine } from './prompt.js';
-import { type KeyCheck, verifyKey } from './verify.js';
+import type { KeyCheck } from './verify.js';
 
 /** The refusal of a name already taken, before anything is read or asked. */
 export function taken(name: string, replace: string): UsageError {
@@ -37,6 +37,8 @@ export async function checkProfileKey(ctx: Context, name: string, profile: Profi
   const key = keyNow(ctx, profile);
   if (key === undefined) return { checked: false, why: `$${profile.keyEnv ?? ''} is not set here` };
   const provider = requireProvider(profile.provider);
+  // the HTTP client loads only when a key is checked: --no-verify and thresholds alone never load it
+  const { verifyKey } = await import('./verify.js');
   return verifyKey(ctx, name, provider, baseUrl, checkKey(key, profile.keyEnv ? `$${profile.keyEnv}` : 'the profile', 'check the key'));
 }
 
