@@ -25,7 +25,7 @@ export const setCommand: CommandSpec<SetOptions> = {
     ...THRESHOLD_FLAGS.map((f) => ({ ...f, help: `${f.help}; none clears it` })),
   ],
   examples: [
-    'tally --base-url https://conduit.example.com profiles set work',
+    'tally profiles set work --base-url https://conduit.example.com',
     'printf %s "$NEW_KEY" | tally profiles set work --key-stdin',
     'tally profiles set credits --min 500000 --min-days 14',
     'tally profiles set credits --min none',
