@@ -7,9 +7,12 @@ _tally_subcommands() {
   case "$1" in
     "") echo "providers profiles balance ledger reconcile usage account packs checkout completion help sandbox demo" ;;
     "providers") echo "" ;;
-    "profiles") echo "add list remove rm use" ;;
+    "profiles") echo "add list show set rename remove rm use" ;;
     "profiles add") echo "" ;;
     "profiles list") echo "" ;;
+    "profiles show") echo "" ;;
+    "profiles set") echo "" ;;
+    "profiles rename") echo "" ;;
     "profiles remove") echo "" ;;
     "profiles rm") echo "" ;;
     "profiles use") echo "" ;;
@@ -34,12 +37,15 @@ _tally_flags() {
     "") echo "--version -V --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "providers") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "profiles") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
-    "profiles add") echo "--key-stdin --key-env --default --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "profiles add") echo "--key-stdin --key-env --default --force --no-verify --min --min-days --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "profiles list") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "profiles show") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "profiles set") echo "--key-stdin --key-env --no-verify --min --min-days --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "profiles rename") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "profiles remove") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "profiles rm") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "profiles use") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
-    "balance") echo "--all --min --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "balance") echo "--all --min --min-days --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "ledger") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "ledger list") echo "--limit --offset --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "ledger export") echo "--csv --ndjson --out --order --bom --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
@@ -62,6 +68,9 @@ _tally_arguments() {
     "profiles") echo "" ;;
     "profiles add") echo "" ;;
     "profiles list") echo "" ;;
+    "profiles show") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
+    "profiles set") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
+    "profiles rename") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
     "profiles remove") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
     "profiles rm") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
     "profiles use") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
@@ -95,7 +104,7 @@ _tally_values() {
 
 _tally_takes_value() {
   case "$1" in
-    --profile|-p|--provider|--base-url|--timeout|--retries|--response-limit|--tz|--key-env|--min|--limit|--offset|--type|--since|--until|--out|--order|--file|--tolerance|--period|--by|--port|--seed|--entries|--faults) return 0 ;;
+    --profile|-p|--provider|--base-url|--timeout|--retries|--response-limit|--tz|--key-env|--min|--min-days|--limit|--offset|--type|--since|--until|--out|--order|--file|--tolerance|--period|--by|--port|--seed|--entries|--faults) return 0 ;;
   esac
   return 1
 }

@@ -11,7 +11,7 @@ function __tally_path
             set skip 0
             continue
         end
-        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --limit --offset --type --since --until --out --order --file --tolerance --period --by --port --seed --entries --faults
+        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --min-days --limit --offset --type --since --until --out --order --file --tolerance --period --by --port --seed --entries --faults
             set skip 1
             continue
         end
@@ -47,17 +47,33 @@ complete -c tally -f -n "__tally_at ''" -a 'demo'
 complete -c tally -n "__tally_at ''" -l version -s V
 complete -c tally -f -n "__tally_at 'profiles'" -a 'add'
 complete -c tally -f -n "__tally_at 'profiles'" -a 'list'
+complete -c tally -f -n "__tally_at 'profiles'" -a 'show'
+complete -c tally -f -n "__tally_at 'profiles'" -a 'set'
+complete -c tally -f -n "__tally_at 'profiles'" -a 'rename'
 complete -c tally -f -n "__tally_at 'profiles'" -a 'remove'
 complete -c tally -f -n "__tally_at 'profiles'" -a 'rm'
 complete -c tally -f -n "__tally_at 'profiles'" -a 'use'
 complete -c tally -n "__tally_at 'profiles add'" -l key-stdin
 complete -c tally -n "__tally_at 'profiles add'" -l key-env -x
 complete -c tally -n "__tally_at 'profiles add'" -l default
+complete -c tally -n "__tally_at 'profiles add'" -l force
+complete -c tally -n "__tally_at 'profiles add'" -l no-verify
+complete -c tally -n "__tally_at 'profiles add'" -l min -x
+complete -c tally -n "__tally_at 'profiles add'" -l min-days -x
+complete -c tally -f -n "__tally_at 'profiles show'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
+complete -c tally -f -n "__tally_at 'profiles set'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
+complete -c tally -n "__tally_at 'profiles set'" -l key-stdin
+complete -c tally -n "__tally_at 'profiles set'" -l key-env -x
+complete -c tally -n "__tally_at 'profiles set'" -l no-verify
+complete -c tally -n "__tally_at 'profiles set'" -l min -x
+complete -c tally -n "__tally_at 'profiles set'" -l min-days -x
+complete -c tally -f -n "__tally_at 'profiles rename'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
 complete -c tally -f -n "__tally_at 'profiles remove'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
 complete -c tally -f -n "__tally_at 'profiles rm'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
 complete -c tally -f -n "__tally_at 'profiles use'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
 complete -c tally -n "__tally_at 'balance'" -l all
 complete -c tally -n "__tally_at 'balance'" -l min -x
+complete -c tally -n "__tally_at 'balance'" -l min-days -x
 complete -c tally -f -n "__tally_at 'ledger'" -a 'list'
 complete -c tally -f -n "__tally_at 'ledger'" -a 'export'
 complete -c tally -n "__tally_at 'ledger list'" -l limit -x

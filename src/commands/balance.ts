@@ -1,22 +1,43 @@
-// `tally balance [--all] [--min <amount>]`: one profile's balance, or every profile's at once.
+// `tally balance [--all] [--min <amount>] [--min-days <n>]`: one profile's balance, burn and runway, or every profile's.
+import type { ConfigData } from '../core/config.js';
 import type { Context } from '../core/context.js';
 import { formatInZone } from '../core/dates.js';
-import { ExitCode, exitCodeOf, type TallyError } from '../core/errors.js';
-import { type Decimal, formatAmount } from '../core/money.js';
+import { ExitCode, exitCodeOf, type ExitCodeValue, type TallyError } from '../core/errors.js';
+import { Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { profilesDone, startProgress } from '../output/progress.js';
 import { type Cell, renderTable } from '../output/table.js';
-import { assertOffers, openProvider, unsupported } from '../providers/session.js';
+import { assertOffers, openProvider, type ProviderSession, unsupported } from '../providers/session.js';
 import { forEachProfile, resolveTarget, type Target } from '../providers/target.js';
 import type { Balance } from '../providers/types.js';
 import type { BalanceOptions } from './balance.command.js';
+import { type Burn, BURN_WINDOW_MS, chainBurn, type OpenRead, purchasesBurn, runwayBelow, runwayDays } from './burn.js';
 
 /** One profile's outcome: a balance, or the error that stopped it. */
 export interface BalanceRow {
   profile: string | null;
   provider: string;
   balance?: Balance;
+  /** The last 7 days' burn; undefined when it cannot be known (see burnError). */
+  burn?: Burn;
+  /** Why the burn is not known: the ledger could not be read, or the provider keeps none. */
+  burnError?: Error;
   error?: TallyError | Error;
+}
+
+/** A profile's own thresholds (SPEC §3), applied where no flag overrides them. */
+export interface Thresholds {
+  min?: Decimal;
+  minDays?: Decimal;
+}
+
+/** The thresholds saved on a profile (validated when the config was read). */
+export function profileThresholds(config: ConfigData, name: string | null): Thresholds {
+  const p = name === null ? undefined : config.profiles[name];
+  return {
+    ...(p?.min !== undefined ? { min: Decimal.parse(p.min) } : {}),
+    ...(p?.minDays !== undefined ? { minDays: Decimal.fromNumber(p.minDays) } : {}),
+  };
 }
 
 export async function run(ctx: Context, opts: BalanceOptions): Promise<number> {
@@ -24,12 +45,12 @@ export async function run(ctx: Context, opts: BalanceOptions): Promise<number> {
     const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
     const row = await fetchBalance(ctx, target);
     if (row.error) throw row.error;
-    return report(ctx, [row], opts, false);
+    return report(ctx, [row], opts, false, (r) => profileThresholds(ctx.config(), r.profile));
   }
   const progress = startProgress(ctx, 'reading balances');
   const rows = await forEachProfile(ctx.options, ctx.env, ctx.config(), ctx.configDir, (t) => fetchBalance(ctx, t), profilesDone(progress));
   progress?.fail();
-  return report(ctx, rows, opts, true);
+  return report(ctx, rows, opts, true, (r) => profileThresholds(ctx.config(), r.profile));
 }
 
 export async function fetchBalance(ctx: Context, target: Target): Promise<BalanceRow> {
@@ -40,13 +61,58 @@ export async function fetchBalance(ctx: Context, target: Target): Promise<Balanc
     try {
       const balanceOf = session.adapter.balance;
       if (!balanceOf) throw unsupported(target, 'balance');
-      return { ...base, balance: await balanceOf(session.pctx) };
+      const balance = await balanceOf(session.pctx);
+      try {
+        return { ...base, balance, burn: await burnFor(ctx, target, session, balance) };
+      } catch (error) {
+        // the balance stands without it: only --min-days needs the burn, and fails with this error then
+        return { ...base, balance, burnError: error instanceof Error ? error : new Error(String(error)) };
+      }
     } finally {
       await session.close();
     }
   } catch (error) {
     return { ...base, error: error instanceof Error ? error : new Error(String(error)) };
   }
+}
+
+/** The last 7 days' burn, read from the ledger in the session already open for the balance. */
+async function burnFor(ctx: Context, target: Target, session: ProviderSession, b: Balance): Promise<Burn | undefined> {
+  const ledger = session.adapter.ledger;
+  if (!ledger || !target.provider.commands.includes('ledger')) throw unsupported(target, 'ledger');
+  const now = ctx.now();
+  // a repeat listed twice in a row is one entry, spent once
+  const open: OpenRead = (since) => ledger(session.pctx, { since, startedAt: now, onRepeat: () => {} });
+  if (target.provider.ledgerKind !== 'purchases') return chainBurn(open, now, b.unit);
+  return b.balance === null ? undefined : ((await purchasesBurn(open, now, b.balance, b.unit)) ?? undefined);
+}
+
+/**
+ * Which code wins when profiles fail in different ways: what only the user can fix (a bug in tally, the
+ * configuration, a refused key, a command the provider lacks) before what may pass (the provider failing),
+ * and any failure before a check that ran and failed (below --min or --min-days).
+ */
+const PRECEDENCE: readonly ExitCodeValue[] = [
+  ExitCode.internal,
+  ExitCode.usage,
+  ExitCode.auth,
+  ExitCode.unsupported,
+  ExitCode.provider,
+  ExitCode.checkFailed,
+  ExitCode.ok,
+];
+
+function worstCode(a: number, b: number): number {
+  const rank = (c: number) => {
+    const i = PRECEDENCE.indexOf(c as ExitCodeValue);
+    return i < 0 ? -1 : i;
+  };
+  return rank(b) < rank(a) ? b : a;
+}
+
+/** "12.3 days", "1 day". */
+function daysText(days: number): string {
+  return `${days} day${days === 1 ? '' : 's'}`;
 }
 
 /** The amount --min compares: what is available, else the balance. */
@@ -64,34 +130,87 @@ function toJson(row: BalanceRow): Record<string, unknown> {
     available: b?.available ? formatAmount(b.available, b.unit) : null,
     reserved: b?.reserved ? formatAmount(b.reserved, b.unit) : null,
     asOf: b?.asOf ?? null,
+    burnPerDay: b && row.burn ? formatAmount(row.burn.perDay, b.unit) : null,
+    runwayDays: runwayOf(row),
     source: b?.source ?? null,
     ...(row.error ? { error: { code: exitCodeOf(row.error), message: row.error.message } } : {}),
   };
 }
 
-export async function report(ctx: Context, rows: BalanceRow[], opts: BalanceOptions, many: boolean): Promise<number> {
+/** The runway of a row, where its balance and burn are known. */
+function runwayOf(row: BalanceRow): number | null {
+  const available = row.balance ? spendable(row.balance) : null;
+  return available !== null && row.burn ? runwayDays(available, row.burn) : null;
+}
+
+/**
+ * Prints the rows and returns the exit code: a failed profile's own code, else 1 below a threshold. A
+ * threshold is the flag's, else the profile's own (`thresholds`).
+ */
+export async function report(
+  ctx: Context,
+  rows: BalanceRow[],
+  opts: BalanceOptions,
+  many: boolean,
+  thresholds: (row: BalanceRow) => Thresholds = () => ({}),
+): Promise<number> {
   let code: number = ExitCode.ok;
   const below: string[] = [];
+  const errors: string[] = [];
   for (const row of rows) {
     if (row.error) {
-      code = Math.max(code, exitCodeOf(row.error));
+      code = worstCode(code, exitCodeOf(row.error));
       continue;
     }
-    if (opts.min && row.balance) {
-      const amount = spendable(row.balance);
-      const label = row.profile ?? row.provider;
-      if (amount === null) below.push(`${label}: no balance to compare with --min`);
-      else if (amount.cmp(opts.min) < 0) {
-        below.push(`${label}: ${formatAmount(amount, row.balance.unit)} ${row.balance.unit} is below --min ${opts.min.toString()}`);
+    const b = row.balance;
+    if (!b) continue;
+    const own = thresholds(row);
+    const label = row.profile ?? row.provider;
+    const amount = spendable(b);
+    const min = opts.min ?? own.min;
+    if (min) {
+      const named = `${opts.min ? '--min' : "the profile's min"} ${min.toString(min.scale)}`;
+      if (amount === null) below.push(`${label}: no balance to compare with ${named}`);
+      else if (amount.cmp(min) < 0) below.push(`${label}: ${formatAmount(amount, b.unit)} ${b.unit} is below ${named}`);
+    }
+    const minDays = opts.minDays ?? own.minDays;
+    if (minDays) {
+      const named = `${opts.minDays ? '--min-days' : "the profile's minDays"} ${minDays.toString(minDays.scale)}`;
+      if (row.burnError) {
+        code = worstCode(code, exitCodeOf(row.burnError));
+        errors.push(`${label}: no runway to compare with ${named}: ${row.burnError.message}`);
+      } else if (amount === null || !row.burn) below.push(`${label}: no runway to compare with ${named}`);
+      else if (runwayBelow(amount, row.burn, minDays)) {
+        const days = runwayDays(amount, row.burn) ?? 0;
+        const rate = `${formatAmount(row.burn.perDay, b.unit)} ${b.unit}/day`;
+        below.push(`${label}: ${daysText(days)} of runway at ${rate} is below ${named}`);
       }
     }
   }
-  if (below.length > 0) code = Math.max(code, ExitCode.checkFailed);
+  if (below.length > 0) code = worstCode(code, ExitCode.checkFailed);
 
   if (ctx.options.json) writeJson(ctx.io, many ? rows.map(toJson) : toJson(rows[0] as BalanceRow));
   else if (!ctx.options.quiet) await renderBalances(ctx, rows);
+  // a check that could not run is an error, said even with --quiet; a check that failed is said without it
+  for (const line of errors) ctx.io.err(`tally: ${line}\n`);
+  // with --quiet no table says why a profile failed: stderr does (cron mails it)
+  if (ctx.options.quiet && many) {
+    for (const row of rows) if (row.error) ctx.io.err(`tally: ${row.profile ?? row.provider}: ${row.error.message}\n`);
+  }
   if (!ctx.options.quiet) for (const line of below) ctx.io.err(`tally: ${line}\n`);
   return code;
+}
+
+/** What the NOTE column says of a row: where its figures come from, and why a runway is missing. */
+function notesOf(ctx: Context, r: BalanceRow, b: Balance): Cell {
+  const notes: string[] = [];
+  if (b.source === 'newest transaction') notes.push("newest transaction's balance_after (no balance endpoint)");
+  if (r.burn && r.burn.spanMs !== BURN_WINDOW_MS) {
+    // a purchases-only ledger: the burn is counted from a purchase, a little over 7 days back
+    notes.push(`burn since the purchase of ${formatInZone(r.burn.from, ctx.options.zone).slice(0, 16)}`);
+  }
+  if (r.burnError) return { text: [...notes, `runway unknown: ${r.burnError.message}`].join('; '), tone: 'warning' };
+  return notes.join('; ');
 }
 
 async function renderBalances(ctx: Context, rows: BalanceRow[]): Promise<void> {
@@ -105,14 +224,18 @@ async function renderBalances(ctx: Context, rows: BalanceRow[]): Promise<void> {
       { header: 'AVAILABLE', kind: 'amount' },
       { header: 'RESERVED', kind: 'amount' },
       { header: 'UNIT' },
+      { header: 'BURN/DAY', kind: 'amount' },
+      { header: 'RUNWAY', kind: 'amount' },
       { header: `AS OF (${ctx.options.zone})` },
       { header: 'NOTE' },
     ],
     rows.map((r) => {
       const b = r.balance;
       if (!b) {
-        return [r.profile ?? '(env)', r.provider, '', '', '', '', '', { text: `error: ${r.error?.message ?? 'unknown'}`, tone: 'error' }];
+        const blank = new Array<Cell>(7).fill('');
+        return [r.profile ?? '(env)', r.provider, ...blank, { text: `error: ${r.error?.message ?? 'unknown'}`, tone: 'error' }];
       }
+      const runway = runwayOf(r);
       return [
         r.profile ?? '(env)',
         r.provider,
@@ -120,8 +243,10 @@ async function renderBalances(ctx: Context, rows: BalanceRow[]): Promise<void> {
         amount(b, b.available),
         amount(b, b.reserved),
         b.unit,
+        r.burn ? formatAmount(r.burn.perDay, b.unit) : '',
+        runway === null ? '' : daysText(runway),
         b.asOf === null ? '' : formatInZone(b.asOf, ctx.options.zone),
-        b.source === 'newest transaction' ? "newest transaction's balance_after (no balance endpoint)" : '',
+        notesOf(ctx, r, b),
       ];
     }),
   );

@@ -67,3 +67,51 @@ export async function amountFlag(raw: unknown, flag: string, example: string): P
     throw new UsageError(`${flag} "${String(raw)}" is not an amount`, `give a decimal such as ${example}`);
   }
 }
+
+/** A number of days, whole or not (--min-days 7, --min-days 2.5), exact; never negative. */
+export async function daysFlag(raw: unknown, flag: string): Promise<Decimal | undefined> {
+  if (raw === undefined) return undefined;
+  const text = String(raw);
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const { Decimal } = await import('../core/money.js');
+    return Decimal.parse(text);
+  }
+  throw new UsageError(`${flag} "${text}" is not a number of days`, `such as ${flag} 7 or ${flag} 2.5`);
+}
+
+const MAX_DAYS = 36_500;
+
+/** A profile's thresholds (`profiles add` and `set`), as `balance` uses them when no flag overrides them. */
+export const THRESHOLD_FLAGS: readonly FlagSpec[] = [
+  { flags: '--min <amount>', help: '`balance` exits 1 when the available balance is below this (in its own unit)' },
+  { flags: '--min-days <n>', help: "`balance` exits 1 when the runway at the last 7 days' burn is shorter than this (days)" },
+];
+
+/** A threshold as a profile stores it: `min` a decimal string, `minDays` a number; null clears it (`none`). */
+export interface ThresholdChange {
+  min?: string | null;
+  minDays?: number | null;
+}
+
+/** --min and --min-days of `profiles add` (`clearable` false) or `profiles set`, where `none` clears one. */
+export async function parseThresholds(raw: RawInput, clearable: boolean): Promise<ThresholdChange> {
+  const change: ThresholdChange = {};
+  const none = (v: unknown) => clearable && v === 'none';
+  const hint = clearable ? ', or none to clear it' : '';
+  if (none(raw.flags.min)) change.min = null;
+  else if (raw.flags.min !== undefined) {
+    const min = await amountFlag(raw.flags.min, '--min', `--min 10 or --min 2.50${hint}`);
+    // as many decimals as given: 2.50 stays 2.50
+    change.min = min?.toString(min.scale);
+  }
+  if (none(raw.flags.minDays)) change.minDays = null;
+  else if (raw.flags.minDays !== undefined) {
+    const days = await daysFlag(raw.flags.minDays, '--min-days');
+    // stored as a JSON number: whole days and tenths read back exactly, and no runway needs a century
+    if (days !== undefined && (days.scale > 1 || Number(days.toString()) > MAX_DAYS)) {
+      throw new UsageError(`--min-days "${String(raw.flags.minDays)}" is not a number of days up to ${MAX_DAYS}, to a tenth`);
+    }
+    change.minDays = days === undefined ? undefined : Number(days.toString());
+  }
+  return change;
+}

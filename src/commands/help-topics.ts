@@ -3,8 +3,9 @@
 export const HELP_TOPICS: Record<string, string> = {
   'exit-codes': `Exit codes
 
-  0    success; reconciliation clean; balance at or above --min
-  1    a check failed: discrepancies found by reconcile, or a balance below --min
+  0    success; reconciliation clean; balance at or above --min, runway at least --min-days
+  1    a check failed: discrepancies found by reconcile, or a balance below --min or a runway
+       shorter than --min-days (or a profile's own min or minDays)
   2    usage or local error: unknown command or flag, bad value, bad or missing configuration,
        a file or standard output that cannot be written (disk full, unwritable)
   3    the provider refused the key (401) or its permissions (403)
@@ -15,8 +16,12 @@ export const HELP_TOPICS: Record<string, string> = {
   143  terminated (SIGTERM); the same clean-up
   129  hung up (SIGHUP); the same clean-up
 
+When profiles fail in different ways (balance --all), one code stands for them all, in this order:
+70, then 2, 3, 5 (what only you can fix), then 4 (what may pass), then 1 (a check that ran and failed).
+
 Example, from cron:
   tally reconcile --checkpoint -q || echo "reconcile failed with exit $?"
+  tally balance --all -q; case $? in 0) ;; 1) echo "top up soon" ;; 3) echo "a key was refused" ;; *) echo "check failed" ;; esac
 `,
   environment: `Environment
 

@@ -46,13 +46,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'profiles',
     term: 'profiles',
-    summary: 'manage saved profiles (provider, base URL and key source)',
+    summary: 'manage saved profiles (provider, base URL, key source and balance thresholds)',
     load: async () => (await import('./profiles/profiles.command.js')).profilesGroup,
   },
   {
     name: 'balance',
     term: 'balance [options]',
-    summary: 'show the balance of one profile, or of every profile with --all',
+    summary: 'show the balance of one profile, or of every profile with --all, with the burn over the last 7 days and the runway it leaves',
     load: async () => (await import('./balance.command.js')).balanceCommand,
   },
   {

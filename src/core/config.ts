@@ -9,7 +9,13 @@ export interface Profile {
   baseUrl?: string;
   key?: string;
   keyEnv?: string;
+  /** `balance` exits 1 below this available amount, in the profile's own unit: a decimal string (SPEC §2). */
+  min?: string;
+  /** `balance` exits 1 when the runway is shorter than this many days. */
+  minDays?: number;
 }
+
+const THRESHOLD = /^-?\d+(\.\d+)?$/;
 
 export interface ConfigData {
   defaultProfile?: string;
@@ -71,11 +77,19 @@ export function validateConfig(raw: unknown, path: string): ConfigData {
         throw broken(path, `profile "${name}": "${field}" must be a string`);
       }
     }
+    if (p.min !== undefined && (typeof p.min !== 'string' || !THRESHOLD.test(p.min))) {
+      throw broken(path, `profile "${name}": "min" must be a decimal string such as "10"`);
+    }
+    if (p.minDays !== undefined && (typeof p.minDays !== 'number' || !(p.minDays >= 0) || !(p.minDays <= 36_500))) {
+      throw broken(path, `profile "${name}": "minDays" must be a number of days such as 7`);
+    }
     profiles[name] = {
       provider: p.provider,
       ...(typeof p.baseUrl === 'string' ? { baseUrl: p.baseUrl } : {}),
       ...(typeof p.key === 'string' ? { key: p.key } : {}),
       ...(typeof p.keyEnv === 'string' ? { keyEnv: p.keyEnv } : {}),
+      ...(typeof p.min === 'string' ? { min: p.min } : {}),
+      ...(typeof p.minDays === 'number' ? { minDays: p.minDays } : {}),
     };
   }
   const def = record.defaultProfile;

@@ -326,3 +326,32 @@ export function removeProfileCheckpoints(configDir: string, profile: string): nu
   }
   return removed;
 }
+
+/** Relabels the checkpoints a profile wrote (`profiles rename`), so that removing it under the new name removes them. */
+export function renameProfileCheckpoints(configDir: string, from: string, to: string): void {
+  const dir = join(configDir, 'checkpoints');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.json')) continue;
+    const path = join(dir, name);
+    try {
+      const c = JSON.parse(readFileSync(path, 'utf8')) as { profile?: unknown };
+      if (c.profile !== from) continue;
+      const file = new AtomicFile(path, `checkpoint ${path}`);
+      try {
+        file.write(`${JSON.stringify({ ...c, profile: to })}\n`);
+        file.commit();
+      } catch (error) {
+        file.abort();
+        throw error;
+      }
+    } catch {
+      // not a checkpoint of ours, or gone: the checkpoint itself is keyed by the account, not the name
+    }
+  }
+}

@@ -5,6 +5,7 @@
 import type { RequestListener } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Decimal, minFractionFor } from '../../src/core/money.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
 import { tallyInProcess as tally } from '../helpers/in-process.js';
@@ -67,7 +68,18 @@ describe('balance on each provider', () => {
       expect(r.stderr).toBe('');
       expect(r.exitCode).toBe(0);
       const b = JSON.parse(r.stdout) as Record<string, unknown>;
-      expect(Object.keys(b)).toEqual(['profile', 'provider', 'unit', 'balance', 'available', 'reserved', 'asOf', 'source']);
+      expect(Object.keys(b)).toEqual([
+        'profile',
+        'provider',
+        'unit',
+        'balance',
+        'available',
+        'reserved',
+        'asOf',
+        'burnPerDay',
+        'runwayDays',
+        'source',
+      ]);
       expect(b.provider).toBe(id);
       expect(b.balance).toMatch(/^-?\d+(\.\d+)?$/);
       expect(typeof b.asOf).toBe('string');
@@ -99,7 +111,7 @@ describe('balance on each provider', () => {
     const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'bytespike'), TZ: 'UTC' } });
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('PROFILE\tPROVIDER\tBALANCE\tAVAILABLE\tRESERVED\tUNIT\tAS OF (UTC)\tNOTE');
+    expect(lines[0]).toBe('PROFILE\tPROVIDER\tBALANCE\tAVAILABLE\tRESERVED\tUNIT\tBURN/DAY\tRUNWAY\tAS OF (UTC)\tNOTE');
     expect(lines).toHaveLength(2);
     expect(r.stdout).not.toContain('\u001b[');
   });
@@ -116,6 +128,161 @@ describe('balance on each provider', () => {
     expect(quiet.exitCode).toBe(1);
     expect(quiet.stdout).toBe('');
     expect(quiet.stderr).toBe('');
+  });
+});
+
+/** The clock the runway tests run at: an hour after the account's newest entry, whenever the sandbox ends. */
+async function clockAfterNewest(env: Record<string, string>): Promise<Date> {
+  const [newest] = JSON.parse((await tally(['ledger', 'list', '--json', '--limit', '1'], { env })).stdout) as Array<{ createdAt: string }>;
+  return new Date(Date.parse(newest?.createdAt ?? '') + 3_600_000);
+}
+
+interface ExportedEntry {
+  createdAt: string;
+  type: string;
+  amount: string;
+  balanceAfter: string | null;
+}
+
+/** Every entry of the account, newest first, read the way a user would (ledger export). */
+async function entriesOf(env: Record<string, string>, now: Date): Promise<ExportedEntry[]> {
+  const r = await tally(['ledger', 'export', '--json'], { env, now });
+  expect(r.exitCode, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as ExportedEntry[];
+}
+
+const DAY = 86_400_000n;
+
+/** a/b rounded half away from zero (a, b > 0 here). */
+const roundDiv = (a: bigint, b: bigint) => (a * 2n + b) / (2n * b);
+
+/** What the test expects: spent over spanMs, per day at the spending's decimals, and the runway floored to 0.1 day. */
+function expected(spent: Decimal, spanMs: bigint, available: Decimal, unit: string) {
+  const scale = Math.max(spent.scale, minFractionFor(unit));
+  const perDay = Decimal.of(roundDiv(spent.units * 10n ** BigInt(scale - spent.scale) * DAY, spanMs), scale);
+  const tenths = (available.units * 10n ** BigInt(spent.scale) * spanMs * 10n) / (spent.units * 10n ** BigInt(available.scale) * DAY);
+  return { burnPerDay: perDay.toString(minFractionFor(unit)), runwayDays: Number(tenths) / 10 };
+}
+
+describe('balance: burn over the last 7 days and the runway at that rate', () => {
+  it.each(['conduit', 'account-api', 'bytespike', 'indigenius'])(
+    "gives %s's burn as what its spending entries of the last 7 days took out, per day, and the days left at it",
+    async (id) => {
+      const env = sandboxEnv(sandbox, id);
+      const now = await clockAfterNewest(env);
+      const since = now.getTime() - 7 * 86_400_000;
+      let spent = Decimal.ZERO;
+      for (const e of await entriesOf(env, now)) {
+        const amount = Decimal.parse(e.amount);
+        if (Date.parse(e.createdAt) >= since && ['usage', 'debit', 'subscription'].includes(e.type) && amount.isNegative()) {
+          spent = spent.sub(amount);
+        }
+      }
+      expect(spent.isNegative() || spent.units === 0n).toBe(false);
+      const r = await tally(['balance', '--json'], { env, now });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const b = JSON.parse(r.stdout) as Record<string, string | number | null>;
+      const available = Decimal.parse(String(b.available ?? b.balance));
+      expect({ burnPerDay: b.burnPerDay, runwayDays: b.runwayDays }).toEqual(expected(spent, 7n * DAY, available, String(b.unit)));
+    },
+  );
+
+  it("gives conflux's burn as the drop since the newest purchase at least 7 days old, over the days since it", async () => {
+    const env = sandboxEnv(sandbox, 'conflux');
+    const now = await clockAfterNewest(env);
+    const entries = await entriesOf(env, now);
+    const anchorAt = entries.findIndex((e) => Date.parse(e.createdAt) <= now.getTime() - 7 * 86_400_000);
+    expect(anchorAt).toBeGreaterThan(0);
+    const anchor = entries[anchorAt] as ExportedEntry;
+    const bought = entries.slice(0, anchorAt).reduce((sum, e) => sum.add(Decimal.parse(e.amount)), Decimal.ZERO);
+    const r = await tally(['balance', '--json'], { env, now });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const b = JSON.parse(r.stdout) as Record<string, string | number | null>;
+    const balance = Decimal.parse(String(b.balance));
+    const consumed = Decimal.parse(String(anchor.balanceAfter)).add(bought).sub(balance);
+    const spanMs = BigInt(now.getTime() - Date.parse(anchor.createdAt));
+    expect({ burnPerDay: b.burnPerDay, runwayDays: b.runwayDays }).toEqual(expected(consumed, spanMs, balance, 'credits'));
+    const table = await tally(['balance'], { env: { ...env, TZ: 'UTC' }, now });
+    expect(table.stdout).toContain(`burn since the purchase of ${anchor.createdAt.slice(0, 16).replace('T', ' ')}`);
+  });
+
+  it('shows BURN/DAY and RUNWAY in the table, the runway in days', async () => {
+    const env = sandboxEnv(sandbox, 'conduit');
+    const now = await clockAfterNewest(env);
+    const b = JSON.parse((await tally(['balance', '--json'], { env, now })).stdout) as { burnPerDay: string; runwayDays: number };
+    const r = await tally(['balance'], { env: { ...env, TZ: 'UTC' }, now });
+    const [header, row] = r.stdout.split('\n').map((l) => l.split('\t'));
+    expect(row?.[header?.indexOf('BURN/DAY') ?? -1]).toBe(b.burnPerDay);
+    expect(row?.[header?.indexOf('RUNWAY') ?? -1]).toBe(`${b.runwayDays} days`);
+  });
+
+  it('gives a burn of zero and no runway (null) when nothing was spent in the last 7 days', async () => {
+    const env = sandboxEnv(sandbox, 'conduit');
+    const later = new Date((await clockAfterNewest(env)).getTime() + 30 * 86_400_000);
+    const r = await tally(['balance', '--json', '--min-days', '100000'], { env, now: later });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ burnPerDay: '0.00', runwayDays: null });
+  });
+
+  it('exits 1 with --min-days when the runway is shorter, naming it and the rate; 0 when it is not', async () => {
+    const env = sandboxEnv(sandbox, 'indigenius');
+    const now = await clockAfterNewest(env);
+    const b = JSON.parse((await tally(['balance', '--json'], { env, now })).stdout) as {
+      burnPerDay: string;
+      runwayDays: number;
+      unit: string;
+    };
+    const longer = String(Math.ceil(b.runwayDays + 1));
+    const short = await tally(['balance', '--min-days', longer], { env, now });
+    expect(short.exitCode).toBe(1);
+    expect(short.stderr).toBe(
+      `tally: indigenius: ${b.runwayDays} days of runway at ${b.burnPerDay} ${b.unit}/day is below --min-days ${longer}`,
+    );
+    const enough = await tally(['balance', '--min-days', String(Math.floor(b.runwayDays))], { env, now });
+    expect(enough.exitCode, enough.stderr).toBe(0);
+    const quiet = await tally(['balance', '-q', '--min-days', longer], { env, now });
+    expect(quiet).toMatchObject({ exitCode: 1, stdout: '', stderr: '' });
+  });
+
+  it('exits 2 on a --min-days that is not a number of days', async () => {
+    const r = await tally(['balance', '--min-days', '-3'], { env: sandboxEnv(sandbox, 'conduit') });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('tally: --min-days "-3" is not a number of days\n  such as --min-days 7 or --min-days 2.5');
+  });
+
+  /** bytespike whose balance answers and whose ledger answers `status`. */
+  const ledgerFails =
+    (status: number): RequestListener =>
+    (req, res) => {
+      const body = req.url?.startsWith('/api/v1/balance')
+        ? { balance_usd: 81.4, currency: 'USD' }
+        : { error: { type: 'api_error', message: 'ledger unavailable' } };
+      res.writeHead(req.url?.startsWith('/api/v1/balance') ? 200 : status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+
+  it('still gives the balance when the ledger cannot be read, with no burn or runway (null) and the reason in NOTE', async () => {
+    await withHttpServer(ledgerFails(503), async (baseUrl) => {
+      const env = { ...sandboxEnv(sandbox, 'bytespike'), TALLY_BASE_URL: baseUrl };
+      const r = await tally(['--retries', '0', 'balance', '--json'], { env });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ balance: '81.40', burnPerDay: null, runwayDays: null });
+      const table = await tally(['--retries', '0', 'balance'], { env });
+      expect(table.stdout).toContain('runway unknown: bytespike: GET /api/v1/me/billing/transactions');
+    });
+  });
+
+  it.each([
+    [503, 4],
+    [401, 3],
+  ])('exits with the ledger error own code under --min-days when the ledger answers %i (exit %i)', async (status, code) => {
+    await withHttpServer(ledgerFails(status), async (baseUrl) => {
+      const env = { ...sandboxEnv(sandbox, 'bytespike'), TALLY_BASE_URL: baseUrl };
+      const r = await tally(['--retries', '0', 'balance', '--min-days', '7', '-q'], { env });
+      expect(r.exitCode).toBe(code);
+      expect(r.stderr).toMatch(/^tally: bytespike: no runway to compare with --min-days 7: bytespike\b/);
+      expect(r.stderr).toContain(`GET /api/v1/me/billing/transactions`);
+    });
   });
 });
 
@@ -231,7 +398,8 @@ describe('balance: provider failures (exit 4) and retries', () => {
     await withFaults('500*1', async (s) => {
       const r = await tally(['balance', '--json'], { env: sandboxEnv(s, 'conduit') });
       expect(r.exitCode).toBe(0);
-      expect(s.requests.get('conduit')).toBe(2);
+      // the balance twice; the burn's ledger read after it
+      expect(s.requestsByPath.get('conduit /api/billing/balance')).toBe(2);
     });
   });
 
@@ -242,7 +410,7 @@ describe('balance: provider failures (exit 4) and retries', () => {
       expect(r.exitCode).toBe(0);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
       expect(r.stderr).toContain('HTTP 429');
-      expect(s.requests.get('bytespike')).toBe(2);
+      expect(s.requestsByPath.get('bytespike /api/v1/balance')).toBe(2);
     });
   });
 
@@ -263,7 +431,7 @@ describe('balance: provider failures (exit 4) and retries', () => {
       const r = await tally(['balance', '--json'], { env: sandboxEnv(s, 'conflux') });
       expect(r.exitCode).toBe(0);
       expect(JSON.parse(r.stdout).balance).toMatch(/^\d+$/);
-      expect(s.requests.get('conflux')).toBe(3);
+      expect(s.requestsByPath.get('conflux /v1/api-credits')).toBe(3);
     });
   });
 

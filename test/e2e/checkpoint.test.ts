@@ -139,7 +139,9 @@ describe('checkpoints are kept per account', () => {
         expect(checkpointFiles(cfg.dir)).toHaveLength(1);
         const removed = await tally(['profiles', 'remove', 'acct'], { configDir: cfg.dir });
         expect(removed.exitCode).toBe(0);
-        expect(removed.stderr).toBe('removed profile "acct" and its reconcile checkpoint');
+        expect(removed.stderr).toBe(
+          'removed profile "acct" and its reconcile checkpoint; it was the default, and there is no default profile now',
+        );
         expect(checkpointFiles(cfg.dir)).toEqual([]);
         const key = sandbox.key('bytespike', 'ok');
         expect((await addProfile(cfg.dir, 'bytespike', sandbox.baseUrl('bytespike'), key)).exitCode).toBe(0);

@@ -82,14 +82,14 @@ describe('bash completion, for real', () => {
     expect(await complete('tally', '')).toEqual(expect.arrayContaining(['balance', 'ledger', 'reconcile', 'completion', 'help']));
     expect(await complete('tally', 'rec')).toEqual(['reconcile']);
     expect(await complete('tally', 'ledger', '')).toEqual(['list', 'export']);
-    expect(await complete('tally', 'profiles', 'r')).toEqual(['remove', 'rm']);
+    expect(await complete('tally', 'profiles', 'r')).toEqual(['rename', 'remove', 'rm']);
   });
 
   it("completes a command's flags with the global ones", async () => {
     const flags = await complete('tally', 'ledger', 'export', '--');
     expect(flags).toEqual(expect.arrayContaining(['--csv', '--ndjson', '--out', '--order', '--bom', '--since', '--json', '--provider']));
     expect(flags).not.toContain('--version');
-    expect(await complete('tally', 'balance', '--m')).toEqual(['--min']);
+    expect(await complete('tally', 'balance', '--m')).toEqual(['--min', '--min-days']);
   });
 
   it('completes flag values: providers, --order, --period, --by, shells', async () => {
@@ -225,7 +225,7 @@ describe.runIf(hasZsh || process.env.CI === 'true')('zsh completion, for real', 
   });
 
   it('completes flags and their values', async () => {
-    expect(await complete('tally balance --m')).toEqual(['--min']);
+    expect(await complete('tally balance --m')).toEqual(['--min', '--min-days']);
     expect(await complete('tally usage --by ')).toEqual(['model', 'day', 'product']);
     expect(await complete('tally ledger list --type ')).toEqual(ENTRY_TYPES);
   });
@@ -272,7 +272,7 @@ describe.runIf(hasFish || process.env.CI === 'true')('fish completion, for real'
   });
 
   it('completes flags and their values', async () => {
-    expect(await complete('tally balance --m')).toEqual(['--min']);
+    expect(await complete('tally balance --m')).toEqual(['--min', '--min-days']);
     expect(await complete('tally usage --by ')).toEqual(['day', 'model', 'product']);
     expect(await complete('tally ledger list --type ')).toEqual([...ENTRY_TYPES].sort());
   });

@@ -94,7 +94,7 @@ describe('hints name what tally knows', () => {
     const { dir, cleanup } = tempConfigDir();
     try {
       const add = await tally(
-        ['profiles', 'add', 'broken', '--provider', 'conduit', '--base-url', sandbox.baseUrl('conduit'), '--key-stdin'],
+        ['profiles', 'add', 'broken', '--provider', 'conduit', '--base-url', sandbox.baseUrl('conduit'), '--key-stdin', '--no-verify'],
         {
           configDir: dir,
           input: `${sandbox.key('conduit', 'revoked')}\n`,

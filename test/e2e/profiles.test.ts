@@ -18,13 +18,15 @@ beforeEach(() => {
 afterEach(() => cfg.cleanup());
 
 // in process, but for what is about the process: secrets in any output, and several runs at once on one lock
-const run = (args: string[], opts: { env?: Record<string, string>; input?: string } = {}) =>
+const run = (args: string[], opts: { env?: Record<string, string>; input?: string; now?: Date } = {}) =>
   tallyInProcess(args, { configDir: cfg.dir, ...opts });
 const runBinary = (args: string[], opts: { env?: Record<string, string>; input?: string } = {}) =>
   tally(args, { configDir: cfg.dir, ...opts });
 
-async function addSandboxProfile(name: string, provider: string, account = 'ok') {
-  const r = await run(['profiles', 'add', name, '--provider', provider, '--base-url', sandbox.baseUrl(provider), '--key-stdin'], {
+/** Adds a profile for a sandbox account; one whose key is refused, or that cannot be reached, is saved unchecked. */
+async function addSandboxProfile(name: string, provider: string, account = 'ok', baseUrl = sandbox.baseUrl(provider)) {
+  const unchecked = account === 'revoked' || baseUrl !== sandbox.baseUrl(provider) ? ['--no-verify'] : [];
+  const r = await run(['profiles', 'add', name, '--provider', provider, '--base-url', baseUrl, '--key-stdin', ...unchecked], {
     input: `${sandbox.key(provider, account)}\n`,
   });
   expect(r.exitCode, r.stderr).toBe(0);
@@ -128,6 +130,20 @@ describe('profiles', () => {
     expect(readFileSync(file, 'utf8')).toBe(broken);
   });
 
+  it('reports a threshold of the wrong type in the config file with exit 2, naming the field', async () => {
+    const file = join(cfg.dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ profiles: { a: { provider: 'conduit', key: 'k', min: 10 } } }));
+    expect(await run(['balance'])).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('profile "a": "min" must be a decimal string such as "10"'),
+    });
+    writeFileSync(file, JSON.stringify({ profiles: { a: { provider: 'conduit', key: 'k', minDays: '7' } } }));
+    expect(await run(['balance'])).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('profile "a": "minDays" must be a number of days such as 7'),
+    });
+  });
+
   it('reports a config file of the wrong shape with exit 2, naming the field', async () => {
     writeFileSync(join(cfg.dir, 'config.json'), JSON.stringify({ profiles: { a: { provider: 'conduit', key: 42 } } }));
     const r = await run(['balance']);
@@ -162,10 +178,330 @@ describe('balance --all', () => {
     expect(r.stderr).not.toContain('credits:');
   });
 
+  it("exits with a failing profile's own code under --min, not 1: 3 for a refused key, 4 for a provider that failed", async () => {
+    await addSandboxProfile('good', 'conduit');
+    await addSandboxProfile('refused', 'indigenius', 'revoked');
+    const refused = await run(['balance', '--all', '--min', '999999999']);
+    expect(refused.exitCode).toBe(3);
+    expect(refused.stderr).toContain('good:');
+    await run(['profiles', 'remove', 'refused']);
+    // a port nothing listens on: the provider cannot be reached
+    await addSandboxProfile('down', 'bytespike', 'ok', 'http://127.0.0.1:9/bytespike');
+    const down = await run(['--retries', '0', 'balance', '--all', '--min', '999999999']);
+    expect(down.exitCode).toBe(4);
+  });
+
   it('exits 2 when there are no profiles at all', async () => {
     const r = await run(['balance', '--all']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('no profiles');
+  });
+});
+
+const configOf = () =>
+  JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')) as {
+    defaultProfile?: string;
+    profiles: Record<string, Record<string, unknown>>;
+  };
+
+describe('profiles add: a name taken, and the key checked', () => {
+  const add = (name: string, provider: string, key: string, extra: string[] = []) =>
+    run(['profiles', 'add', name, '--provider', provider, '--base-url', sandbox.baseUrl(provider), '--key-stdin', ...extra], {
+      input: `${key}\n`,
+    });
+
+  it('refuses a name already taken without --force (exit 2), keeping the profile as it was', async () => {
+    await addSandboxProfile('work', 'conduit');
+    const before = readFileSync(join(cfg.dir, 'config.json'), 'utf8');
+    const r = await add('work', 'bytespike', sandbox.key('bytespike', 'ok'));
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(
+      'tally: profile "work" already exists\n' +
+        '  pass --force to replace it, or change one field with `tally profiles set work` (see `tally profiles show work`)',
+    );
+    expect(readFileSync(join(cfg.dir, 'config.json'), 'utf8')).toBe(before);
+  });
+
+  it('replaces a profile with --force', async () => {
+    await addSandboxProfile('work', 'conduit');
+    const r = await add('work', 'bytespike', sandbox.key('bytespike', 'ok'), ['--force']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(configOf().profiles.work).toEqual({
+      provider: 'bytespike',
+      baseUrl: sandbox.baseUrl('bytespike'),
+      key: sandbox.key('bytespike', 'ok'),
+    });
+  });
+
+  it('checks the key with one request and says it works', async () => {
+    const before = sandbox.requestsByPath.get('conduit /api/billing/balance') ?? 0;
+    const r = await add('work', 'conduit', sandbox.key('conduit', 'ok'));
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/^saved profile "work" \(conduit, key \*{4}\w{4}, default\) to .*; the key works \(balance \d+\.\d\d USD\)$/);
+    expect((sandbox.requestsByPath.get('conduit /api/billing/balance') ?? 0) - before).toBe(1);
+  });
+
+  it('refuses a key the provider refuses (exit 3) and saves nothing', async () => {
+    const r = await add('work', 'conduit', sandbox.key('conduit', 'revoked'));
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^tally: conduit \(profile work\) refused the key \(401\)/),
+      '  nothing was saved: check the key and base URL, or pass --no-verify to save profile "work" without checking',
+    ]);
+    expect(existsSync(join(cfg.dir, 'config.json'))).toBe(false);
+  });
+
+  it('exits 4 and saves nothing when the provider cannot be reached to check the key', async () => {
+    const r = await run(
+      ['--retries', '0', 'profiles', 'add', 'work', '--provider', 'conduit', '--base-url', 'http://127.0.0.1:9', '--key-stdin'],
+      { input: 'sk-0123456789abcdef' },
+    );
+    expect(r.exitCode).toBe(4);
+    expect(r.stderr).toContain('--no-verify to save profile "work" without checking');
+    expect(existsSync(join(cfg.dir, 'config.json'))).toBe(false);
+  });
+
+  it('saves without a request with --no-verify, and says the key was not checked', async () => {
+    const before = sandbox.requests.get('conduit') ?? 0;
+    const r = await add('work', 'conduit', sandbox.key('conduit', 'revoked'), ['--no-verify']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/; key not checked: --no-verify$/);
+    expect(sandbox.requests.get('conduit') ?? 0).toBe(before);
+    expect(configOf().profiles.work?.key).toBe(sandbox.key('conduit', 'revoked'));
+  });
+
+  it('checks a --key-env key when the variable is set, and says so when it is not', async () => {
+    const args = [
+      'profiles',
+      'add',
+      'spike',
+      '--provider',
+      'bytespike',
+      '--base-url',
+      sandbox.baseUrl('bytespike'),
+      '--key-env',
+      'SPIKE_KEY',
+    ];
+    const refused = await run(args, { env: { SPIKE_KEY: sandbox.key('bytespike', 'revoked') } });
+    expect(refused.exitCode).toBe(3);
+    const unset = await run(args);
+    expect(unset.exitCode).toBe(0);
+    expect(unset.stderr).toMatch(/; key not checked: \$SPIKE_KEY is not set here$/);
+  });
+
+  it('stores thresholds given with --min and --min-days', async () => {
+    const r = await add('credits', 'conflux', sandbox.key('conflux', 'ok'), ['--min', '500000', '--min-days', '14']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(configOf().profiles.credits).toMatchObject({ min: '500000', minDays: 14 });
+  });
+});
+
+describe('profiles show, set and rename', () => {
+  it('shows one profile without its key, in a table and as JSON', async () => {
+    await addSandboxProfile('work', 'conduit');
+    const key = sandbox.key('conduit', 'ok');
+    await run(['profiles', 'set', 'work', '--min', '10', '--min-days', '7']);
+    const json = await run(['profiles', 'show', 'work', '--json']);
+    expect(json.exitCode).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({
+      name: 'work',
+      provider: 'conduit',
+      baseUrl: sandbox.baseUrl('conduit'),
+      key: `config ****${key.slice(-4)}`,
+      default: true,
+      min: '10',
+      minDays: 7,
+    });
+    const table = await run(['profiles', 'show', 'work']);
+    expect(table.stdout.split('\n')).toEqual([
+      'FIELD\tVALUE',
+      'name\twork',
+      'provider\tconduit',
+      `base URL\t${sandbox.baseUrl('conduit')}`,
+      `key\tconfig ****${key.slice(-4)}`,
+      'default\tyes',
+      'min\t10',
+      'min days\t7',
+    ]);
+    expect(`${table.stdout}${json.stdout}`).not.toContain(key);
+    const ghost = await run(['profiles', 'show', 'ghost']);
+    expect(ghost.exitCode).toBe(2);
+    expect(ghost.stderr).toBe(`tally: no profile named "ghost" in ${join(cfg.dir, 'config.json')}\n  see \`tally profiles list\``);
+  });
+
+  it('changes the base URL without the key being entered again, checking them together', async () => {
+    await addSandboxProfile('work', 'conduit');
+    const other = await startSandbox({ port: 0, seed: 1, entries: 20 });
+    try {
+      const r = await run(['--base-url', other.baseUrl('conduit'), 'profiles', 'set', 'work']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^updated profile "work": base URL; the key works \(balance \d+\.\d\d USD\)$/);
+      expect(other.requestsByPath.get('conduit /api/billing/balance')).toBe(1);
+      expect(configOf().profiles.work).toEqual({
+        provider: 'conduit',
+        baseUrl: other.baseUrl('conduit'),
+        key: sandbox.key('conduit', 'ok'),
+      });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses a new key the provider refuses (exit 3) and keeps the old one', async () => {
+    await addSandboxProfile('work', 'conduit');
+    const r = await run(['profiles', 'set', 'work', '--key-stdin'], { input: sandbox.key('conduit', 'revoked') });
+    expect(r.exitCode).toBe(3);
+    expect(configOf().profiles.work?.key).toBe(sandbox.key('conduit', 'ok'));
+    const unchecked = await run(['profiles', 'set', 'work', '--key-stdin', '--no-verify'], { input: sandbox.key('conduit', 'revoked') });
+    expect(unchecked.exitCode).toBe(0);
+    expect(unchecked.stderr).toBe('updated profile "work": key; key not checked: --no-verify');
+  });
+
+  it('switches the key source to a variable, dropping the stored key', async () => {
+    await addSandboxProfile('work', 'conduit');
+    const r = await run(['profiles', 'set', 'work', '--key-env', 'WORK_KEY'], { env: { WORK_KEY: sandbox.key('conduit', 'ok') } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(configOf().profiles.work).toEqual({ provider: 'conduit', baseUrl: sandbox.baseUrl('conduit'), keyEnv: 'WORK_KEY' });
+  });
+
+  it('sets and clears thresholds with no request', async () => {
+    await addSandboxProfile('work', 'conduit');
+    const before = sandbox.requests.get('conduit') ?? 0;
+    const set = await run(['profiles', 'set', 'work', '--min', '2.50', '--min-days', '3.5']);
+    expect(set).toMatchObject({ exitCode: 0, stderr: 'updated profile "work": min 2.50, minDays 3.5' });
+    expect(configOf().profiles.work).toMatchObject({ min: '2.50', minDays: 3.5 });
+    const cleared = await run(['profiles', 'set', 'work', '--min', 'none']);
+    expect(cleared).toMatchObject({ exitCode: 0, stderr: 'updated profile "work": min cleared' });
+    expect(configOf().profiles.work).not.toHaveProperty('min');
+    expect(configOf().profiles.work).toMatchObject({ minDays: 3.5 });
+    expect(sandbox.requests.get('conduit') ?? 0).toBe(before);
+  });
+
+  it('refuses what set cannot do: nothing to change, an unknown profile, another provider (exit 2)', async () => {
+    await addSandboxProfile('work', 'conduit');
+    expect(await run(['profiles', 'set', 'work'])).toMatchObject({
+      exitCode: 2,
+      stderr:
+        'tally: profiles set work changes nothing\n' +
+        '  give --base-url <url>, --key-stdin, --key-env <VAR>, --min <amount> or --min-days <n> (none clears a threshold)',
+    });
+    expect(await run(['profiles', 'set', 'ghost', '--min', '1'])).toMatchObject({
+      exitCode: 2,
+      stderr: `tally: no profile named "ghost" in ${join(cfg.dir, 'config.json')}\n  see \`tally profiles list\``,
+    });
+    expect(await run(['--provider', 'conflux', 'profiles', 'set', 'work', '--min', '1'])).toMatchObject({
+      exitCode: 2,
+      stderr:
+        'tally: profile "work" is a conduit profile; its provider cannot be changed\n' +
+        '  add another: tally profiles add work-conflux --provider conflux',
+    });
+  });
+
+  it('renames a profile, the default following it', async () => {
+    await addSandboxProfile('work', 'conduit');
+    await addSandboxProfile('spare', 'bytespike');
+    const r = await run(['profiles', 'rename', 'work', 'acme']);
+    expect(r).toMatchObject({ exitCode: 0, stderr: 'renamed profile "work" to "acme" (still the default)' });
+    expect(configOf().defaultProfile).toBe('acme');
+    expect(Object.keys(configOf().profiles)).toEqual(['acme', 'spare']);
+    expect(JSON.parse((await run(['balance', '--json'])).stdout).profile).toBe('acme');
+  });
+
+  it('keeps a renamed profile’s reconcile checkpoints its own, so removing it removes them', async () => {
+    await addSandboxProfile('work', 'conduit');
+    expect((await run(['reconcile', '--checkpoint'])).exitCode).toBe(0);
+    await run(['profiles', 'rename', 'work', 'acme']);
+    const r = await run(['profiles', 'remove', 'acme']);
+    expect(r.stderr).toContain('removed profile "acme" and its reconcile checkpoint');
+  });
+
+  it('refuses to rename onto a name taken, from a name unknown, or to a bad name (exit 2)', async () => {
+    await addSandboxProfile('a', 'conduit');
+    await addSandboxProfile('b', 'conduit');
+    expect(await run(['profiles', 'rename', 'a', 'b'])).toMatchObject({
+      exitCode: 2,
+      stderr: 'tally: profile "b" already exists\n  remove it first (`tally profiles remove b`), or pick another name',
+    });
+    expect((await run(['profiles', 'rename', 'ghost', 'c'])).stderr).toContain('no profile named "ghost"');
+    expect((await run(['profiles', 'rename', 'a', '../c'])).exitCode).toBe(2);
+    expect(Object.keys(configOf().profiles)).toEqual(['a', 'b']);
+  });
+
+  it('says when the default profile is removed that there is no default now, and what picks one', async () => {
+    await addSandboxProfile('a', 'conduit');
+    await addSandboxProfile('b', 'conduit');
+    await addSandboxProfile('c', 'conduit');
+    expect((await run(['profiles', 'remove', 'a'])).stderr).toBe(
+      'removed profile "a"; it was the default, and there is no default profile now\n' +
+        '  choose one with `tally profiles use <name>` (b, c)',
+    );
+    await run(['profiles', 'use', 'b']);
+    expect((await run(['profiles', 'remove', 'c'])).stderr).toBe('removed profile "c"');
+    expect((await run(['profiles', 'remove', 'b'])).stderr).toBe(
+      'removed profile "b"; it was the default, and there is no default profile now',
+    );
+    expect(configOf()).not.toHaveProperty('defaultProfile');
+  });
+});
+
+describe('balance --all with thresholds saved on the profiles', () => {
+  it('compares each profile with its own min, in its own unit: USD and credits in one cron line', async () => {
+    await addSandboxProfile('usd', 'conduit');
+    await addSandboxProfile('credits', 'conflux');
+    const all = JSON.parse((await run(['balance', '--all', '--json'])).stdout) as Array<{ profile: string; balance: string }>;
+    const usd = all.find((b) => b.profile === 'usd')?.balance ?? '';
+    const credits = all.find((b) => b.profile === 'credits')?.balance ?? '';
+    // usd is below its minimum by a cent; credits at its minimum exactly
+    const cent = (Math.round(Number(usd) * 100) + 1) / 100;
+    await run(['profiles', 'set', 'usd', '--min', cent.toFixed(2)]);
+    await run(['profiles', 'set', 'credits', '--min', credits]);
+    const r = await run(['balance', '--all']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(`tally: usd: ${usd} USD is below the profile's min ${cent.toFixed(2)}`);
+    // a flag overrides every profile's own
+    expect((await run(['balance', '--all', '--min', '0'])).exitCode).toBe(0);
+  });
+
+  it("compares each profile's runway with its own minDays, a flag overriding them", async () => {
+    await addSandboxProfile('usd', 'conduit');
+    await addSandboxProfile('credits', 'conflux');
+    // the clock an hour after the newest purchase, whenever the sandbox's ledgers end
+    const [newest] = JSON.parse((await run(['-p', 'credits', 'ledger', 'list', '--json', '--limit', '1'])).stdout) as Array<{
+      createdAt: string;
+    }>;
+    const now = new Date(Date.parse(newest?.createdAt ?? '') + 3_600_000);
+    const rows = JSON.parse((await run(['balance', '--all', '--json'], { now })).stdout) as Array<{
+      profile: string;
+      runwayDays: number;
+      burnPerDay: string;
+    }>;
+    const credits = rows.find((b) => b.profile === 'credits');
+    const days = Math.ceil((credits?.runwayDays ?? 0) + 1);
+    await run(['profiles', 'set', 'credits', '--min-days', String(days)]);
+    const r = await run(['balance', '--all'], { now });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(
+      `tally: credits: ${credits?.runwayDays} days of runway at ${credits?.burnPerDay} credits/day is below the profile's minDays ${days}`,
+    );
+    expect((await run(['balance', '--all', '--min-days', '0'], { now })).exitCode).toBe(0);
+  });
+
+  it('lets the worst failure win: a refused key (3) before a provider down (4) before a balance below (1)', async () => {
+    await addSandboxProfile('low', 'conduit');
+    await addSandboxProfile('down', 'bytespike', 'ok', 'http://127.0.0.1:9/bytespike');
+    const four = await run(['--retries', '0', 'balance', '--all', '--min', '999999999']);
+    expect(four.exitCode).toBe(4);
+    await addSandboxProfile('refused', 'indigenius', 'revoked');
+    const three = await run(['--retries', '0', 'balance', '--all', '--min', '999999999']);
+    expect(three.exitCode).toBe(3);
+    expect(three.stderr).toContain('low:');
+    // with --quiet, no table says why: stderr names each failed profile
+    const quiet = await run(['--retries', '0', '-q', 'balance', '--all', '--min', '999999999']);
+    expect(quiet).toMatchObject({ exitCode: 3, stdout: '' });
+    expect(quiet.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^tally: down: bytespike \(profile down\): .*connection refused/),
+      expect.stringMatching(/^tally: refused: indigenius \(profile refused\) refused the key \(401\)/),
+    ]);
   });
 });
 
@@ -202,7 +538,8 @@ describe('profiles add on a terminal', () => {
     const { BIN } = await import('../helpers/tally.js');
     const typed = 'sk-typed-secret-9876';
     // `script` gives tally a real pseudo-terminal; the key is typed after the prompt appears
-    const child = execa('script', ['-qec', `node ${BIN} profiles add typed --provider conduit`, '/dev/null'], {
+    // --no-verify: the default base URL is the real provider's, and nothing is sent from a test
+    const child = execa('script', ['-qec', `node ${BIN} profiles add typed --provider conduit --no-verify`, '/dev/null'], {
       reject: false,
       env: { TALLY_CONFIG_DIR: cfg.dir, NO_COLOR: '1' },
       stdin: 'pipe',

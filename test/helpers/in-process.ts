@@ -65,9 +65,9 @@ export interface InProcessResult {
 /**
  * The in-process twin of tally() (test/helpers/tally.ts): the same arguments, environment (nothing
  * inherited, the same defaults) and result fields, without spawning node — for tests of what a command
- * prints and exits with. Tests of the process (signals, pipes, a full disk, startup) use the binary.
+ * prints and exits with; `now` pins the clock (what `7d` and the burn window count back from). Tests of the process (signals, pipes, a full disk, startup) use the binary.
  */
-export async function tallyInProcess(args: string[], options: RunOptions = {}): Promise<InProcessResult> {
+export async function tallyInProcess(args: string[], options: RunOptions & { now?: Date } = {}): Promise<InProcessResult> {
   const env = runEnv(options);
   const columns = Number.parseInt(env.COLUMNS ?? '', 10);
   const io = testIO({ env, stdin: options.input, columns: columns > 0 ? columns : 80 });
@@ -76,7 +76,8 @@ export async function tallyInProcess(args: string[], options: RunOptions = {}): 
   setZone(env.TZ);
   let exitCode: number;
   try {
-    const run = execute(args, { env, io });
+    const pinned = options.now;
+    const run = execute(args, { env, io, now: pinned ? () => pinned : undefined });
     let timer: NodeJS.Timeout | undefined;
     // the binary would be killed at the timeout; in process the test fails there instead
     const timeout = new Promise<never>((_, reject) => {

@@ -23,6 +23,9 @@ describe('every command parses its command line into typed Options', () => {
       'providers',
       'profiles add',
       'profiles list',
+      'profiles show',
+      'profiles set',
+      'profiles rename',
       'profiles remove',
       'profiles use',
       'balance',
@@ -52,6 +55,16 @@ describe('every command parses its command line into typed Options', () => {
     expect(await refusal(['balance', '--min', 'ten'])).toEqual(
       usage('--min "ten" is not an amount', 'give a decimal such as --min 10 or --min 2.50'),
     );
+  });
+
+  it('balance: --min-days as an exact number of days, never negative', async () => {
+    const { options: o } = await options(['balance', '--min-days', '2.5']);
+    expect((o as { minDays: Decimal }).minDays.eq(Decimal.parse('2.5'))).toBe(true);
+    for (const bad of ['-1', 'week', '1e3', '']) {
+      expect(await refusal(['balance', '--min-days', bad])).toEqual(
+        usage(`--min-days "${bad}" is not a number of days`, 'such as --min-days 7 or --min-days 2.5'),
+      );
+    }
   });
 
   it('ledger list: --limit and --offset as numbers, the filter with dates counted back from the clock', async () => {
@@ -157,6 +170,9 @@ describe('every command parses its command line into typed Options', () => {
       keyStdin: false,
       keyEnv: 'CONDUIT_KEY',
       makeDefault: true,
+      force: false,
+      verify: true,
+      thresholds: {},
     });
     expect(await refusal(['profiles', 'add', 'w', '--key-stdin', '--key-env', 'K'])).toEqual(
       usage('give --key-stdin or --key-env, not both'),
@@ -165,6 +181,67 @@ describe('every command parses its command line into typed Options', () => {
       usage('--key-env "1KEY" is not an environment variable name', 'such as --key-env BYTESPIKE_API_KEY'),
     );
     expect(await refusal(['profiles', 'add'])).toEqual(usage("missing required argument 'name'", 'run `tally --help` for usage'));
+  });
+
+  it('profiles add: --force, --no-verify and thresholds, a min kept with the decimals given', async () => {
+    const { options: o } = await options([
+      'profiles',
+      'add',
+      'w',
+      '--key-stdin',
+      '--force',
+      '--no-verify',
+      '--min',
+      '2.50',
+      '--min-days',
+      '14',
+    ]);
+    expect(o).toMatchObject({ name: 'w', force: true, verify: false, thresholds: { min: '2.50', minDays: 14 } });
+    expect(await refusal(['profiles', 'add', 'w', '--min', 'none'])).toEqual(
+      usage('--min "none" is not an amount', 'give a decimal such as --min 10 or --min 2.50'),
+    );
+    expect(await refusal(['profiles', 'add', 'w', '--min-days', '2.25'])).toEqual(
+      usage('--min-days "2.25" is not a number of days up to 36500, to a tenth'),
+    );
+  });
+
+  it('profiles show: the name', async () => {
+    expect(await options(['profiles', 'show', 'work'])).toEqual({ path: 'profiles show', options: { name: 'work' } });
+    expect(await refusal(['profiles', 'show'])).toEqual(usage("missing required argument 'name'", 'run `tally --help` for usage'));
+  });
+
+  it('profiles rename: the old name and the new', async () => {
+    expect(await options(['profiles', 'rename', 'a', 'b'])).toEqual({ path: 'profiles rename', options: { from: 'a', to: 'b' } });
+    expect(await refusal(['profiles', 'rename', 'a'])).toEqual(usage("missing required argument 'new'", 'run `tally --help` for usage'));
+  });
+
+  it('profiles set: the fields to change, none clearing a threshold, and something to change', async () => {
+    expect((await options(['--base-url', 'https://x.example', 'profiles', 'set', 'w'])).options).toEqual({
+      name: 'w',
+      provider: undefined,
+      baseUrl: 'https://x.example',
+      keyStdin: false,
+      keyEnv: undefined,
+      verify: true,
+      thresholds: {},
+    });
+    expect((await options(['profiles', 'set', 'w', '--min', 'none', '--min-days', '7', '--no-verify'])).options).toMatchObject({
+      verify: false,
+      thresholds: { min: null, minDays: 7 },
+    });
+    expect((await options(['profiles', 'set', 'w', '--min-days', 'none'])).options).toMatchObject({ thresholds: { minDays: null } });
+    expect(await refusal(['profiles', 'set', 'w'])).toEqual(
+      usage(
+        'profiles set w changes nothing',
+        'give --base-url <url>, --key-stdin, --key-env <VAR>, --min <amount> or --min-days <n> (none clears a threshold)',
+      ),
+    );
+    expect(await refusal(['profiles', 'set', 'w', '--key-stdin', '--key-env', 'K'])).toEqual(
+      usage('give --key-stdin or --key-env, not both'),
+    );
+    expect(await refusal(['profiles', 'set', 'w', '--min', 'lots'])).toEqual(
+      usage('--min "lots" is not an amount', 'give a decimal such as --min 10 or --min 2.50, or none to clear it'),
+    );
   });
 
   it('profiles remove (rm) and use: the name', async () => {

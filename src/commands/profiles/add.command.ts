@@ -1,6 +1,8 @@
-// `tally profiles add <name> --provider <id> [--base-url] [--key-stdin | --key-env VAR] [--default]`.
+// `tally profiles add <name> --provider <id> [--base-url] [--key-stdin | --key-env VAR] [--default] [--force] [--no-verify]
+// [--min] [--min-days]`: what the command takes.
 import type { CommandSpec } from '../../core/command.js';
 import { UsageError } from '../../core/errors.js';
+import { parseThresholds, THRESHOLD_FLAGS, type ThresholdChange } from '../flags.js';
 
 export interface AddOptions {
   name: string;
@@ -9,22 +11,31 @@ export interface AddOptions {
   keyStdin: boolean;
   keyEnv?: string;
   makeDefault: boolean;
+  /** Replace a profile of the same name. */
+  force: boolean;
+  /** Check the key with one request before saving (--no-verify: not). */
+  verify: boolean;
+  thresholds: ThresholdChange;
 }
 
 export const addCommand: CommandSpec<AddOptions> = {
   name: 'add',
-  summary: 'add or replace a profile; with no key flag on a TTY, asks for the key without echo',
+  summary: 'add a profile, checking its key with one request; with no key flag on a TTY, asks for the key without echo',
   args: [{ syntax: '<name>', help: 'the profile name' }],
   flags: [
     { flags: '--key-stdin', help: 'read the key from standard input' },
     { flags: '--key-env <VAR>', help: 'read the key at run time from this environment variable (nothing secret is stored)' },
     { flags: '--default', help: 'make it the default profile' },
+    { flags: '--force', help: 'replace a profile of the same name (to change one field, use `tally profiles set`)' },
+    { flags: '--no-verify', help: 'save without checking the key with the provider (offline setups)' },
+    ...THRESHOLD_FLAGS,
   ],
   examples: [
     'printf %s "$KEY" | tally profiles add work --provider conduit --key-stdin',
     'tally profiles add acct --provider account-api --base-url https://api.example.com --key-env ACCT_JWT',
+    'tally profiles add credits --provider conflux --key-stdin --min 500000 --min-days 14',
   ],
-  parse(raw) {
+  async parse(raw) {
     const opts: AddOptions = {
       name: raw.args[0] ?? '',
       provider: raw.globals.provider,
@@ -32,6 +43,9 @@ export const addCommand: CommandSpec<AddOptions> = {
       keyStdin: raw.flags.keyStdin === true,
       keyEnv: typeof raw.flags.keyEnv === 'string' ? raw.flags.keyEnv : undefined,
       makeDefault: raw.flags.default === true,
+      force: raw.flags.force === true,
+      verify: raw.flags.verify !== false,
+      thresholds: await parseThresholds(raw, false),
     };
     if (opts.keyStdin && opts.keyEnv) throw new UsageError('give --key-stdin or --key-env, not both');
     if (opts.keyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.keyEnv)) {

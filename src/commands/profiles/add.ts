@@ -1,12 +1,51 @@
-// `tally profiles add <name> --provider <id> [--base-url] [--key-stdin | --key-env VAR]`.
+// `tally profiles add <name> --provider <id> [--base-url] [--key-stdin | --key-env VAR]`: a new profile, its key checked.
 import { assertProfileName, configPath, type Profile, updateConfig } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
+import type { ThresholdChange } from '../flags.js';
 import { checkKey, MAX_KEY_BYTES, redactKey } from '../../core/secrets.js';
 import { parseBaseUrl } from '../../core/url.js';
 import { requireProvider } from '../../providers/target.js';
 import type { AddOptions } from './add.command.js';
 import { readHiddenLine } from './prompt.js';
+import type { KeyCheck } from './verify.js';
+
+/** The refusal of a name already taken, before anything is read or asked. */
+export function taken(name: string, replace: string): UsageError {
+  return new UsageError(`profile "${name}" already exists`, replace);
+}
+
+const REPLACE = (name: string) =>
+  `pass --force to replace it, or change one field with \`tally profiles set ${name}\` (see \`tally profiles show ${name}\`)`;
+
+/** Puts a threshold change on a profile: a value sets it, null clears it. */
+export function applyThresholds(profile: Profile, change: ThresholdChange): void {
+  if (change.min === null) delete profile.min;
+  else if (change.min !== undefined) profile.min = change.min;
+  if (change.minDays === null) delete profile.minDays;
+  else if (change.minDays !== undefined) profile.minDays = change.minDays;
+}
+
+/** The key a profile will send, where it can be known now: a stored one, or its variable's value here. */
+export function keyNow(ctx: Context, profile: Profile): string | undefined {
+  return profile.keyEnv ? ctx.env[profile.keyEnv] || undefined : profile.key;
+}
+
+/** Checks the key unless told not to (or it cannot be known here), and says so. */
+export async function checkProfileKey(ctx: Context, name: string, profile: Profile, baseUrl: string, verify: boolean): Promise<KeyCheck> {
+  if (!verify) return { checked: false, why: '--no-verify' };
+  const key = keyNow(ctx, profile);
+  if (key === undefined) return { checked: false, why: `$${profile.keyEnv ?? ''} is not set here` };
+  const provider = requireProvider(profile.provider);
+  // the HTTP client loads only when a key is checked: --no-verify and thresholds alone never load it
+  const { verifyKey } = await import('./verify.js');
+  return verifyKey(ctx, name, provider, baseUrl, checkKey(key, profile.keyEnv ? `$${profile.keyEnv}` : 'the profile', 'check the key'));
+}
+
+/** " (key checked: balance 42.50 USD)", " (key not checked: --no-verify)". */
+export function checkText(check: KeyCheck): string {
+  return check.checked ? `; the key works (${check.said})` : `; key not checked: ${check.why}`;
+}
 
 export async function run(ctx: Context, opts: AddOptions): Promise<number> {
   assertProfileName(opts.name);
@@ -17,6 +56,8 @@ export async function run(ctx: Context, opts: AddOptions): Promise<number> {
     );
   }
   const provider = requireProvider(opts.provider);
+  // before the key is asked for: a name taken is refused at once
+  if (!opts.force && ctx.config().profiles[opts.name]) throw taken(opts.name, REPLACE(opts.name));
   if (opts.baseUrl !== undefined) parseBaseUrl(opts.baseUrl, '--base-url');
   else if (!provider.defaultBaseUrl) {
     throw new UsageError(`${provider.id} has no default base URL`, 'pass --base-url <url> to store one in the profile');
@@ -31,21 +72,28 @@ export async function run(ctx: Context, opts: AddOptions): Promise<number> {
   } else {
     profile.key = await readKey(ctx, opts.keyStdin);
   }
+  applyThresholds(profile, opts.thresholds);
+  const baseUrl = profile.baseUrl ?? provider.defaultBaseUrl ?? '';
+  const check = await checkProfileKey(ctx, opts.name, profile, baseUrl, opts.verify);
   const config = await updateConfig(ctx.configDir, (c) => {
+    // another process may have added it meanwhile
+    if (!opts.force && c.profiles[opts.name]) throw taken(opts.name, REPLACE(opts.name));
     c.profiles[opts.name] = profile;
     if (opts.makeDefault || c.defaultProfile === undefined) c.defaultProfile = opts.name;
   });
   if (!ctx.options.quiet) {
     const keyText = profile.keyEnv ? `key from $${profile.keyEnv}` : `key ${redactKey(profile.key ?? '')}`;
     const isDefault = config.defaultProfile === opts.name ? ', default' : '';
-    ctx.io.err(`saved profile "${opts.name}" (${provider.id}, ${keyText}${isDefault}) to ${configPath(ctx.configDir)}\n`);
+    ctx.io.err(
+      `saved profile "${opts.name}" (${provider.id}, ${keyText}${isDefault}) to ${configPath(ctx.configDir)}${checkText(check)}\n`,
+    );
   }
   return 0;
 }
 
 const STDIN_HINT = 'check what was piped in: a key is a single line';
 
-async function readKey(ctx: Context, fromStdin: boolean): Promise<string> {
+export async function readKey(ctx: Context, fromStdin: boolean): Promise<string> {
   let key: string;
   if (fromStdin) {
     key = checkKey(await readStdinKey(ctx), 'standard input', STDIN_HINT);

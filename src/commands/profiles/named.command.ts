@@ -1,11 +1,11 @@
-// `tally profiles remove <name>` and `tally profiles use <name>`: commands that take one saved profile's name.
+// `tally profiles remove|use|show <name>`: commands that take one saved profile's name.
 import type { CommandSpec } from '../../core/command.js';
 
 export interface NamedProfile {
   name: string;
 }
 
-const named = (spec: Omit<CommandSpec<NamedProfile>, 'args' | 'parse'>): CommandSpec<NamedProfile> => ({
+export const named = (spec: Omit<CommandSpec<NamedProfile>, 'args' | 'parse'>): CommandSpec<NamedProfile> => ({
   ...spec,
   args: [{ syntax: '<name>', help: 'a saved profile (see `tally profiles list`)', complete: 'profile' }],
   parse: (raw) => ({ name: raw.args[0] ?? '' }),
@@ -24,4 +24,11 @@ export const useCommand = named({
   summary: 'make a profile the default',
   examples: ['tally profiles use work'],
   load: async () => ({ run: (await import('./named.js')).use }),
+});
+
+export const showCommand = named({
+  name: 'show',
+  summary: 'show one profile: provider, base URL, key source and last four characters (never the key), thresholds',
+  examples: ['tally profiles show work', 'tally profiles show work --json'],
+  load: () => import('./show.js'),
 });
