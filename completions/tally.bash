@@ -56,7 +56,7 @@ _tally_flags() {
     "checkout") echo "--open --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "completion") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "help") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
-    "sandbox") echo "--port --seed --entries --faults --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "sandbox") echo "--port --seed --entries --end --faults --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "demo") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
   esac
 }
@@ -104,7 +104,7 @@ _tally_values() {
 
 _tally_takes_value() {
   case "$1" in
-    --profile|-p|--provider|--base-url|--timeout|--retries|--response-limit|--tz|--key-env|--min|--min-days|--limit|--offset|--type|--since|--until|--out|--order|--file|--tolerance|--period|--by|--port|--seed|--entries|--faults) return 0 ;;
+    --profile|-p|--provider|--base-url|--timeout|--retries|--response-limit|--tz|--key-env|--min|--min-days|--limit|--offset|--type|--since|--until|--out|--order|--file|--tolerance|--period|--by|--port|--seed|--entries|--end|--faults) return 0 ;;
   esac
   return 1
 }

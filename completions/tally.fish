@@ -11,7 +11,7 @@ function __tally_path
             set skip 0
             continue
         end
-        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --min-days --limit --offset --type --since --until --out --order --file --tolerance --period --by --port --seed --entries --faults
+        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --min-days --limit --offset --type --since --until --out --order --file --tolerance --period --by --port --seed --entries --end --faults
             set skip 1
             continue
         end
@@ -107,6 +107,7 @@ complete -c tally -f -n "__tally_at 'help'" -a 'options exit-codes environment p
 complete -c tally -n "__tally_at 'sandbox'" -l port -x
 complete -c tally -n "__tally_at 'sandbox'" -l seed -x
 complete -c tally -n "__tally_at 'sandbox'" -l entries -x
+complete -c tally -n "__tally_at 'sandbox'" -l end -x
 complete -c tally -n "__tally_at 'sandbox'" -l faults -x
 complete -c tally -l profile -s p -x -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
 complete -c tally -l provider -x -a 'conduit account-api bytespike conflux indigenius'

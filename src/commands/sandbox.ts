@@ -6,10 +6,10 @@ import { renderTable } from '../output/table.js';
 import { startSandbox } from '../sandbox/server.js';
 import type { SandboxOptions } from './sandbox.command.js';
 
-export async function run(ctx: Context, { port, seed, entries, faults }: SandboxOptions): Promise<number> {
+export async function run(ctx: Context, { port, seed, entries, end, faults }: SandboxOptions): Promise<number> {
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
   try {
-    sandbox = await startSandbox({ port, seed, entries, faults });
+    sandbox = await startSandbox({ port, seed, entries, end, faults });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use`, 'pick another with --port, or --port 0 for a free one');
@@ -17,16 +17,25 @@ export async function run(ctx: Context, { port, seed, entries, faults }: Sandbox
   }
   ctx.onCleanup(() => void sandbox.close());
   if (ctx.options.json) {
-    writeJson(ctx.io, { url: sandbox.url, port: sandbox.port, seed, entries, providers: sandbox.providers });
+    writeJson(ctx.io, {
+      url: sandbox.url,
+      port: sandbox.port,
+      seed,
+      entries,
+      end: sandbox.end.toISOString(),
+      providers: sandbox.providers,
+    });
   } else {
-    ctx.io.err(`sandbox listening on ${sandbox.url} (seed ${seed}, ${entries} entries); Ctrl-C stops it\n`);
+    const newest = sandbox.end.toISOString();
+    if (!ctx.options.quiet)
+      ctx.io.err(`sandbox listening on ${sandbox.url} (seed ${seed}, ${entries} entries, the newest at ${newest}); Ctrl-C stops it\n`);
     await renderTable(
       ctx.io,
       [{ header: 'PROVIDER' }, { header: 'BASE URL' }, { header: 'ACCOUNT' }, { header: 'KEY' }, { header: 'WHAT IT SHOWS' }],
       sandbox.providers.flatMap((p) => p.accounts.map((a) => [p.id, p.baseUrl, a.name, a.key, a.purpose])),
     );
     const ok = sandbox.providers[0];
-    if (ok) {
+    if (ok && !ctx.options.quiet) {
       ctx.io.err(`\ntry: TALLY_PROVIDER=${ok.id} TALLY_BASE_URL=${ok.baseUrl} TALLY_API_KEY=${ok.accounts[0]?.key ?? ''} tally balance\n`);
     }
   }

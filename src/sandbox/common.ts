@@ -44,6 +44,8 @@ export interface SandboxOptions {
   seed: number;
   /** Ledger length of the large accounts. */
   entries: number;
+  /** When the newest entries were made (ms): the moment the sandbox started, unless pinned with --end. */
+  endMs: number;
 }
 
 export function makeKey(provider: string, account: string): string {
@@ -60,6 +62,12 @@ export function bearerKey(req: SandboxRequest): string | undefined {
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** The first day of the month after `ms`, in UTC: when a plan bought before it renews. */
+export function nextMonthStart(ms: number): string {
+  const d = new Date(ms);
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString();
 }
 
 export class BadParam extends Error {}

@@ -47,13 +47,12 @@ export interface LedgerSpec {
   count: number;
   openingBalance: number;
   generate(seed: number, salt: number, index: number): GeneratedMovement;
-  /** Newest entry's timestamp. */
-  endMs?: number;
+  /** The newest entry's timestamp: when the sandbox started, or its --end. */
+  endMs: number;
   plants?: Plants;
 }
 
 const BLOCK = 1024;
-export const SANDBOX_END_MS = Date.parse('2026-11-01T00:00:00Z');
 
 export class LedgerModel {
   readonly salt: number;
@@ -69,7 +68,7 @@ export class LedgerModel {
 
   constructor(readonly spec: LedgerSpec) {
     this.salt = saltOf(spec.name);
-    this.endMs = spec.endMs ?? SANDBOX_END_MS;
+    this.endMs = spec.endMs;
     const twoYears = 730 * 24 * 3600 * 1000;
     this.stepMs = Math.max(60_000, Math.min(3_600_000, Math.floor(twoYears / Math.max(1, spec.count))));
     const conflict = spec.plants?.conflictingDuplicate;
@@ -131,6 +130,8 @@ export class LedgerModel {
   }
 
   private generatedAtMs(index: number): number {
+    // the newest entry is at the end itself: a sandbox started now has an entry from now
+    if (index === this.spec.count - 1) return this.endMs;
     const jitter = ((this.salt ^ (index * 2654435761)) >>> 0) % Math.floor(this.stepMs / 2);
     return this.endMs - (this.spec.count - 1 - index) * this.stepMs - jitter;
   }

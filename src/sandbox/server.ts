@@ -21,6 +21,8 @@ export interface SandboxConfig {
   host?: string;
   seed?: number;
   entries?: number;
+  /** When the newest entries were made; now when not given. The same seed and end give the same data. */
+  end?: Date;
   faults?: string;
 }
 
@@ -33,6 +35,8 @@ export interface SandboxProviderInfo {
 export interface Sandbox {
   url: string;
   port: number;
+  /** When the newest entries were made. */
+  end: Date;
   providers: SandboxProviderInfo[];
   faults: FaultInjector;
   /** Requests answered per provider id, faults included. */
@@ -48,7 +52,7 @@ export interface Sandbox {
 const MAX_BODY = 64 * 1024;
 
 export async function startSandbox(config: SandboxConfig = {}): Promise<Sandbox> {
-  const options: SandboxOptions = { seed: config.seed ?? 1, entries: config.entries ?? 250 };
+  const options: SandboxOptions = { seed: config.seed ?? 1, entries: config.entries ?? 250, endMs: (config.end ?? new Date()).getTime() };
   const providers: SandboxProvider[] = [
     createConduit(options),
     createAccountApi(options),
@@ -159,6 +163,7 @@ export async function startSandbox(config: SandboxConfig = {}): Promise<Sandbox>
   return {
     url,
     port: address.port,
+    end: new Date(options.endMs),
     faults,
     requests,
     requestsByPath,

@@ -46,6 +46,7 @@ function expectedLedger(id: string): Array<{ amount: string; balanceAfter: strin
     count: ENTRIES,
     openingBalance: known.openingBalance,
     generate: known.generate,
+    endMs: sandbox.end.getTime(),
   });
   return [...model.walkNewestFirst()].map((e) => ({
     amount: Decimal.fromMinor(e.amount, known.scale).toString(),

@@ -8,6 +8,7 @@ const spec = (plants = {}) =>
     name: 't',
     count: 3000,
     openingBalance: 100,
+    endMs: Date.parse('2026-11-01T00:00:00Z'),
     generate: (_s, _salt, i) => ({ kind: i % 2 ? 'debit' : 'credit', amount: i % 2 ? -3 : 5 }),
     plants,
   });

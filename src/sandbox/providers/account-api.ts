@@ -4,6 +4,7 @@ import {
   intParam,
   iso,
   makeKey,
+  nextMonthStart,
   type SandboxOptions,
   type SandboxProvider,
   type SandboxResponse,
@@ -28,11 +29,22 @@ const RESERVED = 1250;
 export function createAccountApi(opts: SandboxOptions): SandboxProvider {
   const n = opts.entries;
   const ledgers = new Map<string, LedgerModel>([
-    ['ok', new LedgerModel({ seed: opts.seed, name: 'account-api/ok', count: n, openingBalance: 10000, generate: accountApiMovement })],
+    [
+      'ok',
+      new LedgerModel({
+        seed: opts.seed,
+        endMs: opts.endMs,
+        name: 'account-api/ok',
+        count: n,
+        openingBalance: 10000,
+        generate: accountApiMovement,
+      }),
+    ],
     [
       'bad',
       new LedgerModel({
         seed: opts.seed,
+        endMs: opts.endMs,
         name: 'account-api/bad',
         count: n,
         openingBalance: 10000,
@@ -42,7 +54,14 @@ export function createAccountApi(opts: SandboxOptions): SandboxProvider {
     ],
     [
       'reserved',
-      new LedgerModel({ seed: opts.seed, name: 'account-api/reserved', count: n, openingBalance: 10000, generate: accountApiMovement }),
+      new LedgerModel({
+        seed: opts.seed,
+        endMs: opts.endMs,
+        name: 'account-api/reserved',
+        count: n,
+        openingBalance: 10000,
+        generate: accountApiMovement,
+      }),
     ],
   ]);
   const accounts = [
@@ -124,7 +143,7 @@ export function createAccountApi(opts: SandboxOptions): SandboxProvider {
               currency: 'USD',
               last_updated: iso(ledger.createdAtMs(ledger.size - 1)),
             },
-            subscription: { plan: 'pro', status: 'active', renews_at: '2026-12-01T00:00:00Z' },
+            subscription: { plan: 'pro', status: 'active', renews_at: nextMonthStart(opts.endMs).replace('.000Z', 'Z') },
             usage_this_month: usage,
             total_requests_all_time: ledger.size * 3 + 17,
             account_created_at: iso(ledger.createdAtMs(0)),

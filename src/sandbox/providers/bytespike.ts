@@ -38,11 +38,22 @@ export function bytespikeMovement(seed: number, salt: number, i: number): Genera
 export function createBytespike(opts: SandboxOptions): SandboxProvider {
   const n = opts.entries;
   const ledgers = new Map<string, LedgerModel>([
-    ['ok', new LedgerModel({ seed: opts.seed, name: 'bytespike/ok', count: n, openingBalance: 3140, generate: bytespikeMovement })],
+    [
+      'ok',
+      new LedgerModel({
+        seed: opts.seed,
+        endMs: opts.endMs,
+        name: 'bytespike/ok',
+        count: n,
+        openingBalance: 3140,
+        generate: bytespikeMovement,
+      }),
+    ],
     [
       'bad',
       new LedgerModel({
         seed: opts.seed,
+        endMs: opts.endMs,
         name: 'bytespike/bad',
         count: n,
         openingBalance: 3140,
@@ -55,6 +66,7 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
   const usageModel = (name: string) =>
     new LedgerModel({
       seed: opts.seed,
+      endMs: opts.endMs,
       name: `bytespike/${name}/usage`,
       count: Math.min(n * 2, 20000),
       openingBalance: 0,

@@ -25,11 +25,22 @@ function metadata(seed: number, salt: number, i: number, kind: string): Record<s
 export function createConduit(opts: SandboxOptions): SandboxProvider {
   const n = opts.entries;
   const ledgers = new Map<string, LedgerModel>([
-    ['ok', new LedgerModel({ seed: opts.seed, name: 'conduit/ok', count: n, openingBalance: 5000, generate: conduitMovement })],
+    [
+      'ok',
+      new LedgerModel({
+        seed: opts.seed,
+        endMs: opts.endMs,
+        name: 'conduit/ok',
+        count: n,
+        openingBalance: 5000,
+        generate: conduitMovement,
+      }),
+    ],
     [
       'bad',
       new LedgerModel({
         seed: opts.seed,
+        endMs: opts.endMs,
         name: 'conduit/bad',
         count: n,
         openingBalance: 5000,
@@ -41,6 +52,7 @@ export function createConduit(opts: SandboxOptions): SandboxProvider {
       'conflict',
       new LedgerModel({
         seed: opts.seed,
+        endMs: opts.endMs,
         name: 'conduit/conflict',
         count: n,
         openingBalance: 5000,
@@ -58,7 +70,15 @@ export function createConduit(opts: SandboxOptions): SandboxProvider {
       ([name, plants]) =>
         [
           name,
-          new LedgerModel({ seed: opts.seed, name: `conduit/${name}`, count: n, openingBalance: 5000, generate: conduitMovement, plants }),
+          new LedgerModel({
+            seed: opts.seed,
+            endMs: opts.endMs,
+            name: `conduit/${name}`,
+            count: n,
+            openingBalance: 5000,
+            generate: conduitMovement,
+            plants,
+          }),
         ] as const,
     ),
   ]);

@@ -24,10 +24,20 @@ const TAIL_CONSUMED = 153;
 
 export function createConflux(opts: SandboxOptions): SandboxProvider {
   const n = Math.min(opts.entries, MAX_PURCHASES);
-  const ledger = new LedgerModel({ seed: opts.seed, name: 'conflux/ok', count: n, openingBalance: 0, generate: confluxMovement });
+  const ledger = new LedgerModel({
+    seed: opts.seed,
+    endMs: opts.endMs,
+    name: 'conflux/ok',
+    count: n,
+    openingBalance: 0,
+    generate: confluxMovement,
+  });
   const ledgers = new Map([
     ['ok', ledger],
-    ['bad', new LedgerModel({ seed: opts.seed, name: 'conflux/bad', count: n, openingBalance: 0, generate: confluxMovement })],
+    [
+      'bad',
+      new LedgerModel({ seed: opts.seed, endMs: opts.endMs, name: 'conflux/bad', count: n, openingBalance: 0, generate: confluxMovement }),
+    ],
   ]);
   const accounts = [
     { name: 'ok', key: makeKey('conflux', 'ok'), purpose: 'purchases-only ledger that adds up' },

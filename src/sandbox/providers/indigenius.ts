@@ -1,5 +1,5 @@
 // Indigenius as documented in seeds/indigenius.txt (transaction items per SPEC §1): X-API-Key, enveloped pages.
-import { intParam, iso, makeKey, type SandboxOptions, type SandboxProvider, type SandboxResponse } from '../common.js';
+import { intParam, iso, makeKey, nextMonthStart, type SandboxOptions, type SandboxProvider, type SandboxResponse } from '../common.js';
 import { type GeneratedMovement, LedgerModel, minorToJsonNumber } from '../ledger.js';
 import { between } from '../rng.js';
 
@@ -11,11 +11,22 @@ export function indigeniusMovement(seed: number, salt: number, i: number): Gener
 export function createIndigenius(opts: SandboxOptions): SandboxProvider {
   const n = opts.entries;
   const ledgers = new Map<string, LedgerModel>([
-    ['ok', new LedgerModel({ seed: opts.seed, name: 'indigenius/ok', count: n, openingBalance: 2500, generate: indigeniusMovement })],
+    [
+      'ok',
+      new LedgerModel({
+        seed: opts.seed,
+        endMs: opts.endMs,
+        name: 'indigenius/ok',
+        count: n,
+        openingBalance: 2500,
+        generate: indigeniusMovement,
+      }),
+    ],
     [
       'bad',
       new LedgerModel({
         seed: opts.seed,
+        endMs: opts.endMs,
         name: 'indigenius/bad',
         count: n,
         openingBalance: 2500,
@@ -98,7 +109,7 @@ export function createIndigenius(opts: SandboxOptions): SandboxProvider {
           body: {
             status: true,
             message: 'Plan fetched',
-            data: { name: 'Growth', price: 49, currency: 'USD', interval: 'month', renewsAt: '2026-12-01T00:00:00.000Z' },
+            data: { name: 'Growth', price: 49, currency: 'USD', interval: 'month', renewsAt: nextMonthStart(opts.endMs) },
           },
         };
       }
