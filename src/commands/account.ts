@@ -1,5 +1,6 @@
 // `tally account`: an overview from what the provider offers (summary, plan, totals, per-key spend).
 import type { Context } from '../core/context.js';
+import { localTime } from '../core/dates.js';
 import { writeJson } from '../output/json.js';
 import { renderTable } from '../output/table.js';
 import { assertOffers, openProvider, unsupported } from '../providers/session.js';
@@ -22,14 +23,16 @@ export async function run(ctx: Context): Promise<number> {
     writeJson(ctx.io, { profile: target.profile, provider: target.provider.id, ...overview.json });
     return 0;
   }
-  if (ctx.options.quiet) return 0;
+  const zone = ctx.options.zone;
   await renderTable(
     ctx.io,
     [{ header: 'FIELD' }, { header: 'VALUE' }],
     [
       ['provider', target.provider.id],
       ...(target.profile ? [['profile', target.profile]] : []),
-      ...overview.fields.map((f) => [f.label, f.value ?? '']),
+      ...overview.fields.map((f) =>
+        f.time ? [`${f.label} (${zone})`, f.value === null ? '' : localTime(f.value, zone)] : [f.label, f.value ?? ''],
+      ),
     ],
   );
   for (const table of overview.tables) {

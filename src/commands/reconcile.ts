@@ -1,13 +1,13 @@
 // `tally reconcile`: prove a ledger adds up — live, from an exported file, or incrementally from a checkpoint.
 import { statSync } from 'node:fs';
 import type { Context } from '../core/context.js';
-import { formatInZone } from '../core/dates.js';
+import { formatInZone, formatSpanInZone } from '../core/dates.js';
 import { ExitCode, exitCodeOf, ProviderError } from '../core/errors.js';
 import { capYoungGeneration, RECONCILE_YOUNG_GENERATION_CAP } from '../core/memory.js';
 import { Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { profilesDone, startProgress } from '../output/progress.js';
-import { renderTable } from '../output/table.js';
+import { painter, renderTable } from '../output/table.js';
 import { assertOffers, openProvider, type ProviderSession, unsupported } from '../providers/session.js';
 import { forEachProfile, isFailure, type ProfileFailure, resolveTarget, type Target } from '../providers/target.js';
 import { findProvider } from '../providers/registry.js';
@@ -487,7 +487,6 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
     writeJson(ctx.io, many ? json : json[0]);
     return code;
   }
-  if (ctx.options.quiet) return code;
   if (many) {
     await renderTable(
       ctx.io,
@@ -519,9 +518,14 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
     return code;
   }
   const r = rows[0] as Report;
-  ctx.io.out(`${summaryLine(ctx, r)}\n`);
-  for (const note of r.notes) ctx.io.out(`note: ${note}\n`);
-  if (r.issues.length > 0) {
+  // the summary and notes are about the table, not in it: stdout carries the table alone (a pipe gets one
+  // header line and the rows), whether stdout is a terminal or not, so `2>/dev/null` always leaves the data
+  if (!ctx.options.quiet) {
+    ctx.io.err(`${summaryLine(ctx, r, await painter(ctx.io.colorStderr))}\n`);
+    for (const note of r.notes) ctx.io.err(`note: ${note}\n`);
+  }
+  // a terminal needs no empty table under "no issues"; a pipe gets the header alone, the shape of a full one
+  if (r.issues.length > 0 || !ctx.io.stdoutIsTTY) {
     await renderTable(
       ctx.io,
       [
@@ -545,21 +549,23 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
         i.message,
       ]),
     );
-    if (r.issueCount > r.issues.length)
-      ctx.io.out(`… and ${r.issueCount - r.issues.length} more issues (the first ${r.issues.length} are shown)\n`);
+    if (r.issueCount > r.issues.length && !ctx.options.quiet)
+      ctx.io.err(`… and ${r.issueCount - r.issues.length} more issues (the first ${r.issues.length} are shown)\n`);
   }
   return code;
 }
 
-function summaryLine(ctx: Context, r: Report): string {
+function summaryLine(ctx: Context, r: Report, paint: Awaited<ReturnType<typeof painter>>): string {
+  const zone = ctx.options.zone;
   const who = r.profile ? `${r.provider} (profile ${r.profile})` : (r.provider ?? 'export');
-  const period = r.from && r.to ? `, ${formatInZone(r.from, ctx.options.zone)} → ${formatInZone(r.to, ctx.options.zone)}` : '';
+  const period = r.from && r.to ? `, ${formatSpanInZone(r.from, r.to, zone)}` : '';
   const unit = r.unit ? ` ${r.unit}` : '';
   const balances =
     r.opening && r.closing ? `, opening ${amountText(r.opening, r.unit)} → closing ${amountText(r.closing, r.unit)}${unit}` : '';
   const live = r.currentBalance ? `, live balance ${amountText(r.currentBalance, r.unit)}${unit}` : '';
-  const verdict = r.issueCount === 0 ? 'no issues' : `${r.issueCount} issue${r.issueCount === 1 ? '' : 's'}`;
+  const verdict =
+    r.issueCount === 0 ? paint('positive', 'no issues') : paint('negative', `${r.issueCount} issue${r.issueCount === 1 ? '' : 's'}`);
   const count = `${r.checked} ${r.resumedFrom ? 'new ' : ''}entr${r.checked === 1 ? 'y' : 'ies'} checked`;
-  const since = r.resumedFrom ? ` since checkpoint ${r.resumedFrom.id} (${formatInZone(r.resumedFrom.createdAt, ctx.options.zone)})` : '';
+  const since = r.resumedFrom ? ` since checkpoint ${r.resumedFrom.id} (${formatInZone(r.resumedFrom.createdAt, zone)} ${zone})` : '';
   return `${who}: ${count}${since}${r.checked > 0 ? `${period}${balances}` : ''}${live}; ${verdict}`;
 }

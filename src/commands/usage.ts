@@ -1,5 +1,6 @@
 // `tally usage [--since] [--until] [--period daily|monthly|yearly] [--by model|day|product]`.
 import type { Context } from '../core/context.js';
+import { formatSpanInZone } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { type Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
@@ -75,8 +76,8 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
     });
     return 0;
   }
-  if (ctx.options.quiet) return 0;
   const t = report.totals;
+  const zone = ctx.options.zone;
   const parts = [
     t.requests === null
       ? null
@@ -87,15 +88,20 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
       ? null
       : `${formatAmount(t.cost, report.unit)} ${report.unit}${target.provider.usageScope === 'lifetime' ? ' consumed' : ''}`,
   ].filter(Boolean);
-  const span = report.from || report.to ? ` ${report.from ?? '…'} → ${report.to ?? '…'}` : '';
-  ctx.io.out(`${target.provider.id}${target.profile ? ` (profile ${target.profile})` : ''} usage${span}: ${parts.join(', ')}\n`);
-  if (report.groups.length > 0) {
+  const span = report.from || report.to ? ` ${formatSpanInZone(report.from, report.to, zone)}` : '';
+  // the summary is about the table, not in it: stdout carries the table alone (one header line and the rows)
+  if (!ctx.options.quiet) {
+    ctx.io.err(`${target.provider.id}${target.profile ? ` (profile ${target.profile})` : ''} usage${span}: ${parts.join(', ')}\n`);
+  }
+  // piped, no groups is the header alone (the shape of a full table), unless the rates are the table
+  if (report.groups.length > 0 || (!ctx.io.stdoutIsTTY && !report.rates)) {
     const has = (k: keyof UsageFigures) => report.groups.some((g) => g[k] !== null);
     // counts read at a glance on a terminal (12,345); a pipe gets plain digits that sort and sum
     const count = (n: number | null) => (n === null ? '' : ctx.io.stdoutIsTTY ? n.toLocaleString('en-US') : String(n));
     const bucket = report.by === 'day' ? (BUCKET[period ?? 'daily'] ?? 'DAY') : (report.by ?? 'group').toUpperCase();
     const columns: Array<[Column, (g: UsageFigures & { key: string }) => string]> = [
-      [{ header: bucket }, (g) => g.key],
+      // a day (or month, or year) is one in the --tz zone
+      [{ header: report.by === 'day' ? `${bucket} (${zone})` : bucket }, (g) => g.key],
       [{ header: 'REQUESTS', kind: 'amount' }, (g) => count(g.requests)],
     ];
     if (has('inputTokens')) columns.push([{ header: 'INPUT TOKENS', kind: 'amount' }, (g) => count(g.inputTokens)]);

@@ -172,6 +172,17 @@ export function formatInZone(iso: string, zone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** A provider's timestamp as a table shows it in `zone`; text that is not a timestamp is shown as it came. */
+export function localTime(text: string, zone: string): string {
+  const iso = toIsoUtc(text);
+  return iso === null ? text : formatInZone(iso, zone);
+}
+
+/** A period for a sentence, naming its zone once: "2026-03-09 15:32:00 → 2026-03-10 09:00:00 (Europe/Berlin)". */
+export function formatSpanInZone(from: string | null, to: string | null, zone: string): string {
+  return `${from === null ? '…' : localTime(from, zone)} → ${to === null ? '…' : localTime(to, zone)} (${zone})`;
+}
+
 /** Checks that --since comes before --until when both are given. */
 export function assertRange(since: Date | undefined, until: Date | undefined): void {
   if (since && until && since.getTime() >= until.getTime()) {

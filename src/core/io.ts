@@ -31,17 +31,17 @@ export interface IOStreams {
 }
 
 /**
- * Colour is decided once: --no-color and NO_COLOR turn it off; FORCE_COLOR / CLICOLOR_FORCE turn it on
- * even off a TTY; CLICOLOR=0 turns it off; otherwise it follows the TTY.
+ * Colour is decided once, per stream. --no-color (this run's own word) wins; then FORCE_COLOR, present and
+ * not empty, turns it on even off a TTY and over NO_COLOR (force-color.org: a standing NO_COLOR in a profile
+ * gives way to a FORCE_COLOR set for one command), except FORCE_COLOR=0 or false, which turn it off (as Node
+ * and chalk read them); then NO_COLOR turns it off; CLICOLOR_FORCE turns it on; CLICOLOR=0 and TERM=dumb off;
+ * otherwise it follows the TTY.
  */
 export function colorEnabled(isTTY: boolean, env: Env, noColorFlag: boolean): boolean {
   if (noColorFlag) return false;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   const force = env.FORCE_COLOR;
-  if (force !== undefined) {
-    if (force === '0' || force === 'false') return false;
-    return true;
-  }
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.CLICOLOR_FORCE !== undefined && env.CLICOLOR_FORCE !== '' && env.CLICOLOR_FORCE !== '0') return true;
   if (env.CLICOLOR === '0') return false;
   if (env.TERM === 'dumb') return false;

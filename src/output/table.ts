@@ -29,8 +29,11 @@ export async function renderTable(io: IOStreams, header: readonly Column[], cell
   const columns = header.map((c) => ({ ...c, header: terminalSafe(c.header) }));
   const rows = cells.map((r) => r.map(safeCell));
   if (!io.stdoutIsTTY) {
-    // terminalSafe has turned tabs and line breaks into spaces: one row, one line, one cell per tab
-    const lines = [columns.map((c) => c.header).join('\t'), ...rows.map((r) => r.map(cellText).join('\t'))];
+    // terminalSafe has turned tabs and line breaks into spaces: one row, one line, one cell per tab. Colour
+    // here only when FORCE_COLOR asked for it off a TTY: the same lines, the header and tones painted.
+    const paint = await painter(io.color);
+    const text = (c: Cell) => (typeof c === 'string' ? c : paint(c.tone ?? 'plain', c.text));
+    const lines = [columns.map((c) => paint('header', c.header)).join('\t'), ...rows.map((r) => r.map(text).join('\t'))];
     io.out(`${lines.join('\n')}\n`);
     return;
   }

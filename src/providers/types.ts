@@ -140,7 +140,8 @@ export interface UsageReport {
 
 /** An account overview: labelled figures, and tables where the provider has lists (keys, currencies). */
 export interface AccountOverview {
-  fields: Array<{ label: string; value: string | null }>;
+  /** `time`: the value is a timestamp, shown in the --tz zone (the label then names the zone). */
+  fields: Array<{ label: string; value: string | null; time?: boolean }>;
   tables: Array<{ title: string; columns: string[]; rows: string[][] }>;
   /** The same, as JSON (decimals as strings). */
   json: Record<string, unknown>;

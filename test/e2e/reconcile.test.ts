@@ -134,7 +134,7 @@ describe('reconcile finds what is planted, once each, and exits 1', () => {
   it('says indigenius has no balance endpoint rather than failing the head', async () => {
     const r = await tally(['reconcile'], { env: sandboxEnv(sandbox, 'indigenius', 'ok') });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('no balance endpoint, so the head was not checked');
+    expect(r.stderr).toContain('no balance endpoint, so the head was not checked');
     expect(
       JSON.parse((await tally(['reconcile', '--json'], { env: sandboxEnv(sandbox, 'indigenius', 'ok') })).stdout).currentBalance,
     ).toBeNull();
@@ -149,23 +149,24 @@ describe('reconcile finds what is planted, once each, and exits 1', () => {
 });
 
 describe('reconcile output', () => {
-  it('prints a summary line and a table of issues', async () => {
+  it('prints a summary line on stderr and a table of issues on stdout', async () => {
     // on a machine in UTC: tables show times in the machine's zone
     const r = await tally(['reconcile'], { env: { ...sandboxEnv(sandbox, 'conduit', 'bad'), TZ: 'UTC' } });
     expect(r.exitCode).toBe(1);
-    const [summary, header, ...rows] = r.stdout.trimEnd().split('\n');
-    expect(summary).toMatch(
-      /^conduit: 401 entries checked, .* → .*, opening \d+\.\d\d → closing \d+\.\d\d USD, live balance \d+\.\d\d USD; 2 issues$/,
+    expect(r.stderr).toMatch(
+      /^conduit: 401 entries checked, .* → .* \(UTC\), opening \d+\.\d\d → closing \d+\.\d\d USD, live balance \d+\.\d\d USD; 2 issues$/,
     );
+    const [header, ...rows] = r.stdout.trimEnd().split('\n');
     expect(header).toBe('KIND\tENTRY\tPREVIOUS\tEXPECTED\tACTUAL\tDELTA\tCREATED AT (UTC)\tMESSAGE');
     expect(rows).toHaveLength(2);
   });
 
-  it('prints nothing with -q and only sets the exit code', async () => {
+  it('prints only the data with -q: the issues on stdout, nothing on stderr, and sets the exit code', async () => {
+    const header = 'KIND\tENTRY\tPREVIOUS\tEXPECTED\tACTUAL\tDELTA\tCREATED AT (UTC)\tMESSAGE';
     const bad = await tally(['reconcile', '-q'], { env: sandboxEnv(sandbox, 'conduit', 'bad') });
-    expect([bad.exitCode, bad.stdout, bad.stderr]).toEqual([1, '', '']);
-    const ok = await tally(['reconcile', '-q'], { env: sandboxEnv(sandbox, 'conduit', 'ok') });
-    expect([ok.exitCode, ok.stdout, ok.stderr]).toEqual([0, '', '']);
+    expect([bad.exitCode, bad.stdout.split('\n').length, bad.stderr]).toEqual([1, 3, '']);
+    const ok = await tally(['reconcile', '-q'], { env: { ...sandboxEnv(sandbox, 'conduit', 'ok'), TZ: 'UTC' } });
+    expect([ok.exitCode, ok.stdout, ok.stderr]).toEqual([0, header, '']);
   });
 
   it('never reports clean when the provider could not be read (exit 3, 4)', async () => {
@@ -227,7 +228,7 @@ describe('reconcile --file', () => {
     await tally(['ledger', 'export', '--ndjson', '--out', file], { env: sandboxEnv(sandbox, 'conflux', 'ok') });
     const r = await tally(['reconcile', '--file', file]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('purchases-only');
+    expect(r.stderr).toContain('purchases-only');
   });
 
   it('exits 2 for a file that is not a tally export, saying what was expected', async () => {
@@ -259,7 +260,7 @@ describe('reconcile --checkpoint', () => {
       expect(s.requestsByPath.get('conduit /api/billing/ledger')).toBe(5);
       const second = await tally(['reconcile', '--checkpoint'], { env, configDir: cfg.dir });
       expect(second.exitCode).toBe(0);
-      expect(second.stdout).toMatch(/0 new entries checked since checkpoint clx\w+/);
+      expect(second.stderr).toMatch(/0 new entries checked since checkpoint clx\w+/);
       expect(s.requestsByPath.get('conduit /api/billing/ledger')).toBe(6);
     } finally {
       await s.close();

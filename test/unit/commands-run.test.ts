@@ -73,7 +73,7 @@ describe('commands run in process through the io twin', () => {
   it('reconcile: a clean account exits 0, a planted one exits 1 naming its issues', async () => {
     const ok = await runInProcess(['reconcile'], { env: env('conduit') });
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/no issues/);
+    expect(ok.stderr).toMatch(/no issues/);
     const bad = await runInProcess(['--json', 'reconcile'], { env: env('conduit', 'bad') });
     expect(bad.code).toBe(1);
     const kinds = (JSON.parse(bad.stdout) as { issues: Array<{ kind: string }> }).issues.map((i) => i.kind);

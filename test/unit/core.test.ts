@@ -150,11 +150,22 @@ describe('colour decision', () => {
   it('is off with --no-color, NO_COLOR or CLICOLOR=0, on with FORCE_COLOR or CLICOLOR_FORCE', () => {
     expect(colorEnabled(true, {}, true)).toBe(false);
     expect(colorEnabled(true, { NO_COLOR: '1' }, false)).toBe(false);
-    expect(colorEnabled(true, { NO_COLOR: '1', FORCE_COLOR: '1' }, false)).toBe(false);
     expect(colorEnabled(true, { CLICOLOR: '0' }, false)).toBe(false);
     expect(colorEnabled(false, { FORCE_COLOR: '1' }, false)).toBe(true);
     expect(colorEnabled(true, { FORCE_COLOR: '0' }, false)).toBe(false);
     expect(colorEnabled(false, { CLICOLOR_FORCE: '1' }, false)).toBe(true);
+  });
+  it('gives FORCE_COLOR precedence over NO_COLOR (force-color.org), and --no-color over both', () => {
+    expect(colorEnabled(false, { NO_COLOR: '1', FORCE_COLOR: '1' }, false)).toBe(true);
+    expect(colorEnabled(false, { NO_COLOR: '1', FORCE_COLOR: '1' }, true)).toBe(false);
+    expect(colorEnabled(true, { FORCE_COLOR: 'false' }, false)).toBe(false);
+    expect(colorEnabled(true, { NO_COLOR: '1', FORCE_COLOR: '0' }, false)).toBe(false);
+  });
+  it('reads an empty FORCE_COLOR or NO_COLOR as not set', () => {
+    expect(colorEnabled(false, { FORCE_COLOR: '' }, false)).toBe(false);
+    expect(colorEnabled(true, { FORCE_COLOR: '' }, false)).toBe(true);
+    expect(colorEnabled(true, { NO_COLOR: '' }, false)).toBe(true);
+    expect(colorEnabled(true, { NO_COLOR: '1', FORCE_COLOR: '' }, false)).toBe(false);
   });
 });
 

@@ -164,7 +164,7 @@ async function account(ctx: ProviderContext): Promise<AccountOverview> {
     fields: [
       { label: 'plan', value: planJson.name },
       { label: 'price', value: `${price} ${planCurrency}${planJson.interval ? ` a ${planJson.interval}` : ''}` },
-      { label: 'renews at', value: planJson.renewsAt },
+      { label: 'renews at', value: planJson.renewsAt, time: true },
     ],
     tables: [
       { title: 'currencies', columns: ['CODE', 'NAME', 'SYMBOL'], rows: currencies.map((c) => [c.code, c.name ?? '', c.symbol ?? '']) },
