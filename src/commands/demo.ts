@@ -6,6 +6,7 @@ import type { CommandModule } from '../core/command.js';
 import type { Context } from '../core/context.js';
 import { Decimal } from '../core/money.js';
 import { ExitCode } from '../core/errors.js';
+import type { IOStreams } from '../core/io.js';
 import { requireProvider, type Target, targetFor } from '../providers/target.js';
 import { startSandbox } from '../sandbox/server.js';
 import { fetchBalance, report } from './balance.js';
@@ -30,6 +31,8 @@ export async function run(ctx: Context): Promise<number> {
       {},
       {},
     );
+  // the demo is one story told on stdout: the steps' summaries and notes (stderr in the commands) with it
+  const storyIO: IOStreams = Object.create(ctx.io, { err: { value: (text: string) => void ctx.io.out(text) } });
   // each step runs the same code the commands run, with the demo's targets instead of a config file
   const step = async <O>(t: Target, load: () => Promise<CommandModule<O>>, options: O) => {
     const { createContext } = await import('../core/context.js');
@@ -45,7 +48,7 @@ export async function run(ctx: Context): Promise<number> {
         no_proxy: '*',
         NO_PROXY: '*',
       },
-      ctx.io,
+      storyIO,
     );
     return (await (await load()).run(stepCtx, options)) ?? ExitCode.ok;
   };

@@ -90,7 +90,6 @@ export async function run(ctx: Context): Promise<number> {
     );
     return 0;
   }
-  if (ctx.options.quiet) return 0;
   await renderTable(
     ctx.io,
     [

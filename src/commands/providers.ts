@@ -23,7 +23,6 @@ export async function run(ctx: Context): Promise<number> {
     );
     return 0;
   }
-  if (ctx.options.quiet) return 0;
   const tty = ctx.io.stdoutIsTTY;
   await renderTable(
     ctx.io,

@@ -1,8 +1,9 @@
 // stdout carries data only (SPEC §4): summaries and notes on stderr, FORCE_COLOR, --tz wherever a time is shown, -q.
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { tallyInProcess } from '../helpers/in-process.js';
-import { sandboxEnv, tally as tallyBinary } from '../helpers/tally.js';
+import { BIN, runEnv, sandboxEnv, tally as tallyBinary } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -137,6 +138,26 @@ describe('-q silences all but data', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n')[0]).toBe(header);
+  });
+
+  it.each([
+    [['ledger', 'list', '--limit', '3'], 'conduit', 'CREATED AT (UTC)\tID\tTYPE'],
+    [['providers'], 'conduit', 'ID\tNAME'],
+    [['packs'], 'conflux', 'KEY\tNAME'],
+  ])('%j -q still prints its table', async (args, provider, header) => {
+    const r = await run(provider, [...args, '-q']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.startsWith(header)).toBe(true);
+  });
+
+  it('sandbox -q prints its table of accounts and no hints', async () => {
+    const child = execa('node', [BIN, 'sandbox', '--port', '0', '-q'], { reject: false, extendEnv: false, stdin: 'ignore', env: runEnv() });
+    await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.stdout.split('\n')[0]).toBe('PROVIDER\tBASE URL\tACCOUNT\tKEY\tWHAT IT SHOWS');
+    expect(r.stderr).toBe('tally: terminated');
   });
 
   it('reconcile -q on planted issues: exit 1, the issues on stdout, nothing on stderr', async () => {

@@ -31,7 +31,6 @@ export async function run(ctx: Context, { limit, offset, filter: given }: ListOp
     writeJson(ctx.io, entries.map(entryToJson));
     return 0;
   }
-  if (ctx.options.quiet) return 0;
   await renderTable(
     ctx.io,
     [

@@ -28,7 +28,6 @@ export async function run(ctx: Context): Promise<number> {
     writeJson(ctx.io, rows);
     return 0;
   }
-  if (ctx.options.quiet) return 0;
   await renderTable(
     ctx.io,
     [{ header: 'NAME' }, { header: 'PROVIDER' }, { header: 'BASE URL' }, { header: 'KEY' }, { header: 'DEFAULT' }],
