@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { tallyInProcess } from '../helpers/in-process.js';
+import { tallyInPty } from '../helpers/pty.js';
 import { BIN, runEnv, sandboxEnv, tally as tallyBinary } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
@@ -64,6 +65,21 @@ describe('piped, stdout is the table alone', () => {
     const rows = expectOneTable(r.stdout, 'MODEL\tREQUESTS\tINPUT TOKENS\tOUTPUT TOKENS\tTOKENS\tCOST (USD)');
     expect(rows).toHaveLength(4);
     expect(r.stderr).toMatch(/^bytespike usage .* → .* \(UTC\): \d+ requests, [\d,]+ tokens, \d+\.\d+ USD$/);
+  });
+});
+
+describe('at a terminal', () => {
+  it('reconcile shows its summary and notes above the table, and no empty table when there are no issues', async () => {
+    const clean = tallyInPty(['reconcile'], { columns: 120, env: { ...sandboxEnv(sandbox, 'indigenius'), TZ: 'UTC' } });
+    expect((await clean.exited).exitCode).toBe(0);
+    expect(clean.text()).toMatch(
+      /^indigenius: 250 entries checked, .* \(UTC\), .*; no issues\nnote: indigenius has no balance endpoint, .*\n$/,
+    );
+    const bad = tallyInPty(['reconcile'], { columns: 200, env: { ...sandboxEnv(sandbox, 'conduit', 'bad'), TZ: 'UTC' } });
+    expect((await bad.exited).exitCode).toBe(1);
+    const [summary, ...table] = bad.text().split('\n');
+    expect(summary).toMatch(/^conduit: \d+ entries checked, .*; 2 issues$/);
+    expect(table.join('\n')).toMatch(/KIND[^]*ENTRY[^]*\n.*chain_break[^]*\n.*duplicate/);
   });
 });
 
