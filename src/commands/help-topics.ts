@@ -30,10 +30,10 @@ Example, from cron:
   TALLY_BASE_URL     the provider's base URL (--base-url overrides it)
   TALLY_API_KEY      the key; overrides the profile's. Never passed on the command line.
   TALLY_CONFIG_DIR   where config.json and checkpoints/ live (default ~/.config/tally on Linux)
-  NO_COLOR           no colour (FORCE_COLOR or CLICOLOR_FORCE still turn it on)
-  FORCE_COLOR        colour even off a terminal, piped tables and messages too, over NO_COLOR
-                     (FORCE_COLOR=0 turns it off; --no-color beats them all)
-  CLICOLOR=0         no colour; CLICOLOR_FORCE=1 colour even off a terminal
+  NO_COLOR           no colour, unless FORCE_COLOR is set too
+  FORCE_COLOR        colour even off a terminal (a piped table keeps its tabs), over NO_COLOR;
+                     FORCE_COLOR=0 turns it off, and --no-color beats them all
+  CLICOLOR=0         no colour; CLICOLOR_FORCE=1 colour even off a terminal (NO_COLOR wins over it)
   COLUMNS            the width tables fit in on a terminal
   HTTPS_PROXY        proxy for https:// requests (HTTP_PROXY for http://; lowercase forms first)
   NO_PROXY           hosts reached directly: example.com, .corp.example, 127.0.0.1:4010, or *

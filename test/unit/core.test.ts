@@ -160,6 +160,8 @@ describe('colour decision', () => {
     expect(colorEnabled(false, { NO_COLOR: '1', FORCE_COLOR: '1' }, true)).toBe(false);
     expect(colorEnabled(true, { FORCE_COLOR: 'false' }, false)).toBe(false);
     expect(colorEnabled(true, { NO_COLOR: '1', FORCE_COLOR: '0' }, false)).toBe(false);
+    // CLICOLOR_FORCE is the older, weaker word: NO_COLOR wins over it
+    expect(colorEnabled(false, { NO_COLOR: '1', CLICOLOR_FORCE: '1' }, false)).toBe(false);
   });
   it('reads an empty FORCE_COLOR or NO_COLOR as not set', () => {
     expect(colorEnabled(false, { FORCE_COLOR: '' }, false)).toBe(false);
