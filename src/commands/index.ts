@@ -14,7 +14,7 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { flags: '--base-url <url>', help: "provider API base URL, overriding the profile's" },
   { flags: '--json', help: 'print JSON instead of a table' },
   { flags: '--no-color', help: 'never colour the output' },
-  { flags: '-q, --quiet', help: 'print only the data and errors: no summaries, notes, hints or progress' },
+  { flags: '-q, --quiet', help: 'print only data and errors: no summaries, notes, hints or progress, nothing when there is no data' },
   { flags: '-v, --verbose', help: 'trace requests on stderr (keys redacted) and show stack traces' },
   { flags: '--timeout <seconds>', help: 'per-request timeout in seconds', default: '30' },
   { flags: '--retries <n>', help: 'retries on 429, 5xx and dropped connections', default: '4' },

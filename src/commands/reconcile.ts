@@ -524,8 +524,9 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
     ctx.io.err(`${summaryLine(ctx, r, await painter(ctx.io.colorStderr))}\n`);
     for (const note of r.notes) ctx.io.err(`note: ${note}\n`);
   }
-  // a terminal needs no empty table under "no issues"; a pipe gets the header alone, the shape of a full one
-  if (r.issues.length > 0 || !ctx.io.stdoutIsTTY) {
+  // a terminal needs no empty table under "no issues"; a pipe gets the header alone, the shape of a full one,
+  // except under -q, where no data is no output (a cron line mails nothing on a clean run)
+  if (r.issues.length > 0 || (!ctx.io.stdoutIsTTY && !ctx.options.quiet)) {
     await renderTable(
       ctx.io,
       [

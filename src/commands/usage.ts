@@ -93,8 +93,9 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
   if (!ctx.options.quiet) {
     ctx.io.err(`${target.provider.id}${target.profile ? ` (profile ${target.profile})` : ''} usage${span}: ${parts.join(', ')}\n`);
   }
-  // piped, no groups is the header alone (the shape of a full table), unless the rates are the table
-  if (report.groups.length > 0 || (!ctx.io.stdoutIsTTY && !report.rates)) {
+  // piped, no groups is the header alone (the shape of a full table), unless the rates are the table or -q
+  // asked for data only
+  if (report.groups.length > 0 || (!ctx.io.stdoutIsTTY && !report.rates && !ctx.options.quiet)) {
     const has = (k: keyof UsageFigures) => report.groups.some((g) => g[k] !== null);
     // counts read at a glance on a terminal (12,345); a pipe gets plain digits that sort and sum
     const count = (n: number | null) => (n === null ? '' : ctx.io.stdoutIsTTY ? n.toLocaleString('en-US') : String(n));

@@ -145,8 +145,12 @@ describe('--tz wherever a time is shown, and the zone with it', () => {
 });
 
 describe('-q silences all but data', () => {
+  it('reconcile -q with no issues prints nothing at all, so a cron line stays silent', async () => {
+    const r = await run('indigenius', ['reconcile', '-q']);
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([0, '', '']);
+  });
+
   it.each([
-    ['reconcile', 'indigenius', ['reconcile'], ISSUES_HEADER],
     ['usage', 'bytespike', ['usage'], 'MODEL\tREQUESTS\tINPUT TOKENS\tOUTPUT TOKENS\tTOKENS\tCOST (USD)'],
     ['account', 'account-api', ['account'], 'FIELD\tVALUE'],
   ])('%s -q: stderr is empty, the table stays on stdout', async (_name, provider, args, header) => {
