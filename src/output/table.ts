@@ -37,44 +37,86 @@ export async function renderTable(io: IOStreams, header: readonly Column[], cell
     io.out(`${lines.join('\n')}\n`);
     return;
   }
+  const widths = fitWidths(columns, rows, io.columns);
+  const shown = columns.flatMap((_, i) => (widths[i] === null ? [] : [i]));
   const [{ default: Table }, paint] = await Promise.all([import('cli-table3'), painter(io.color)]);
   const table = new Table({
-    head: columns.map((c) => paint('header', c.header)),
-    colWidths: fitWidths(columns, rows, io.columns),
-    colAligns: columns.map((c) => (c.kind === 'amount' ? 'right' : 'left')),
+    head: shown.map((i) => paint('header', (columns[i] as Column).header)),
+    colWidths: shown.map((i) => widths[i] as number),
+    colAligns: shown.map((i) => (columns[i]?.kind === 'amount' ? 'right' : 'left')),
     style: { head: [], border: [] },
     // compact: no rule between rows
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    wordWrap: false,
+    // only free text is ever narrower than its cells, and it breaks between words: fitWidths makes a free
+    // column at least as wide as its longest word, so no word (an id or a URL in a message) is cut
+    wordWrap: true,
+    wrapOnWordBoundary: true,
   });
   for (const row of rows) {
-    table.push(row.map((c) => (typeof c === 'string' ? c : paint(c.tone ?? 'plain', c.text))));
+    table.push(shown.map((i) => row[i] ?? '').map((c) => (typeof c === 'string' ? c : paint(c.tone ?? 'plain', c.text))));
   }
   io.out(`${table.toString()}\n`);
 }
 
 /** Cell padding (1 each side) plus the border between columns. */
 const CELL_OVERHEAD = 3;
-const MIN_TEXT = 6;
+/** Free text is not squeezed below this while a column can be dropped instead: a few words a line. */
+const FREE_COMFORT = 24;
+/** ...nor below this at all (or below its longest word), however wide the rest: a word or two a line. */
+const FREE_MIN = 10;
+
+const textWidth = (text: string): number => [...text].length;
 
 /**
- * Column widths that fit `width`: amounts keep their full width (an amount is never truncated); the widest
- * text columns give way first, down to a few characters, and cli-table3 truncates them with an ellipsis.
+ * The width of each column on a terminal `width` wide (cli-table3's colWidths, padding included), or null
+ * for a column left out. A column no row has text in is left out. Then, while the table is too wide:
+ * free text wraps, down to FREE_COMFORT (or its longest word); columns with a dropRank are dropped, lowest
+ * first, and with room left after a drop the dropped come back, highest rank first, where they fit; free
+ * text wraps further, down to FREE_MIN. Other columns keep their full width: when they alone are wider than
+ * the terminal, the table is too (the terminal wraps its lines), and nothing is cut.
  */
-export function fitWidths(columns: readonly Column[], rows: readonly Cell[][], width: number): number[] {
-  const natural = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => [...cellText(r[i] ?? '')].length)));
-  const widths = [...natural];
-  const total = () => widths.reduce((s, w) => s + w + CELL_OVERHEAD, 1);
-  while (total() > width) {
-    let widest = -1;
-    for (let i = 0; i < columns.length; i++) {
-      if (columns[i]?.kind === 'amount' || (widths[i] as number) <= MIN_TEXT) continue;
-      if (widest < 0 || (widths[i] as number) > (widths[widest] as number)) widest = i;
-    }
-    if (widest < 0) break; // only amounts and narrow text left: let it be wider than the terminal
-    widths[widest] = (widths[widest] as number) - 1;
+export function fitWidths(columns: readonly Column[], rows: readonly Cell[][], width: number): Array<number | null> {
+  const texts = (i: number) => rows.map((r) => cellText(r[i] ?? ''));
+  const natural = columns.map((c, i) => Math.max(textWidth(c.header), ...texts(i).map(textWidth)));
+  const longestWord = columns.map((c, i) => Math.max(0, ...[c.header, ...texts(i)].flatMap((t) => t.split(/\s+/)).map(textWidth)));
+  // the narrowest a column may be at a level: free text the level or its longest word, the rest whole
+  const floor = (i: number, level: number) =>
+    columns[i]?.free ? Math.min(natural[i] as number, Math.max(level, longestWord[i] as number)) : (natural[i] as number);
+  const need = (kept: readonly number[], level: number) => kept.reduce((s, i) => s + floor(i, level) + CELL_OVERHEAD, 1);
+
+  const empty = (i: number) => rows.length > 0 && texts(i).every((t) => t.trim() === '');
+  let kept = columns.flatMap((_, i) => (empty(i) ? [] : [i]));
+  const dropped: number[] = [];
+  const rank = (i: number) => columns[i]?.dropRank ?? Infinity;
+  while (need(kept, FREE_COMFORT) > width) {
+    const droppable = kept.filter((i) => rank(i) !== Infinity);
+    if (droppable.length === 0) break;
+    // lowest rank first; of equal ranks, the one further right
+    const drop = droppable.reduce((a, b) => (rank(b) <= rank(a) ? b : a));
+    kept = kept.filter((i) => i !== drop);
+    dropped.push(drop);
   }
-  return widths.map((w) => w + 2);
+  for (const i of [...dropped].sort((a, b) => rank(b) - rank(a))) {
+    const back = [...kept, i].sort((a, b) => a - b);
+    if (need(back, FREE_COMFORT) <= width) kept = back;
+  }
+  const level = need(kept, FREE_COMFORT) <= width ? FREE_COMFORT : FREE_MIN;
+
+  const widths = new Map(kept.map((i) => [i, natural[i] as number]));
+  const total = () => [...widths.values()].reduce((s, w) => s + w + CELL_OVERHEAD, 1);
+  while (total() > width) {
+    // the widest free text gives way first, so that free columns end up about as wide as each other
+    let widest = -1;
+    for (const [i, w] of widths) {
+      if (w > floor(i, level) && (widest < 0 || w > (widths.get(widest) as number))) widest = i;
+    }
+    if (widest < 0) break; // all at their narrowest: wider than the terminal rather than cut
+    widths.set(widest, (widths.get(widest) as number) - 1);
+  }
+  return columns.map((_, i) => {
+    const w = widths.get(i);
+    return w === undefined ? null : w + 2;
+  });
 }
 
 type Paint = (tone: Tone | 'header' | 'plain', text: string) => string;

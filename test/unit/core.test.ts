@@ -242,12 +242,13 @@ describe('version', () => {
 });
 
 describe('tables on a terminal', () => {
-  it('fit the width by truncating text, never amounts', async () => {
+  it('fit the width by wrapping free text, never cutting amounts or ids', async () => {
     const { fitWidths } = await import('../../src/output/table.js');
-    const columns = [{ header: 'ID' }, { header: 'AMOUNT', kind: 'amount' as const }, { header: 'DESCRIPTION' }];
+    const columns = [{ header: 'ID' }, { header: 'AMOUNT', kind: 'amount' as const }, { header: 'DESCRIPTION', free: true }];
     const rows = [['clx1abc2def3ghi4jkl', '-123456789.12', 'a very long description '.repeat(5)]];
     const widths = fitWidths(columns, rows, 80);
-    expect(widths.reduce((s, w) => s + w + 1, 1)).toBeLessThanOrEqual(80);
+    expect(widths.reduce((s: number, w) => s + (w ?? 0) + 1, 1)).toBeLessThanOrEqual(80);
+    expect(widths[0]).toBe('clx1abc2def3ghi4jkl'.length + 2);
     expect(widths[1]).toBe('-123456789.12'.length + 2);
     expect(fitWidths(columns, [['a', '1', 'b']], 80)).toEqual([4, 8, 13]);
   });
