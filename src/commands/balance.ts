@@ -218,16 +218,19 @@ async function renderBalances(ctx: Context, rows: BalanceRow[]): Promise<void> {
   await renderTable(
     ctx.io,
     [
+      // a column the provider leaves empty is not shown; narrow: the profile, the balance, its unit and
+      // the note (an error whole) stay; reserved, as of, the burn, available, the provider, then the
+      // runway give way
       { header: 'PROFILE' },
-      { header: 'PROVIDER' },
+      { header: 'PROVIDER', dropRank: 5 },
       { header: 'BALANCE', kind: 'amount' },
-      { header: 'AVAILABLE', kind: 'amount' },
-      { header: 'RESERVED', kind: 'amount' },
+      { header: 'AVAILABLE', kind: 'amount', dropRank: 4 },
+      { header: 'RESERVED', kind: 'amount', dropRank: 1 },
       { header: 'UNIT' },
-      { header: 'BURN/DAY', kind: 'amount' },
-      { header: 'RUNWAY', kind: 'amount' },
-      { header: `AS OF (${ctx.options.zone})` },
-      { header: 'NOTE' },
+      { header: 'BURN/DAY', kind: 'amount', dropRank: 3 },
+      { header: 'RUNWAY', kind: 'amount', dropRank: 6 },
+      { header: `AS OF (${ctx.options.zone})`, dropRank: 2 },
+      { header: 'NOTE', free: true },
     ],
     rows.map((r) => {
       const b = r.balance;

@@ -93,11 +93,12 @@ export async function run(ctx: Context): Promise<number> {
   await renderTable(
     ctx.io,
     [
+      // narrow: the key (what checkout takes), the price and the credits stay; the fee, then the name give way
       { header: 'KEY' },
-      { header: 'NAME' },
+      { header: 'NAME', free: true, dropRank: 2 },
       { header: 'PRICE (USD)', kind: 'amount' },
       { header: 'CREDITS AFTER FEE', kind: 'amount' },
-      { header: `FEE ${rate.mul(Decimal.parse('100')).toString()}% (USD)`, kind: 'amount' },
+      { header: `FEE ${rate.mul(Decimal.parse('100')).toString()}% (USD)`, kind: 'amount', dropRank: 1 },
     ],
     packs.map((p) => [
       p.key,

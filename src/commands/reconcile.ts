@@ -488,16 +488,18 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
     return code;
   }
   if (many) {
+    // narrow: each profile and its result (an error whole) stay; the opening balance, the count, the
+    // closing balance, its unit and the provider give way, in that order
     await renderTable(
       ctx.io,
       [
         { header: 'PROFILE' },
-        { header: 'PROVIDER' },
-        { header: 'CHECKED', kind: 'amount' },
-        { header: 'OPENING', kind: 'amount' },
-        { header: 'CLOSING', kind: 'amount' },
-        { header: 'UNIT' },
-        { header: 'RESULT' },
+        { header: 'PROVIDER', dropRank: 5 },
+        { header: 'CHECKED', kind: 'amount', dropRank: 2 },
+        { header: 'OPENING', kind: 'amount', dropRank: 1 },
+        { header: 'CLOSING', kind: 'amount', dropRank: 3 },
+        { header: 'UNIT', dropRank: 4 },
+        { header: 'RESULT', free: true },
       ],
       rows.map((r) =>
         isFailure(r)
@@ -527,17 +529,19 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
   // a terminal needs no empty table under "no issues"; a pipe gets the header alone, the shape of a full one,
   // except under -q, where no data is no output (a cron line mails nothing on a clean run)
   if (r.issues.length > 0 || (!ctx.io.stdoutIsTTY && !ctx.options.quiet)) {
+    // narrow: the kind, the entry and the message stay; what the message already says (the previous entry,
+    // the expected and actual balances) gives way first, then when it was, then the delta
     await renderTable(
       ctx.io,
       [
         { header: 'KIND' },
         { header: 'ENTRY' },
-        { header: 'PREVIOUS' },
-        { header: 'EXPECTED', kind: 'amount' },
-        { header: 'ACTUAL', kind: 'amount' },
-        { header: 'DELTA', kind: 'amount' },
-        { header: `CREATED AT (${ctx.options.zone})` },
-        { header: 'MESSAGE' },
+        { header: 'PREVIOUS', dropRank: 1 },
+        { header: 'EXPECTED', kind: 'amount', dropRank: 2 },
+        { header: 'ACTUAL', kind: 'amount', dropRank: 3 },
+        { header: 'DELTA', kind: 'amount', dropRank: 5 },
+        { header: `CREATED AT (${ctx.options.zone})`, dropRank: 4 },
+        { header: 'MESSAGE', free: true },
       ],
       r.issues.map((i) => [
         { text: i.kind, tone: 'negative' as const },

@@ -2,7 +2,7 @@
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { writeJson } from '../output/json.js';
-import { renderTable } from '../output/table.js';
+import { painter, renderTable } from '../output/table.js';
 import { startSandbox } from '../sandbox/server.js';
 import type { SandboxOptions } from './sandbox.command.js';
 
@@ -29,17 +29,36 @@ export async function run(ctx: Context, { port, seed, entries, end, faults }: Sa
     const newest = sandbox.end.toISOString();
     if (!ctx.options.quiet)
       ctx.io.err(`sandbox listening on ${sandbox.url} (seed ${seed}, ${entries} entries, the newest at ${newest}); Ctrl-C stops it\n`);
-    await renderTable(
-      ctx.io,
-      [{ header: 'PROVIDER' }, { header: 'BASE URL' }, { header: 'ACCOUNT' }, { header: 'KEY' }, { header: 'WHAT IT SHOWS' }],
-      sandbox.providers.flatMap((p) => p.accounts.map((a) => [p.id, p.baseUrl, a.name, a.key, a.purpose])),
-    );
-    const ok = sandbox.providers[0];
-    if (ok && !ctx.options.quiet) {
-      ctx.io.err(`\ntry: TALLY_PROVIDER=${ok.id} TALLY_BASE_URL=${ok.baseUrl} TALLY_API_KEY=${ok.accounts[0]?.key ?? ''} tally balance\n`);
+    if (ctx.io.stdoutIsTTY) {
+      // a newcomer copies these: one base URL a provider on a line of its own, then its accounts' keys,
+      // so that each URL and key is whole on a terminal 60 columns wide
+      const paint = await painter(ctx.io.color);
+      for (const p of sandbox.providers) {
+        ctx.io.out(`\n${paint('header', p.id)}  base URL ${p.baseUrl}\n`);
+        await renderTable(
+          ctx.io,
+          [{ header: 'ACCOUNT' }, { header: 'KEY' }, { header: 'WHAT IT SHOWS', free: true }],
+          p.accounts.map((a) => [a.name, a.key, a.purpose]),
+        );
+      }
+    } else {
+      await renderTable(
+        ctx.io,
+        [{ header: 'PROVIDER' }, { header: 'BASE URL' }, { header: 'ACCOUNT' }, { header: 'KEY' }, { header: 'WHAT IT SHOWS' }],
+        sandbox.providers.flatMap((p) => p.accounts.map((a) => [p.id, p.baseUrl, a.name, a.key, a.purpose])),
+      );
     }
+    const ok = sandbox.providers[0];
+    if (ok && !ctx.options.quiet) ctx.io.err(`\n${tryLine(ok.id, ok.baseUrl, ok.accounts[0]?.key ?? '', ctx.io.stderrColumns)}\n`);
   }
   // serve until interrupted
   await new Promise<never>(() => {});
   return 0;
+}
+
+/** The command to try first: one line, or on a terminal too narrow for it, one shell line a variable. */
+function tryLine(provider: string, baseUrl: string, key: string, columns: number): string {
+  const parts = [`TALLY_PROVIDER=${provider}`, `TALLY_BASE_URL=${baseUrl}`, `TALLY_API_KEY=${key} tally balance`];
+  const line = `try: ${parts.join(' ')}`;
+  return columns > 0 && line.length > columns ? `try:\n  ${parts.join(' \\\n  ')}` : line;
 }

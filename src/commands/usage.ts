@@ -103,12 +103,14 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
     const columns: Array<[Column, (g: UsageFigures & { key: string }) => string]> = [
       // a day (or month, or year) is one in the --tz zone
       [{ header: report.by === 'day' ? `${bucket} (${zone})` : bucket }, (g) => g.key],
-      [{ header: 'REQUESTS', kind: 'amount' }, (g) => count(g.requests)],
+      [{ header: 'REQUESTS', kind: 'amount', dropRank: 4 }, (g) => count(g.requests)],
     ];
-    if (has('inputTokens')) columns.push([{ header: 'INPUT TOKENS', kind: 'amount' }, (g) => count(g.inputTokens)]);
-    if (has('outputTokens')) columns.push([{ header: 'OUTPUT TOKENS', kind: 'amount' }, (g) => count(g.outputTokens)]);
-    if (has('tokens')) columns.push([{ header: 'TOKENS', kind: 'amount' }, (g) => count(g.tokens)]);
-    if (has('duration')) columns.push([{ header: 'DURATION (S)', kind: 'amount' }, (g) => count(g.duration)]);
+    // narrow: the group and its cost stay; input and output tokens (their sum is TOKENS), the duration,
+    // the requests and then the tokens give way
+    if (has('inputTokens')) columns.push([{ header: 'INPUT TOKENS', kind: 'amount', dropRank: 1 }, (g) => count(g.inputTokens)]);
+    if (has('outputTokens')) columns.push([{ header: 'OUTPUT TOKENS', kind: 'amount', dropRank: 2 }, (g) => count(g.outputTokens)]);
+    if (has('tokens')) columns.push([{ header: 'TOKENS', kind: 'amount', dropRank: 5 }, (g) => count(g.tokens)]);
+    if (has('duration')) columns.push([{ header: 'DURATION (S)', kind: 'amount', dropRank: 3 }, (g) => count(g.duration)]);
     if (has('cost')) columns.push([{ header: `COST (${report.unit})`, kind: 'amount' }, (g) => amount(g.cost) ?? '']);
     await renderTable(
       ctx.io,
@@ -124,7 +126,7 @@ export async function run(ctx: Context, { since, until, period, by }: UsageOptio
         { header: 'TIER' },
         { header: 'CREDITS/1K INPUT', kind: 'amount' },
         { header: 'CREDITS/1K OUTPUT', kind: 'amount' },
-        { header: 'EXAMPLE MODELS' },
+        { header: 'EXAMPLE MODELS', free: true },
       ],
       report.rates.map((r) => [r.tier, r.inputPer1k.toString(), r.outputPer1k.toString(), r.models.join(', ')]),
     );

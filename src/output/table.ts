@@ -58,6 +58,11 @@ export async function renderTable(io: IOStreams, header: readonly Column[], cell
   io.out(`${table.toString()}\n`);
 }
 
+/** How wide the boxed table is with every column at its full width. */
+export function naturalWidth(columns: readonly Column[], rows: readonly Cell[][]): number {
+  return fitWidths(columns, rows, Infinity).reduce((s: number, w) => (w === null ? s : s + w + 1), 1);
+}
+
 /** Cell padding (1 each side) plus the border between columns. */
 const CELL_OVERHEAD = 3;
 /** Free text is not squeezed below this while a column can be dropped instead: a few words a line. */

@@ -31,16 +31,18 @@ export async function run(ctx: Context, { limit, offset, filter: given }: ListOp
     writeJson(ctx.io, entries.map(entryToJson));
     return 0;
   }
+  // narrow: when, how much and what for stay; the unit (one per provider), the running balance, the type
+  // (the sign and the description say most of it) and then the id (in --json and piped output) give way
   await renderTable(
     ctx.io,
     [
       { header: `CREATED AT (${ctx.options.zone})` },
-      { header: 'ID' },
-      { header: 'TYPE' },
+      { header: 'ID', dropRank: 4 },
+      { header: 'TYPE', dropRank: 3 },
       { header: 'AMOUNT', kind: 'amount' },
-      { header: 'BALANCE AFTER', kind: 'amount' },
-      { header: 'UNIT' },
-      { header: 'DESCRIPTION' },
+      { header: 'BALANCE AFTER', kind: 'amount', dropRank: 2 },
+      { header: 'UNIT', dropRank: 1 },
+      { header: 'DESCRIPTION', free: true, dropRank: 5 },
     ],
     entries.map((e) => [
       formatInZone(e.createdAt, ctx.options.zone),

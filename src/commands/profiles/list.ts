@@ -30,7 +30,14 @@ export async function run(ctx: Context): Promise<number> {
   }
   await renderTable(
     ctx.io,
-    [{ header: 'NAME' }, { header: 'PROVIDER' }, { header: 'BASE URL' }, { header: 'KEY' }, { header: 'DEFAULT' }],
+    // narrow: the name and which is the default stay; the base URL, the key source, then the provider give way
+    [
+      { header: 'NAME' },
+      { header: 'PROVIDER', dropRank: 3 },
+      { header: 'BASE URL', dropRank: 1 },
+      { header: 'KEY', dropRank: 2 },
+      { header: 'DEFAULT' },
+    ],
     rows.map((r) => [r.name, r.provider, r.baseUrl ?? '', r.key, r.default ? '*' : '']),
   );
   return 0;
