@@ -70,7 +70,22 @@ const FREE_COMFORT = 24;
 /** ...nor below this at all (or below its longest word), however wide the rest: a word or two a line. */
 const FREE_MIN = 10;
 
-const textWidth = (text: string): number => [...text].length;
+// How cli-table3 (string-width 4) measures: what it counts two columns wide must be counted so here too, or a
+// CJK cell measured as its length would be cut.
+/** East Asian wide and fullwidth characters (is-fullwidth-code-point's ranges). */
+const FULLWIDTH =
+  /[\u1100-\u115f\u2329\u232a\u2e80-\u303e\u3040-\u3247\u3250-\u4dbf\u4e00-\ua4c6\ua960-\ua97c\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6b\uff01-\uff60\uffe0-\uffe6\u{1b000}\u{1b001}\u{1f200}-\u{1f251}\u{20000}-\u{3fffd}]/u;
+/** An emoji, with its variation selector or joined sequence: two columns in all. */
+const EMOJI = /\p{Emoji_Presentation}(?:\u{fe0f}|\u{200d}\p{Emoji_Presentation})*|\p{Extended_Pictographic}\u{fe0f}/gu;
+/** Combining diacritical marks: no column of their own. */
+const COMBINING = /^[\u0300-\u036f]$/u;
+
+/** The columns text takes in a terminal. */
+export function textWidth(text: string): number {
+  let width = 0;
+  for (const ch of text.replace(EMOJI, '\u{3000}')) width += COMBINING.test(ch) ? 0 : FULLWIDTH.test(ch) ? 2 : 1;
+  return width;
+}
 
 /**
  * The width of each column on a terminal `width` wide (cli-table3's colWidths, padding included), or null

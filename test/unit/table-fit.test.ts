@@ -2,7 +2,7 @@
 // not free text (an id, a date, a kind, an amount, a URL, a key) is ever cut; piped output is left as it is.
 import { describe, expect, it } from 'vitest';
 import type { IOStreams } from '../../src/core/io.js';
-import { type Cell, type Column, fitWidths, renderTable } from '../../src/output/table.js';
+import { type Cell, type Column, fitWidths, renderTable, textWidth } from '../../src/output/table.js';
 
 /** The width of the boxed table the widths make: each column plus its padding, and the borders. */
 const tableWidth = (widths: ReadonlyArray<number | null>) => widths.reduce((s: number, w) => (w === null ? s : s + w + 1), 1);
@@ -134,5 +134,24 @@ describe('renderTable on a terminal', () => {
     const { io, text } = terminal(120, false);
     await renderTable(io, [{ header: 'BALANCE' }, { header: 'RESERVED' }], [['1.00', '']]);
     expect(text()).toBe('BALANCE\tRESERVED\n1.00\t\n');
+  });
+});
+
+describe('textWidth', () => {
+  it('counts what a terminal shows: wide characters two columns, combining marks none', async () => {
+    expect(textWidth('clx1nfbkvc000006x')).toBe(17);
+    expect(textWidth('中文描述')).toBe(8);
+    expect(textWidth('café')).toBe(4);
+    expect(textWidth('cafe\u0301')).toBe(4);
+    expect(textWidth('₦ € ✓ · →')).toBe(9);
+    expect(textWidth('🚀 ok')).toBe(5);
+  });
+
+  it('gives a column of wide characters its whole width, so cli-table3 does not cut it', async () => {
+    const { io, text } = terminal(60);
+    await renderTable(io, [{ header: 'TYPE' }, { header: 'NOTE', free: true }], [['中文描述', '说明 文字 很长 的 描述 '.repeat(6)]]);
+    expect(text()).toContain('中文描述');
+    expect(text()).not.toContain('…');
+    for (const line of text().trimEnd().split('\n')) expect(textWidth(line), line).toBeLessThanOrEqual(60);
   });
 });
