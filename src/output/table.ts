@@ -80,8 +80,11 @@ const EMOJI = /\p{Emoji_Presentation}(?:\u{fe0f}|\u{200d}\p{Emoji_Presentation})
 /** Combining diacritical marks: no column of their own. */
 const COMBINING = /^[\u0300-\u036f]$/u;
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** The columns text takes in a terminal. */
 export function textWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
   for (const ch of text.replace(EMOJI, '\u{3000}')) width += COMBINING.test(ch) ? 0 : FULLWIDTH.test(ch) ? 2 : 1;
   return width;
@@ -96,9 +99,15 @@ export function textWidth(text: string): number {
  * the terminal, the table is too (the terminal wraps its lines), and nothing is cut.
  */
 export function fitWidths(columns: readonly Column[], rows: readonly Cell[][], width: number): Array<number | null> {
-  const texts = (i: number) => rows.map((r) => cellText(r[i] ?? ''));
-  const natural = columns.map((c, i) => Math.max(textWidth(c.header), ...texts(i).map(textWidth)));
-  const longestWord = columns.map((c, i) => Math.max(0, ...[c.header, ...texts(i)].flatMap((t) => t.split(/\s+/)).map(textWidth)));
+  const byColumn = columns.map((_, i) => rows.map((r) => cellText(r[i] ?? '')));
+  const texts = (i: number) => byColumn[i] as string[];
+  // reduce, not Math.max(...): a --limit of 200,000 rows is more arguments than a call takes
+  const widest = (texts: readonly string[]) => texts.reduce((m, t) => Math.max(m, textWidth(t)), 0);
+  const natural = columns.map((c, i) => widest([c.header, ...texts(i)]));
+  // (only free text wraps; a text no wider than the longest word so far cannot hold a longer one)
+  const longestWord = columns.map((c, i) =>
+    c.free ? [c.header, ...texts(i)].reduce((m, t) => (textWidth(t) <= m ? m : Math.max(m, widest(t.split(/\s+/)))), 0) : 0,
+  );
   // the narrowest a column may be at a level: free text the level or its longest word, the rest whole
   const floor = (i: number, level: number) =>
     columns[i]?.free ? Math.min(natural[i] as number, Math.max(level, longestWord[i] as number)) : (natural[i] as number);

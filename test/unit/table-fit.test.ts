@@ -155,3 +155,10 @@ describe('textWidth', () => {
     for (const line of text().trimEnd().split('\n')) expect(textWidth(line), line).toBeLessThanOrEqual(60);
   });
 });
+
+describe('fitWidths over many rows', () => {
+  it('measures 300,000 rows', () => {
+    const rows = Array.from({ length: 300_000 }, (_, i) => [String(i), 'a short note']);
+    expect(fitWidths([{ header: 'N' }, { header: 'NOTE', free: true }], rows, 80)).toEqual([8, 14]);
+  });
+});
