@@ -162,7 +162,8 @@ describe('reconcile on the planted account in a terminal', () => {
 describe('tally sandbox in a terminal', () => {
   it.each(WIDTHS)('at %i columns shows every base URL and every key whole, then stops on Ctrl-C (exit 130)', async (columns) => {
     const run = tallyInPty(['sandbox', '--port', '0'], { columns, rows: 80 });
-    await run.waitForText(/TALLY_API_KEY=\S+/);
+    // the try: command ends the output: with it shown, every URL and key is
+    await run.waitForText(/TALLY_API_KEY=\S+ tally balance/);
     run.write('\x03');
     expect((await run.exited).exitCode).toBe(130);
     const text = screen(run);
