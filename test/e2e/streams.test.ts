@@ -72,12 +72,12 @@ describe('at a terminal', () => {
   it('reconcile shows its summary and notes above the table, and no empty table when there are no issues', async () => {
     const clean = tallyInPty(['reconcile'], { columns: 120, env: { ...sandboxEnv(sandbox, 'indigenius'), TZ: 'UTC' } });
     expect((await clean.exited).exitCode).toBe(0);
-    expect(clean.text()).toMatch(
+    expect(clean.screen()).toMatch(
       /^indigenius: 250 entries checked, .* \(UTC\), .*; no issues\nnote: indigenius has no balance endpoint, .*\n$/,
     );
     const bad = tallyInPty(['reconcile'], { columns: 200, env: { ...sandboxEnv(sandbox, 'conduit', 'bad'), TZ: 'UTC' } });
     expect((await bad.exited).exitCode).toBe(1);
-    const [summary, ...table] = bad.text().split('\n');
+    const [summary, ...table] = bad.screen().split('\n');
     expect(summary).toMatch(/^conduit: \d+ entries checked, .*; 2 issues$/);
     expect(table.join('\n')).toMatch(/KIND[^]*ENTRY[^]*\n.*chain_break[^]*\n.*duplicate/);
   });

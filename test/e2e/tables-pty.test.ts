@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { tallyInProcess } from '../helpers/in-process.js';
-import { type PtyRun, tallyInPty } from '../helpers/pty.js';
+import { tallyInPty } from '../helpers/pty.js';
 import { BIN, runEnv, sandboxEnv, tally, tempConfigDir, waitFor } from '../helpers/tally.js';
 
 let sandbox: Sandbox;
@@ -14,52 +14,6 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 const WIDTHS = [60, 80, 120] as const;
-
-/**
- * What the terminal shows once tally is done: its output played onto a screen of lines, so that a spinner
- * drawn and cleared on stderr (ora: cursor to column 1, erase the line) leaves nothing, as on a real one.
- */
-function screen(run: PtyRun): string {
-  const lines: string[][] = [[]];
-  let row = 0;
-  let col = 0;
-  const raw = run.output();
-  for (let i = 0; i < raw.length;) {
-    const ch = raw[i] as string;
-    if (ch === '\u001b') {
-      // CSI: parameters, then one final byte; other escapes (OSC, charset) have nothing to show
-      // eslint-disable-next-line no-control-regex -- escape sequences are what is being read
-      const csi = /^\u001b\[([0-9;?]*)[ -/]*([@-~])/.exec(raw.slice(i, i + 32));
-      // eslint-disable-next-line no-control-regex -- as above
-      const other = /^\u001b(\][^\u0007]*\u0007|[()][0-9A-B]|.)/.exec(raw.slice(i));
-      const match = csi ?? other;
-      if (csi?.[2] === 'G') col = Math.max(0, Number(csi[1] || '1') - 1);
-      if (csi?.[2] === 'K') {
-        const line = lines[row] as string[];
-        if (csi[1] === '2') line.length = 0;
-        else if (csi[1] === '1') line.fill(' ', 0, col + 1);
-        else line.length = Math.min(line.length, col);
-      }
-      i += match ? match[0].length : 1;
-      continue;
-    }
-    const cp = raw.codePointAt(i) as number;
-    const char = String.fromCodePoint(cp);
-    i += char.length;
-    if (char === '\r') col = 0;
-    else if (char === '\n') {
-      row += 1;
-      col = 0;
-      lines[row] ??= [];
-    } else if (cp >= 0x20) {
-      const line = lines[row] as string[];
-      while (line.length < col) line.push(' ');
-      line[col] = char;
-      col += 1;
-    }
-  }
-  return lines.map((l) => l.join('').trimEnd()).join('\n');
-}
 
 /** The lines of the boxed tables in a terminal's text. */
 const tableLines = (text: string) => text.split('\n').filter((l) => /^[┌│└]/.test(l));
@@ -116,7 +70,7 @@ describe('ledger list in a terminal', () => {
     expect(header?.[1]).toBe('ID');
     const run = tallyInPty(['ledger', 'list', '--limit', '8'], { columns, env });
     expect((await run.exited).exitCode).toBe(0);
-    const text = screen(run);
+    const text = run.screen();
     expectFits(text, columns);
     const shown = columnTexts(text);
     for (const row of rows) {
@@ -145,7 +99,7 @@ describe('reconcile on the planted account in a terminal', () => {
     expect(issues.map((r) => r[0])).toEqual(['chain_break', 'duplicate']);
     const run = tallyInPty(['reconcile'], { columns, env });
     expect((await run.exited).exitCode).toBe(1);
-    const text = screen(run);
+    const text = run.screen();
     expectFits(text, columns);
     const shown = columnTexts(text);
     const kinds = shown.find((c) => c.startsWith('KIND'));
@@ -166,7 +120,7 @@ describe('tally sandbox in a terminal', () => {
     await run.waitForText(/TALLY_API_KEY=\S+ tally balance/);
     run.write('\x03');
     expect((await run.exited).exitCode).toBe(130);
-    const text = screen(run);
+    const text = run.screen();
     const port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1];
     expect(port).toBeDefined();
     expectFits(text, columns);
@@ -232,7 +186,7 @@ describe('balance in a terminal', () => {
       expect(message).toMatch(/^indigenius \(profile refused\) refused the key \(401\)/);
       const run = tallyInPty(['balance', '--all'], { columns, configDir: cfg.dir });
       expect((await run.exited).exitCode).toBe(3);
-      const text = screen(run);
+      const text = run.screen();
       expectFits(text, columns);
       const shown = columnTexts(text);
       expect(shown.find((c) => c.startsWith('PROFILE'))).toBe('PROFILE good refused');
@@ -256,7 +210,7 @@ describe('balance in a terminal', () => {
       const run = tallyInPty(['balance', '--all'], { columns: 60, configDir: cfg.dir });
       expect((await run.exited).exitCode).toBe(0);
       expect(run.text()).toContain('reading balances');
-      const text = screen(run);
+      const text = run.screen();
       expect(text).not.toContain('reading balances');
       expectFits(text, 60);
       expect(columnTexts(text).find((c) => c.startsWith('PROFILE'))).toBe('PROFILE one two');
@@ -269,7 +223,7 @@ describe('balance in a terminal', () => {
   it.each(WIDTHS)('a single balance at %i columns shows no column the provider leaves empty', async (columns) => {
     const run = tallyInPty(['balance'], { columns, env: sandboxEnv(sandbox, 'conduit') });
     expect((await run.exited).exitCode).toBe(0);
-    const text = screen(run);
+    const text = run.screen();
     expectFits(text, columns);
     const headers = columnTexts(text).map((c) => c.split(' ')[0]);
     expect(headers).toContain('BALANCE');
@@ -277,7 +231,9 @@ describe('balance in a terminal', () => {
     // a provider that gives them keeps them, where they fit
     const reserved = tallyInPty(['balance'], { columns: 120, env: sandboxEnv(sandbox, 'account-api', 'reserved') });
     expect((await reserved.exited).exitCode).toBe(0);
-    expect(columnTexts(screen(reserved)).map((c) => c.split(' ')[0])).toEqual(expect.arrayContaining(['BALANCE', 'AVAILABLE', 'RESERVED']));
+    expect(columnTexts(reserved.screen()).map((c) => c.split(' ')[0])).toEqual(
+      expect.arrayContaining(['BALANCE', 'AVAILABLE', 'RESERVED']),
+    );
   });
 });
 
@@ -323,7 +279,7 @@ describe('every other table in a terminal', () => {
       const env = provider ? sandboxEnv(sandbox, provider) : {};
       const run = tallyInPty(args, { columns, env, configDir: cfg.dir });
       expect((await run.exited).exitCode).toBe(exitCode);
-      const text = screen(run);
+      const text = run.screen();
       expectFits(text, columns);
       const cells = columnTexts(text).join(' ');
       for (const value of whole()) expect(cells).toContain(value);

@@ -8,6 +8,8 @@ export interface PtyRun {
   output(): string;
   /** The output with colour and cursor sequences removed and CRLF as LF. */
   text(): string;
+  /** What the screen shows: the output played onto lines, so a spinner drawn and cleared leaves nothing. */
+  screen(): string;
   /** Types into the terminal: `'\x03'` is Ctrl-C. */
   write(data: string): void;
   /** Resolves once the shown text matches. */
@@ -56,6 +58,7 @@ export function tallyInPty(args: string[], options: PtyOptions = {}): PtyRun {
   return {
     output: () => screen,
     text: () => plain(screen),
+    screen: () => screenOf(screen),
     write: (data) => child.write(data),
     waitForText: (pattern, timeoutMs) =>
       waitFor(
@@ -67,4 +70,49 @@ export function tallyInPty(args: string[], options: PtyOptions = {}): PtyRun {
     pid: child.pid,
     kill: (signal) => child.kill(signal),
   };
+}
+
+/**
+ * What the terminal shows once tally is done: its output played onto a screen of lines, so that a spinner
+ * drawn and cleared on stderr (ora: cursor to column 1, erase the line) leaves nothing, as on a real one.
+ */
+export function screenOf(raw: string): string {
+  const lines: string[][] = [[]];
+  let row = 0;
+  let col = 0;
+  for (let i = 0; i < raw.length;) {
+    const ch = raw[i] as string;
+    if (ch === '\u001b') {
+      // CSI: parameters, then one final byte; other escapes (OSC, charset) have nothing to show
+      // eslint-disable-next-line no-control-regex -- escape sequences are what is being read
+      const csi = /^\u001b\[([0-9;?]*)[ -/]*([@-~])/.exec(raw.slice(i, i + 32));
+      // eslint-disable-next-line no-control-regex -- as above
+      const other = /^\u001b(\][^\u0007]*\u0007|[()][0-9A-B]|.)/.exec(raw.slice(i));
+      const match = csi ?? other;
+      if (csi?.[2] === 'G') col = Math.max(0, Number(csi[1] || '1') - 1);
+      if (csi?.[2] === 'K') {
+        const line = lines[row] as string[];
+        if (csi[1] === '2') line.length = 0;
+        else if (csi[1] === '1') line.fill(' ', 0, col + 1);
+        else line.length = Math.min(line.length, col);
+      }
+      i += match ? match[0].length : 1;
+      continue;
+    }
+    const cp = raw.codePointAt(i) as number;
+    const char = String.fromCodePoint(cp);
+    i += char.length;
+    if (char === '\r') col = 0;
+    else if (char === '\n') {
+      row += 1;
+      col = 0;
+      lines[row] ??= [];
+    } else if (cp >= 0x20) {
+      const line = lines[row] as string[];
+      while (line.length < col) line.push(' ');
+      line[col] = char;
+      col += 1;
+    }
+  }
+  return lines.map((l) => l.join('').trimEnd()).join('\n');
 }
