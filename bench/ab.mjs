@@ -1,5 +1,6 @@
 // Before/after benchmark: two builds of tally timed in the same run, alternately, against one sandbox —
-// `ledger export --out` of a bytespike ledger and `reconcile` of it (live, and --file of the export).
+// `ledger export --out` of a bytespike ledger (newest first, and oldest first through the spool) and
+// `reconcile` of it (live, and --file of the export).
 //
 // Usage: node bench/ab.mjs <before-checkout> [after-checkout=.] [entries=200000] [runs=5]
 //   a checkout is a directory with a built tally (bin/tally.js and dist/), e.g. a `git worktree` of the
@@ -36,6 +37,7 @@ function timed(args, env, ok = [0]) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const tasks = {
   'ledger export --out file.csv': (bin, out) => [bin, 'ledger', 'export', '--out', out],
+  'ledger export --order asc': (bin, out) => [bin, 'ledger', 'export', '--order', 'asc', '--out', out],
   reconcile: (bin) => [bin, 'reconcile'],
   'reconcile --file file.csv': (bin, out) => [bin, 'reconcile', '--file', out],
 };

@@ -65,7 +65,14 @@ export async function run(ctx: Context): Promise<number> {
 
     const file = join(dir, 'bytespike.csv');
     say('3. The whole ledger exported to a CSV for an accountant, written atomically (tally ledger export --out FILE):');
-    await step(spike, () => import('./ledger/export.js'), { format: 'csv', order: 'desc', out: file, bom: false, filter: {} });
+    await step(spike, () => import('./ledger/export.js'), {
+      format: 'csv',
+      order: 'desc',
+      out: file,
+      bom: false,
+      formulaGuard: true,
+      filter: {},
+    });
     const lines = readFileSync(file, 'utf8').split('\r\n');
     ctx.io.out(`${file}: ${lines.length - 2} entries; it starts:\n${lines.slice(0, 3).join('\n')}\n`);
 

@@ -62,9 +62,10 @@ export function csvCell(value: string): string {
   return NEEDS_QUOTES.test(value) ? `"${value.replace(QUOTE, '""')}"` : value;
 }
 
-/** A text cell (id, provider type, unit, description, reference): formula-neutralised, then quoted as needed. */
-function textCell(value: string | null): string {
-  return value === null || value === '' ? '' : csvCell(neutraliseFormula(value));
+/** A text cell (id, provider type, unit, description, reference): formula-neutralised (unless the guard is
+ *  off, for pipelines that are not spreadsheets), then quoted as needed. */
+function textCell(value: string | null, guard: boolean): string {
+  return value === null || value === '' ? '' : csvCell(guard ? neutraliseFormula(value) : value);
 }
 
 /**
@@ -82,12 +83,13 @@ export function csvRecord(
   unit: string,
   description: string | null,
   reference: string | null,
+  guard = true,
 ): string {
-  return `${createdAt},${textCell(id)},${type},${textCell(providerType)},${amount},${balanceAfter},${textCell(unit)},${textCell(description)},${textCell(reference)}\r\n`;
+  return `${createdAt},${textCell(id, guard)},${type},${textCell(providerType, guard)},${amount},${balanceAfter},${textCell(unit, guard)},${textCell(description, guard)},${textCell(reference, guard)}\r\n`;
 }
 
 /** The CSV record of an entry, straight from the model (no intermediate JSON object on the hot path). */
-export function entryToCsv(e: LedgerEntry): string {
+export function entryToCsv(e: LedgerEntry, guard = true): string {
   return csvRecord(
     e.createdAt,
     e.id,
@@ -98,12 +100,13 @@ export function entryToCsv(e: LedgerEntry): string {
     e.unit,
     e.description,
     e.reference,
+    guard,
   );
 }
 
 /** The same for an entry already in its JSON shape (read back from a spool or a file). */
-export function jsonToCsv(e: EntryJson): string {
-  return csvRecord(e.createdAt, e.id, e.type, e.providerType, e.amount, e.balanceAfter ?? '', e.unit, e.description, e.reference);
+export function jsonToCsv(e: EntryJson, guard = true): string {
+  return csvRecord(e.createdAt, e.id, e.type, e.providerType, e.amount, e.balanceAfter ?? '', e.unit, e.description, e.reference, guard);
 }
 
 export const CSV_HEADER_LINE = `${CSV_HEADER.join(',')}\r\n`;
@@ -123,6 +126,8 @@ export class ExportEncoder {
   constructor(
     readonly format: ExportFormat,
     private readonly bom: boolean,
+    /** CSV text cells a spreadsheet would run as formulas get a leading ' (off: --no-formula-guard). */
+    private readonly formulaGuard = true,
   ) {}
 
   start(): string {
@@ -132,13 +137,13 @@ export class ExportEncoder {
 
   /** Text for one entry; CSV rows come out in batches. */
   add(e: LedgerEntry): string {
-    if (this.format === 'csv') return this.addRecord(entryToCsv(e));
+    if (this.format === 'csv') return this.addRecord(entryToCsv(e, this.formulaGuard));
     return this.addJson(entryToJson(e));
   }
 
   /** The same for an entry already in its JSON shape (read back from a spool). */
   addEntryJson(e: EntryJson): string {
-    return this.format === 'csv' ? this.addRecord(jsonToCsv(e)) : this.addJson(e);
+    return this.format === 'csv' ? this.addRecord(jsonToCsv(e, this.formulaGuard)) : this.addJson(e);
   }
 
   private addRecord(record: string): string {

@@ -106,6 +106,28 @@ describe('terminal escapes from a provider', () => {
     });
   });
 
+  it('guards a formula in CSV by default, and --no-formula-guard writes the text as the provider sent it', async () => {
+    const note = '=HYPERLINK("http://evil.example","refund")';
+    await withHttpServer(handler(bytespikeLedger([spikeEntry(note)])), async (base) => {
+      const guarded = await tally(['ledger', 'export'], { env: env('bytespike', base) });
+      expect(guarded.exitCode, guarded.stderr).toBe(0);
+      expect(guarded.stdout.split('\r\n')[1]).toBe(
+        `2026-05-15T08:14:02.000Z,901188,credit,admin_credit,5.00,31.40,USD,"'=HYPERLINK(""http://evil.example"",""refund"")",`,
+      );
+      const raw = await tally(['ledger', 'export', '--no-formula-guard'], { env: env('bytespike', base) });
+      expect(raw.exitCode, raw.stderr).toBe(0);
+      expect(raw.stdout.split('\r\n')[1]).toBe(
+        `2026-05-15T08:14:02.000Z,901188,credit,admin_credit,5.00,31.40,USD,"=HYPERLINK(""http://evil.example"",""refund"")",`,
+      );
+    });
+  });
+
+  it('refuses --no-formula-guard for a format that has no formulas (exit 2)', async () => {
+    const r = await tally(['ledger', 'export', '--ndjson', '--no-formula-guard'], { env: env('bytespike', 'http://127.0.0.1:9') });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe('tally: --no-formula-guard applies to CSV only\n  JSON and NDJSON carry text exactly as the provider sent it');
+  });
+
   it('strips ESC[2J from a provider error message', async () => {
     const routes: Routes = {
       '/api/v1/balance': () => ({ status: 400, body: { error: { message: `${ESC}[2J${ESC}[31mpage out of range` } } }),

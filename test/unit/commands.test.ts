@@ -94,6 +94,7 @@ describe('every command parses its command line into typed Options', () => {
       order: 'desc',
       out: undefined,
       bom: false,
+      formulaGuard: true,
       filter: { since: undefined, until: undefined, types: undefined },
     });
     expect((await options(['--json', 'ledger', 'export', '--order', 'asc', '--out', 'x.json', '--until', '2026-11-01'])).options).toEqual({
@@ -101,12 +102,17 @@ describe('every command parses its command line into typed Options', () => {
       order: 'asc',
       out: 'x.json',
       bom: false,
+      formulaGuard: true,
       filter: { since: undefined, until: new Date('2026-11-01T00:00:00Z'), types: undefined },
     });
     expect((await options(['ledger', 'export', '--ndjson'])).options).toMatchObject({ format: 'ndjson' });
     expect((await options(['ledger', 'export', '--bom'])).options).toMatchObject({ format: 'csv', bom: true });
     expect(await refusal(['ledger', 'export', '--csv', '--ndjson'])).toEqual(usage('choose one format, not --csv and --ndjson'));
     expect(await refusal(['--json', 'ledger', 'export', '--bom'])).toEqual(usage('--bom applies to CSV only'));
+    expect((await options(['ledger', 'export', '--no-formula-guard'])).options).toMatchObject({ format: 'csv', formulaGuard: false });
+    expect(await refusal(['ledger', 'export', '--json', '--no-formula-guard'])).toEqual(
+      usage('--no-formula-guard applies to CSV only', 'JSON and NDJSON carry text exactly as the provider sent it'),
+    );
     expect(await refusal(['ledger', 'export', '--order', 'up'])).toEqual(
       usage("option '--order <order>' argument 'up' is invalid. Allowed choices are desc, asc.", 'run `tally --help` for usage'),
     );

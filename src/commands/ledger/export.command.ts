@@ -11,6 +11,8 @@ export interface ExportOptions {
   /** A path, `-` or /dev/stdout; standard output when not given. */
   out?: string;
   bom: boolean;
+  /** CSV text cells that begin like a formula get a leading ' (SPEC §4); --no-formula-guard turns it off. */
+  formulaGuard: boolean;
   filter: LedgerFilter;
 }
 
@@ -26,6 +28,10 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     },
     { flags: '--order <order>', help: 'desc (newest first) or asc', choices: ['desc', 'asc'], default: 'desc' },
     { flags: '--bom', help: 'start the CSV with a UTF-8 byte-order mark, for Excel' },
+    {
+      flags: '--no-formula-guard',
+      help: "write CSV text exactly as sent, without the ' that keeps a spreadsheet from running =, +, - or @ as a formula (for hledger, pandas, DuckDB)",
+    },
     TYPE_FLAG,
     ...DATE_FLAGS,
   ],
@@ -41,12 +47,17 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     if (chosen.length > 1) throw new UsageError(`choose one format, not ${chosen.map((f) => `--${f}`).join(' and ')}`);
     const format = chosen[0] ?? 'csv';
     if (raw.flags.bom === true && format !== 'csv') throw new UsageError('--bom applies to CSV only');
+    const formulaGuard = raw.flags.formulaGuard !== false;
+    if (!formulaGuard && format !== 'csv') {
+      throw new UsageError('--no-formula-guard applies to CSV only', 'JSON and NDJSON carry text exactly as the provider sent it');
+    }
     return {
       format,
       // commander has refused any other value
       order: raw.flags.order === 'asc' ? 'asc' : 'desc',
       out: typeof raw.flags.out === 'string' ? raw.flags.out : undefined,
       bom: raw.flags.bom === true,
+      formulaGuard,
       filter: parseFilter(raw),
     };
   },

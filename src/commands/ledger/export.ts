@@ -51,7 +51,7 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   });
   capYoungGeneration();
   const progress = startProgress(ctx, spool ? 'reading the ledger' : 'exporting');
-  const encoder = new ExportEncoder(opts.format, opts.bom);
+  const encoder = new ExportEncoder(opts.format, opts.bom, opts.formulaGuard);
   try {
     const open = await openLedger(ctx, target, filter);
     const out = new Output(ctx.io, file);
