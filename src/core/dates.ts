@@ -7,6 +7,8 @@ const RELATIVE = /^(\d+)(min|h|d|w)$/;
 const UNIT_MS: Record<string, number> = { min: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 /** `2m`: minutes to some, months to others; either reading gives a quietly wrong period, so it is refused. */
 const AMBIGUOUS = /^(\d+)m$/;
+/** The forms a date flag takes, as a refusal's hint. */
+const FORMS = 'use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a span back from now: 30min, 12h, 7d, 2w';
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
 
 /** The number written in text[from, to) in decimal digits, or -1 if one is not a digit. */
@@ -46,7 +48,12 @@ function dayInMonth(text: string): boolean {
 export function parseDateFlag(text: string, flag: string, now: Date): Date {
   const value = text.trim();
   const rel = RELATIVE.exec(value);
-  if (rel) return new Date(now.getTime() - Number(rel[1]) * (UNIT_MS[rel[2] as string] as number));
+  if (rel) {
+    const at = new Date(now.getTime() - Number(rel[1]) * (UNIT_MS[rel[2] as string] as number));
+    // a span past the first date a Date holds (some 270,000 years) would be an Invalid Date, thrown later as a bug
+    if (Number.isNaN(at.getTime())) throw new UsageError(`${flag} "${text}" reaches back past any date`, FORMS);
+    return at;
+  }
   const ambiguous = AMBIGUOUS.exec(value);
   if (ambiguous) {
     const n = Number(ambiguous[1]);
@@ -54,10 +61,12 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
     // the same day n months back, or the month's last day where it has no such day
     const lastDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n + 1, 0)).getUTCDate();
     const day = Math.min(now.getUTCDate(), lastDay);
-    const monthsAgo = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, day)).toISOString().slice(0, 10);
+    const back = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, day));
+    // so many months back that no date holds them: no day to suggest
+    const orDay = Number.isNaN(back.getTime()) ? '' : ` or a day (${back.toISOString().slice(0, 10)})`;
     throw new UsageError(
       `${flag} "${text}" is ambiguous: m could be minutes or months`,
-      `write ${n}min for ${words} minute${n === 1 ? '' : 's'}, or ${n * 30}d or a day (${monthsAgo}) for about ${words} month${n === 1 ? '' : 's'}`,
+      `write ${n}min for ${words} minute${n === 1 ? '' : 's'}, or ${n * 30}d${orDay} for about ${words} month${n === 1 ? '' : 's'}`,
     );
   }
   if (DAY.test(value)) {
@@ -68,10 +77,7 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
     const t = Date.parse(withZone);
     if (!Number.isNaN(t)) return new Date(t);
   }
-  throw new UsageError(
-    `${flag} "${text}" is not a date`,
-    `use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a span back from now: 30min, 12h, 7d, 2w`,
-  );
+  throw new UsageError(`${flag} "${text}" is not a date`, FORMS);
 }
 
 /** A UTC date and time to the second with fields in range: "2026-05-21T14:08:11" (days past 28 are checked apart). */

@@ -96,6 +96,20 @@ describe('an ambiguous unit', () => {
   });
 });
 
+describe('a span too far back', () => {
+  it('refuses a span that reaches past the first date there is, as a usage error, not an internal one', () => {
+    expect(refusal('1000000000d')).toEqual({
+      message: '--until "1000000000d" reaches back past any date',
+      suggestion: 'use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a span back from now: 30min, 12h, 7d, 2w',
+    });
+    expect(refusal('99999999999999999999999w').message).toBe('--until "99999999999999999999999w" reaches back past any date');
+  });
+
+  it('refuses an ambiguous m too large for any month with the same message as a small one', () => {
+    expect(refusal('99999999999m').message).toBe('--until "99999999999m" is ambiguous: m could be minutes or months');
+  });
+});
+
 describe('provider timestamps at their edges', () => {
   it.each([
     ['2026-05-21T14:08:11.12Z', '2026-05-21T14:08:11.120Z'],
