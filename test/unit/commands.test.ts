@@ -88,6 +88,16 @@ describe('every command parses its command line into typed Options', () => {
     );
   });
 
+  it('a --type that names no type (empty, or only commas) is refused, not read as no filter at all', async () => {
+    const hint = 'such as --type usage or --type purchase,refund';
+    expect(await refusal(['ledger', 'list', '--type', ''])).toEqual(usage('--type "" names no type', hint));
+    expect(await refusal(['ledger', 'export', '--type', ','])).toEqual(usage('--type "," names no type', hint));
+    expect(await refusal(['ledger', 'list', '--type', 'usage', '--type', ' , '])).toEqual(usage('--type " , " names no type', hint));
+    expect((await options(['ledger', 'list', '--type', 'usage,', '--type', 'usage'])).options).toMatchObject({
+      filter: { types: ['usage'] },
+    });
+  });
+
   it('ledger export: the format from --csv, --json or --ndjson, the order, --out and --bom', async () => {
     expect((await options(['ledger', 'export'])).options).toEqual({
       format: 'csv',
