@@ -427,6 +427,30 @@ describe('profiles show, set and rename', () => {
     expect(Object.keys(configOf().profiles)).toEqual(['a', 'b']);
   });
 
+  it('takes names such as constructor and toString as profile names, never as properties every object has', async () => {
+    await addSandboxProfile('work', 'conduit');
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty']) {
+      for (const args of [
+        ['profiles', 'use', name],
+        ['profiles', 'remove', name],
+        ['profiles', 'show', name],
+        ['profiles', 'set', name, '--min', '3'],
+        ['profiles', 'rename', name, 'other'],
+        ['-p', name, 'balance'],
+      ]) {
+        const r = await run(args);
+        expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+        expect(r.stderr, args.join(' ')).toContain(`no profile named "${name}"`);
+      }
+    }
+    expect(configOf()).toMatchObject({ defaultProfile: 'work' });
+    await addSandboxProfile('constructor', 'conduit');
+    await addSandboxProfile('toString', 'conduit');
+    expect(await run(['profiles', 'rename', 'work', 'valueOf'])).toMatchObject({ exitCode: 0 });
+    expect(Object.keys(configOf().profiles)).toEqual(['valueOf', 'constructor', 'toString']);
+    expect(JSON.parse((await run(['-p', 'toString', 'balance', '--json'])).stdout)).toMatchObject({ profile: 'toString' });
+  });
+
   it('says when the default profile is removed that there is no default now, and what picks one', async () => {
     await addSandboxProfile('a', 'conduit');
     await addSandboxProfile('b', 'conduit');
