@@ -586,6 +586,34 @@ describe('profiles add on a terminal', () => {
   });
 });
 
+describe('profiles add at the hidden key prompt, in a real terminal', () => {
+  it('ends at Ctrl-D as at the end of input: no key typed is an empty key (exit 2), nothing saved', async () => {
+    const { tallyInPty } = await import('../helpers/pty.js');
+    const run = tallyInPty(['profiles', 'add', 'typed', '--provider', 'conduit', '--no-verify'], {
+      configDir: cfg.dir,
+      env: { NO_COLOR: '1' },
+    });
+    await run.waitForText('API key (input hidden): ');
+    run.write('\x04');
+    expect((await run.exited).exitCode).toBe(2);
+    expect(run.text()).toBe('API key (input hidden): \ntally: the key from the terminal is empty\n  type or paste the key alone\n');
+    expect(existsSync(join(cfg.dir, 'config.json'))).toBe(false);
+  });
+
+  it('takes the key typed before Ctrl-D, as a line end would', async () => {
+    const { tallyInPty } = await import('../helpers/pty.js');
+    const run = tallyInPty(['profiles', 'add', 'typed', '--provider', 'conduit', '--no-verify'], {
+      configDir: cfg.dir,
+      env: { NO_COLOR: '1' },
+    });
+    await run.waitForText('API key (input hidden): ');
+    run.write('sk-typed-4321\x04');
+    expect((await run.exited).exitCode).toBe(0);
+    expect(run.text()).not.toContain('sk-typed-4321');
+    expect(JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')).profiles.typed.key).toBe('sk-typed-4321');
+  });
+});
+
 describe('concurrent config writes', () => {
   it('keeps every profile when twelve `profiles add` run at once, all exiting 0', async () => {
     const names = Array.from({ length: 12 }, (_, i) => `p${i + 1}`);
