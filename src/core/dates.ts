@@ -44,6 +44,18 @@ function dayInMonth(text: string): boolean {
   return check.getUTCDate() === d;
 }
 
+/** `1M`, `2mo`, `3 months`; `2m` alone is AMBIGUOUS. */
+const MONTH_SPAN = /^(\d+)\s*(?:M|[Mm]os?|[Mm]onths?)$/;
+/** `1y`, `2yr`, `3 years`. */
+const YEAR_SPAN = /^(\d+)\s*(?:[Yy]|[Yy]rs?|[Yy]ears?)$/;
+
+/** " or a day (2026-10-23)": the same day n months before `now` (the month's last where it has none), or "" past any date. */
+function orDayBack(now: Date, n: number): string {
+  const lastDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n + 1, 0)).getUTCDate();
+  const back = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, Math.min(now.getUTCDate(), lastDay)));
+  return Number.isNaN(back.getTime()) ? '' : ` or a day (${back.toISOString().slice(0, 10)})`;
+}
+
 /** Parses a date flag value to an instant; relative values count back from `now`. */
 export function parseDateFlag(text: string, flag: string, now: Date): Date {
   const value = text.trim();
@@ -58,15 +70,20 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
   if (ambiguous) {
     const n = Number(ambiguous[1]);
     const words = NUMBER_WORDS[n] ?? String(n);
-    // the same day n months back, or the month's last day where it has no such day
-    const lastDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n + 1, 0)).getUTCDate();
-    const day = Math.min(now.getUTCDate(), lastDay);
-    const back = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, day));
-    // so many months back that no date holds them: no day to suggest
-    const orDay = Number.isNaN(back.getTime()) ? '' : ` or a day (${back.toISOString().slice(0, 10)})`;
     throw new UsageError(
       `${flag} "${text}" is ambiguous: m could be minutes or months`,
-      `write ${n}min for ${words} minute${n === 1 ? '' : 's'}, or ${n * 30}d${orDay} for about ${words} month${n === 1 ? '' : 's'}`,
+      `write ${n}min for ${words} minute${n === 1 ? '' : 's'}, or ${n * 30}d${orDayBack(now, n)} for about ${words} month${n === 1 ? '' : 's'}`,
+    );
+  }
+  // months and years have no span of their own (their length varies): say what was probably meant
+  const calendar = MONTH_SPAN.exec(value) ?? YEAR_SPAN.exec(value);
+  if (calendar) {
+    const n = Number(calendar[1]);
+    const years = YEAR_SPAN.test(value);
+    const unit = years ? 'year' : 'month';
+    throw new UsageError(
+      `${flag} "${text}" is not a date: tally counts spans in min, h, d and w`,
+      `write ${n * (years ? 365 : 30)}d${orDayBack(now, years ? n * 12 : n)} for about ${NUMBER_WORDS[n] ?? String(n)} ${unit}${n === 1 ? '' : 's'}`,
     );
   }
   if (DAY.test(value)) {
