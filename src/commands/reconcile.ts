@@ -488,6 +488,9 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
     return code;
   }
   if (many) {
+    // -q is data only: the profiles that failed, and nothing when all are clean (a cron line mails nothing)
+    const shown = ctx.options.quiet ? rows.filter((r) => isFailure(r) || r.issueCount > 0) : rows;
+    if (shown.length === 0) return code;
     await renderTable(
       ctx.io,
       [
@@ -499,7 +502,7 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
         { header: 'UNIT' },
         { header: 'RESULT' },
       ],
-      rows.map((r) =>
+      shown.map((r) =>
         isFailure(r)
           ? [r.profile ?? '(env)', r.provider, '', '', '', '', { text: `error: ${r.error.message}`, tone: 'error' as const }]
           : [
