@@ -31,6 +31,8 @@ export async function run(ctx: Context, { limit, offset, filter: given }: ListOp
     writeJson(ctx.io, entries.map(entryToJson));
     return 0;
   }
+  // -q is data only: no entries is no output, not a header a cron line would mail
+  if (entries.length === 0 && ctx.options.quiet) return 0;
   await renderTable(
     ctx.io,
     [
