@@ -334,10 +334,22 @@ describe('only the command asked for is loaded', () => {
     expect(await options(['-qp', 'balance', 'ledger', 'export'])).toMatchObject({ path: 'ledger export' });
   });
 
-  it('a word that is no command still gets a suggestion from every command', async () => {
+  it('a word that is no command still gets a suggestion from every command, in two lines like every error', async () => {
     expect(await refusal(['balanse'])).toEqual({
       code: 2,
-      stderr: "tally: unknown command 'balanse'\n(Did you mean balance?)\n  run `tally --help` for usage\n",
+      stderr: "tally: unknown command 'balanse'\n  did you mean balance? (`tally --help` for usage)\n",
+    });
+    expect(await refusal(['ledger', 'exprot'])).toEqual({
+      code: 2,
+      stderr: "tally: unknown command 'exprot'\n  did you mean export? (`tally --help` for usage)\n",
+    });
+    expect(await refusal(['ledger', 'list', '--sinc', '7d'])).toEqual({
+      code: 2,
+      stderr: "tally: unknown option '--sinc'\n  did you mean --since? (`tally --help` for usage)\n",
+    });
+    expect(await refusal(['ledger', 'list', '--zzz'])).toEqual({
+      code: 2,
+      stderr: "tally: unknown option '--zzz'\n  run `tally --help` for usage\n",
     });
   });
 });
