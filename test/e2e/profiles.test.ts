@@ -554,6 +554,31 @@ describe('secrets', () => {
     expect(outputs[0]?.stderr).toContain(`Authorization: Bearer ****${key.slice(-4)}`);
     expect(outputs[0]?.stderr).toMatch(/< 200 GET \/api\/billing\/balance \(\d+ ms/);
   });
+
+  it('never prints a key the provider echoes back in its error message: 401, 400, profiles add, --json, --verbose', async () => {
+    const key = 'sk-echoed-secret-0123456789';
+    const { withHttpServer } = await import('../helpers/http.js');
+    const echo = (status: number) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+      const given = (req.headers.authorization ?? '').replace('Bearer ', '');
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `key ${given} is not valid here` } }));
+    };
+    for (const status of [401, 400]) {
+      await withHttpServer(echo(status), async (url) => {
+        const env = { TALLY_PROVIDER: 'conduit', TALLY_BASE_URL: url, TALLY_API_KEY: key };
+        const outputs = [
+          await runBinary(['balance'], { env }),
+          await runBinary(['balance', '--json', '-v'], { env }),
+          await runBinary(['profiles', 'add', 'e', '--provider', 'conduit', '--base-url', url, '--key-stdin'], { input: key }),
+        ];
+        for (const r of outputs) {
+          expect(r.exitCode).toBe(status === 401 ? 3 : 4);
+          expect(`${r.stdout}${r.stderr}`).not.toContain(key);
+        }
+        expect(outputs[0]?.stderr).toContain(`key ****6789 is not valid here`);
+      });
+    }
+  });
 });
 
 describe('profiles add on a terminal', () => {
