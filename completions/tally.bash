@@ -130,6 +130,7 @@ _tally() {
       _tally_takes_value "$word" && i=$((i + 1))
     elif [[ " $(_tally_subcommands "$path") " == *" $word "* ]]; then
       path="${path:+$path }$word"
+      args=0
     else
       args=$((args + 1))
     fi

@@ -164,6 +164,7 @@ _tally() {
       _tally_takes_value "$word" && i=$((i + 1))
     elif [[ " $(_tally_subcommands "$path") " == *" $word "* ]]; then
       path="\${path:+$path }$word"
+      args=0
     else
       args=$((args + 1))
     fi
@@ -212,6 +213,7 @@ _tally() {
       _tally_takes_value "$word" && (( i++ ))
     elif [[ " $(_tally_subcommands "$cmdpath") " == *" $word "* ]]; then
       cmdpath="\${cmdpath:+$cmdpath }$word"
+      args=0
     else
       (( args++ ))
     fi

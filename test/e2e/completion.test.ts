@@ -122,6 +122,8 @@ describe('bash completion, for real', () => {
     expect(await complete('tally', '-p', 'home', 'profiles', 'use', 'work', '')).toEqual([]);
     expect(await complete('tally', 'help', 'exit-codes', '')).toEqual([]);
     expect((await complete('tally', '-p', 'home', 'profiles', 'rename', '')).sort()).toEqual(['home', 'work']);
+    // bash splits --profile=home at the =: the value is no argument of the command that follows
+    expect((await complete('tally', '--profile', '=', 'home', 'profiles', 'use', '')).sort()).toEqual(['home', 'work']);
   });
 
   it("completes help's topics and commands, and --type's entry types", async () => {
