@@ -117,11 +117,12 @@ _tally_takes_file() {
 }
 
 _tally() {
-  local cur prev path word i
+  local cur prev path word i args
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev=""
   [ "$COMP_CWORD" -gt 0 ] && prev="${COMP_WORDS[COMP_CWORD-1]}"
   path=""
+  args=0
   i=1
   while [ "$i" -lt "$COMP_CWORD" ]; do
     word="${COMP_WORDS[i]}"
@@ -129,6 +130,9 @@ _tally() {
       _tally_takes_value "$word" && i=$((i + 1))
     elif [[ " $(_tally_subcommands "$path") " == *" $word "* ]]; then
       path="${path:+$path }$word"
+      args=0
+    else
+      args=$((args + 1))
     fi
     i=$((i + 1))
   done
@@ -144,7 +148,8 @@ _tally() {
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$(_tally_flags "$path")" -- "$cur"))
   else
-    COMPREPLY=($(compgen -W "$(_tally_subcommands "$path") $(_tally_arguments "$path")" -- "$cur"))
+    # only the first argument completes (a second is a new name, or nothing)
+    [ "$args" -eq 0 ] && COMPREPLY=($(compgen -W "$(_tally_subcommands "$path") $(_tally_arguments "$path")" -- "$cur"))
   fi
   return 0
 }

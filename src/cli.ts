@@ -100,6 +100,14 @@ export function commandWord(program: Command, argv: readonly string[]): string |
   return undefined;
 }
 
+/** Commander's error in tally's two lines: its "(Did you mean x?)", on a line of its own, becomes the hint. */
+function commanderError(text: string): string {
+  const message = text.replace(/^error: /, '').trimEnd();
+  const guess = /\n\(Did you mean (.+)\?\)$/.exec(message);
+  if (!guess) return `tally: ${message}\n  run \`tally --help\` for usage\n`;
+  return `tally: ${message.slice(0, guess.index)}\n  did you mean ${guess[1]}? (\`tally --help\` for usage)\n`;
+}
+
 /**
  * The commander tree: the global flags and, for a command line (`argv`), the command it asks for, or only
  * the names and summaries of all when it asks for none (`tally --help`, a typo to suggest a name for);
@@ -122,7 +130,7 @@ export async function buildProgram(
     .configureOutput({
       writeOut: (text) => sink.out(text),
       writeErr: (text) => sink.err(text),
-      outputError: (text, write) => write(`tally: ${text.replace(/^error: /, '').trimEnd()}\n  run \`tally --help\` for usage\n`),
+      outputError: (text, write) => write(commanderError(text)),
     })
     .configureHelp({ sortSubcommands: false })
     .helpCommand(false)

@@ -207,7 +207,8 @@ function notesOf(ctx: Context, r: BalanceRow, b: Balance): Cell {
   if (b.source === 'newest transaction') notes.push("newest transaction's balance_after (no balance endpoint)");
   if (r.burn && r.burn.spanMs !== BURN_WINDOW_MS) {
     // a purchases-only ledger: the burn is counted from a purchase, a little over 7 days back
-    notes.push(`burn since the purchase of ${formatInZone(r.burn.from, ctx.options.zone).slice(0, 16)}`);
+    // the NOTE column has no zone in its header, as AS OF has: the time names its own
+    notes.push(`burn since the purchase of ${formatInZone(r.burn.from, ctx.options.zone).slice(0, 16)} (${ctx.options.zone})`);
   }
   if (r.burnError) return { text: [...notes, `runway unknown: ${r.burnError.message}`].join('; '), tone: 'warning' };
   return notes.join('; ');

@@ -151,11 +151,12 @@ export function bashScript(model: CompletionModel): string {
 
 ${helpers(model)}
 _tally() {
-  local cur prev path word i
+  local cur prev path word i args
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev=""
   [ "$COMP_CWORD" -gt 0 ] && prev="\${COMP_WORDS[COMP_CWORD-1]}"
   path=""
+  args=0
   i=1
   while [ "$i" -lt "$COMP_CWORD" ]; do
     word="\${COMP_WORDS[i]}"
@@ -163,6 +164,9 @@ _tally() {
       _tally_takes_value "$word" && i=$((i + 1))
     elif [[ " $(_tally_subcommands "$path") " == *" $word "* ]]; then
       path="\${path:+$path }$word"
+      args=0
+    else
+      args=$((args + 1))
     fi
     i=$((i + 1))
   done
@@ -178,7 +182,8 @@ _tally() {
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$(_tally_flags "$path")" -- "$cur"))
   else
-    COMPREPLY=($(compgen -W "$(_tally_subcommands "$path") $(_tally_arguments "$path")" -- "$cur"))
+    # only the first argument completes (a second is a new name, or nothing)
+    [ "$args" -eq 0 ] && COMPREPLY=($(compgen -W "$(_tally_subcommands "$path") $(_tally_arguments "$path")" -- "$cur"))
   fi
   return 0
 }
@@ -196,10 +201,11 @@ export function zshScript(model: CompletionModel): string {
 
 ${helpers(model)}
 _tally() {
-  local cur prev cmdpath word i
+  local cur prev cmdpath word i args
   cur="\${words[CURRENT]}"
   prev="\${words[CURRENT-1]}"
   cmdpath=""
+  args=0
   i=2
   while (( i < CURRENT )); do
     word="\${words[i]}"
@@ -207,6 +213,9 @@ _tally() {
       _tally_takes_value "$word" && (( i++ ))
     elif [[ " $(_tally_subcommands "$cmdpath") " == *" $word "* ]]; then
       cmdpath="\${cmdpath:+$cmdpath }$word"
+      args=0
+    else
+      (( args++ ))
     fi
     (( i++ ))
   done
@@ -220,7 +229,8 @@ _tally() {
   fi
   if [[ "$cur" == -* ]]; then
     compadd -- \${=$(_tally_flags "$cmdpath")}
-  else
+  elif (( args == 0 )); then
+    # only the first argument completes (a second is a new name, or nothing)
     compadd -- \${=$(_tally_subcommands "$cmdpath")} \${=$(_tally_arguments "$cmdpath")}
   fi
 }

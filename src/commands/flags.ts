@@ -32,6 +32,9 @@ export function parsePeriod(raw: RawInput): { since?: Date; until?: Date } {
 /** --since, --until and --type; the type is checked against the provider when the command runs. */
 export function parseFilter(raw: RawInput): LedgerFilter {
   const given = Array.isArray(raw.flags.type) ? (raw.flags.type as string[]) : [];
+  // `--type "$T"` with T unset would otherwise list every type, quietly
+  const empty = given.find((t) => t.split(',').every((part) => part.trim() === ''));
+  if (empty !== undefined) throw new UsageError(`--type "${empty}" names no type`, 'such as --type usage or --type purchase,refund');
   const types = [...new Set(given.flatMap((t) => t.split(',')).map((t) => t.trim()))].filter((t) => t !== '');
   return { ...parsePeriod(raw), types: types.length > 0 ? types : undefined };
 }

@@ -488,6 +488,9 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
     return code;
   }
   if (many) {
+    // -q is data only: the profiles that failed, and nothing when all are clean (a cron line mails nothing)
+    const shown = ctx.options.quiet ? rows.filter((r) => isFailure(r) || r.issueCount > 0) : rows;
+    if (shown.length === 0) return code;
     // narrow: each profile and its result (an error whole) stay; the opening balance, the count, the
     // closing balance, its unit and the provider give way, in that order
     await renderTable(
@@ -501,7 +504,7 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
         { header: 'UNIT', dropRank: 4 },
         { header: 'RESULT', free: true },
       ],
-      rows.map((r) =>
+      shown.map((r) =>
         isFailure(r)
           ? [r.profile ?? '(env)', r.provider, '', '', '', '', { text: `error: ${r.error.message}`, tone: 'error' as const }]
           : [

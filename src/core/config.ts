@@ -57,6 +57,14 @@ function broken(path: string, what: string): UsageError {
   );
 }
 
+/**
+ * An empty map of profiles with no prototype: a profile named `constructor` or `toString` is then found only
+ * when it was saved, never as a property every object inherits.
+ */
+function noProfiles(): Record<string, Profile> {
+  return Object.create(null) as Record<string, Profile>;
+}
+
 /** Checks a parsed config file; anything unexpected names the file and the field. */
 export function validateConfig(raw: unknown, path: string): ConfigData {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw broken(path, 'expected a JSON object');
@@ -65,7 +73,7 @@ export function validateConfig(raw: unknown, path: string): ConfigData {
   if (typeof profilesRaw !== 'object' || profilesRaw === null || Array.isArray(profilesRaw)) {
     throw broken(path, '"profiles" must be an object');
   }
-  const profiles: Record<string, Profile> = {};
+  const profiles = noProfiles();
   for (const [name, value] of Object.entries(profilesRaw as Record<string, unknown>)) {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw broken(path, `profile "${name}" must be an object`);
@@ -104,7 +112,7 @@ export function readConfig(dir: string): ConfigData {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: noProfiles() };
     throw new UsageError(`cannot read config file ${path}: ${(error as Error).message}`);
   }
   let raw: unknown;

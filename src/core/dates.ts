@@ -7,6 +7,8 @@ const RELATIVE = /^(\d+)(min|h|d|w)$/;
 const UNIT_MS: Record<string, number> = { min: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 /** `2m`: minutes to some, months to others; either reading gives a quietly wrong period, so it is refused. */
 const AMBIGUOUS = /^(\d+)m$/;
+/** The forms a date flag takes, as a refusal's hint. */
+const FORMS = 'use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a span back from now: 30min, 12h, 7d, 2w';
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
 
 /** The number written in text[from, to) in decimal digits, or -1 if one is not a digit. */
@@ -42,22 +44,46 @@ function dayInMonth(text: string): boolean {
   return check.getUTCDate() === d;
 }
 
+/** `1M`, `2mo`, `3 months`; `2m` alone is AMBIGUOUS. */
+const MONTH_SPAN = /^(\d+)\s*(?:M|[Mm]os?|[Mm]onths?)$/;
+/** `1y`, `2yr`, `3 years`. */
+const YEAR_SPAN = /^(\d+)\s*(?:[Yy]|[Yy]rs?|[Yy]ears?)$/;
+
+/** " or a day (2026-10-23)": the same day n months before `now` (the month's last where it has none), or "" past any date. */
+function orDayBack(now: Date, n: number): string {
+  const lastDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n + 1, 0)).getUTCDate();
+  const back = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, Math.min(now.getUTCDate(), lastDay)));
+  return Number.isNaN(back.getTime()) ? '' : ` or a day (${back.toISOString().slice(0, 10)})`;
+}
+
 /** Parses a date flag value to an instant; relative values count back from `now`. */
 export function parseDateFlag(text: string, flag: string, now: Date): Date {
   const value = text.trim();
   const rel = RELATIVE.exec(value);
-  if (rel) return new Date(now.getTime() - Number(rel[1]) * (UNIT_MS[rel[2] as string] as number));
+  if (rel) {
+    const at = new Date(now.getTime() - Number(rel[1]) * (UNIT_MS[rel[2] as string] as number));
+    // a span past the first date a Date holds (some 270,000 years) would be an Invalid Date, thrown later as a bug
+    if (Number.isNaN(at.getTime())) throw new UsageError(`${flag} "${text}" reaches back past any date`, FORMS);
+    return at;
+  }
   const ambiguous = AMBIGUOUS.exec(value);
   if (ambiguous) {
     const n = Number(ambiguous[1]);
     const words = NUMBER_WORDS[n] ?? String(n);
-    // the same day n months back, or the month's last day where it has no such day
-    const lastDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n + 1, 0)).getUTCDate();
-    const day = Math.min(now.getUTCDate(), lastDay);
-    const monthsAgo = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - n, day)).toISOString().slice(0, 10);
     throw new UsageError(
       `${flag} "${text}" is ambiguous: m could be minutes or months`,
-      `write ${n}min for ${words} minute${n === 1 ? '' : 's'}, or ${n * 30}d or a day (${monthsAgo}) for about ${words} month${n === 1 ? '' : 's'}`,
+      `write ${n}min for ${words} minute${n === 1 ? '' : 's'}, or ${n * 30}d${orDayBack(now, n)} for about ${words} month${n === 1 ? '' : 's'}`,
+    );
+  }
+  // months and years have no span of their own (their length varies): say what was probably meant
+  const calendar = MONTH_SPAN.exec(value) ?? YEAR_SPAN.exec(value);
+  if (calendar) {
+    const n = Number(calendar[1]);
+    const years = YEAR_SPAN.test(value);
+    const unit = years ? 'year' : 'month';
+    throw new UsageError(
+      `${flag} "${text}" is not a date: tally counts spans in min, h, d and w`,
+      `write ${n * (years ? 365 : 30)}d${orDayBack(now, years ? n * 12 : n)} for about ${NUMBER_WORDS[n] ?? String(n)} ${unit}${n === 1 ? '' : 's'}`,
     );
   }
   if (DAY.test(value)) {
@@ -68,10 +94,7 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
     const t = Date.parse(withZone);
     if (!Number.isNaN(t)) return new Date(t);
   }
-  throw new UsageError(
-    `${flag} "${text}" is not a date`,
-    `use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a span back from now: 30min, 12h, 7d, 2w`,
-  );
+  throw new UsageError(`${flag} "${text}" is not a date`, FORMS);
 }
 
 /** A UTC date and time to the second with fields in range: "2026-05-21T14:08:11" (days past 28 are checked apart). */

@@ -500,7 +500,7 @@ export class HttpClient {
     } catch {
       // a non-JSON error page: the status says enough
     }
-    const providerMessage = this.opts.errorMessage?.(errorBody) ?? genericMessage(errorBody);
+    const providerMessage = this.withoutKey(this.opts.errorMessage?.(errorBody) ?? genericMessage(errorBody));
     // a provider's message is echoed, cut short: an error body can be megabytes (control characters
     // are dropped where any message meets the terminal, in formatError)
     const said = providerMessage ? `: ${clipEcho(providerMessage, `the error body was ${body.length} bytes`)}` : '';
@@ -525,6 +525,14 @@ export class HttpClient {
       `${this.opts.providerName}: ${endpoint} answered HTTP ${status}${said}`,
       status === 404 ? 'check --base-url: the endpoint was not found there' : undefined,
     );
+  }
+
+  /** A provider's message with the key it was sent masked, should it echo it back ("key sk-… is not valid"). */
+  private withoutKey(message: string | undefined): string | undefined {
+    const key = this.auth?.key;
+    // a key this short would mask ordinary words; it is refused as empty or not checked for at all
+    if (message === undefined || !key || key.length < 8) return message;
+    return message.split(key).join(redactKey(key));
   }
 
   /** Once, at the first answer: a provider clock more than a minute from ours is worth a word. */

@@ -93,9 +93,22 @@ export function savedProviders(config: ConfigData): Record<string, string> {
   return Object.fromEntries(Object.entries(config.profiles).map(([name, p]) => [name, p.provider]));
 }
 
+/** No key anywhere for the provider chosen. */
+class MissingKey extends UsageError {}
+
 export function resolveTarget(flags: TargetFlags, env: Env, config: ConfigData, dir: string, requireKey = true): Target {
   const [provider, picked] = choose(flags, env, config, dir);
-  return { ...targetFor(provider, picked?.[0] ?? null, picked?.[1], flags, env, requireKey), saved: savedProviders(config) };
+  const saved = savedProviders(config);
+  try {
+    return { ...targetFor(provider, picked?.[0] ?? null, picked?.[1], flags, env, requireKey), saved };
+  } catch (error) {
+    // --provider named a provider the chosen profile is not: a profile of it saved under another name has the key
+    const own = Object.keys(saved).find((name) => saved[name] === provider.id);
+    if (error instanceof MissingKey && !picked && own !== undefined) {
+      throw new UsageError(error.message, `pass --profile ${own} (a saved ${provider.id} profile), or set TALLY_API_KEY`);
+    }
+    throw error;
+  }
 }
 
 /** Resolves one target for a known profile (or none), applying flag and environment overrides. */
@@ -146,7 +159,7 @@ function resolveKey(provider: ProviderEntry, profileName: string | null, profile
       `export ${profile.keyEnv}=… in the environment that runs tally`,
     );
   }
-  throw new UsageError(
+  throw new MissingKey(
     `no API key for ${provider.id}`,
     `set TALLY_API_KEY, or save a profile: tally profiles add ${provider.id} --provider ${provider.id} --key-stdin`,
   );

@@ -203,7 +203,11 @@ describe('balance: burn over the last 7 days and the runway at that rate', () =>
     const spanMs = BigInt(now.getTime() - Date.parse(anchor.createdAt));
     expect({ burnPerDay: b.burnPerDay, runwayDays: b.runwayDays }).toEqual(expected(consumed, spanMs, balance, 'credits'));
     const table = await tally(['balance'], { env: { ...env, TZ: 'UTC' }, now });
-    expect(table.stdout).toContain(`burn since the purchase of ${anchor.createdAt.slice(0, 16).replace('T', ' ')}`);
+    expect(table.stdout).toContain(`burn since the purchase of ${anchor.createdAt.slice(0, 16).replace('T', ' ')} (UTC)`);
+    // a local time in the NOTE carries its zone, as the AS OF header does
+    const kolkata = new Date(Date.parse(anchor.createdAt) + 330 * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+    const local = await tally(['balance', '--tz', 'Asia/Kolkata'], { env, now });
+    expect(local.stdout).toContain(`burn since the purchase of ${kolkata} (Asia/Kolkata)`);
   });
 
   it('shows BURN/DAY and RUNWAY in the table, the runway in days', async () => {

@@ -52,6 +52,14 @@ describe('checkout runs against the chosen profile', () => {
     }
   });
 
+  it('with --provider conflux and no key, points to the conflux profile saved rather than to saving another', async () => {
+    const r = await inConfig(['checkout', 'growth', '--provider', 'conflux']);
+    expect(r.stderr).toBe('tally: no API key for conflux\n  pass --profile cx (a saved conflux profile), or set TALLY_API_KEY');
+    expect(r.exitCode).toBe(2);
+    const balance = await inConfig(['balance', '--provider', 'conflux']);
+    expect(balance.stderr).toBe('tally: no API key for conflux\n  pass --profile cx (a saved conflux profile), or set TALLY_API_KEY');
+  });
+
   it('posts with the conflux profile once it is the one chosen', async () => {
     const r = await inConfig(['checkout', 'growth', '--profile', 'cx']);
     expect(r.stderr).toBe('');

@@ -116,6 +116,16 @@ describe('bash completion, for real', () => {
     expect(await complete('tally', 'profiles', 'use', 'zz')).toEqual([]);
   });
 
+  it("completes only a command's first argument: no second profile after `profiles show work`, no taken name for rename's new one", async () => {
+    expect(await complete('tally', 'profiles', 'rename', 'work', '')).toEqual([]);
+    expect(await complete('tally', 'profiles', 'show', 'work', '')).toEqual([]);
+    expect(await complete('tally', '-p', 'home', 'profiles', 'use', 'work', '')).toEqual([]);
+    expect(await complete('tally', 'help', 'exit-codes', '')).toEqual([]);
+    expect((await complete('tally', '-p', 'home', 'profiles', 'rename', '')).sort()).toEqual(['home', 'work']);
+    // bash splits --profile=home at the =: the value is no argument of the command that follows
+    expect((await complete('tally', '--profile', '=', 'home', 'profiles', 'use', '')).sort()).toEqual(['home', 'work']);
+  });
+
   it("completes help's topics and commands, and --type's entry types", async () => {
     expect(await complete('tally', 'help', '')).toEqual(expect.arrayContaining(['exit-codes', 'environment', 'ledger', 'reconcile']));
     expect(await complete('tally', 'help', 'ex')).toEqual(['exit-codes']);
@@ -236,6 +246,13 @@ describe.runIf(hasZsh || process.env.CI === 'true')('zsh completion, for real', 
     expect(await complete('tally profiles remove w')).toEqual(['work']);
   });
 
+  it("completes only a command's first argument: no second profile after `profiles show work`, no taken name for rename's new one", async () => {
+    expect(await complete('tally profiles rename work ')).toEqual([]);
+    expect(await complete('tally profiles show work ')).toEqual([]);
+    expect(await complete('tally help exit-codes ')).toEqual([]);
+    expect((await complete('tally -p home profiles rename ')).sort()).toEqual(['home', 'work']);
+  });
+
   it("completes help's topics and commands", async () => {
     expect(await complete('tally help ')).toEqual(expect.arrayContaining(['exit-codes', 'environment', 'ledger']));
     expect(await complete('tally help env')).toEqual(['environment']);
@@ -281,6 +298,13 @@ describe.runIf(hasFish || process.env.CI === 'true')('fish completion, for real'
     expect(await complete('tally -p ')).toEqual(['home', 'work']);
     expect(await complete('tally profiles use ')).toEqual(['home', 'work']);
     expect(await complete('tally profiles remove w')).toEqual(['work']);
+  });
+
+  it("completes only a command's first argument: no second profile after `profiles show work`, no taken name for rename's new one", async () => {
+    expect(await complete('tally profiles rename work ')).toEqual([]);
+    expect(await complete('tally profiles show work ')).toEqual([]);
+    expect(await complete('tally help exit-codes ')).toEqual([]);
+    expect((await complete('tally -p home profiles rename ')).sort()).toEqual(['home', 'work']);
   });
 
   it("completes help's topics and commands", async () => {

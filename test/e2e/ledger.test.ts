@@ -300,6 +300,16 @@ describe('ledger list', () => {
     expect(lines).toHaveLength(21);
   });
 
+  it('prints nothing at all with -q when no entry matches (no data is no output), and the rows when some do', async () => {
+    const env = { ...sandboxEnv(sandbox, 'conduit'), TZ: 'UTC' };
+    expect(await tally(['ledger', 'list', '--type', 'subscription', '-q'], { env })).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+    expect(await tally(['ledger', 'list', '--type', 'subscription'], { env })).toMatchObject({
+      exitCode: 0,
+      stdout: 'CREATED AT (UTC)\tID\tTYPE\tAMOUNT\tBALANCE AFTER\tUNIT\tDESCRIPTION',
+    });
+    expect((await tally(['ledger', 'list', '--limit', '2', '-q'], { env })).stdout.split('\n')).toHaveLength(3);
+  });
+
   it('shows table times in --tz, while JSON stays UTC', async () => {
     const env = sandboxEnv(sandbox, 'conduit');
     const json = JSON.parse((await tally(['ledger', 'list', '--json', '--limit', '1'], { env })).stdout)[0];

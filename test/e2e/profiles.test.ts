@@ -427,6 +427,30 @@ describe('profiles show, set and rename', () => {
     expect(Object.keys(configOf().profiles)).toEqual(['a', 'b']);
   });
 
+  it('takes names such as constructor and toString as profile names, never as properties every object has', async () => {
+    await addSandboxProfile('work', 'conduit');
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty']) {
+      for (const args of [
+        ['profiles', 'use', name],
+        ['profiles', 'remove', name],
+        ['profiles', 'show', name],
+        ['profiles', 'set', name, '--min', '3'],
+        ['profiles', 'rename', name, 'other'],
+        ['-p', name, 'balance'],
+      ]) {
+        const r = await run(args);
+        expect(r.exitCode, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+        expect(r.stderr, args.join(' ')).toContain(`no profile named "${name}"`);
+      }
+    }
+    expect(configOf()).toMatchObject({ defaultProfile: 'work' });
+    await addSandboxProfile('constructor', 'conduit');
+    await addSandboxProfile('toString', 'conduit');
+    expect(await run(['profiles', 'rename', 'work', 'valueOf'])).toMatchObject({ exitCode: 0 });
+    expect(Object.keys(configOf().profiles)).toEqual(['valueOf', 'constructor', 'toString']);
+    expect(JSON.parse((await run(['-p', 'toString', 'balance', '--json'])).stdout)).toMatchObject({ profile: 'toString' });
+  });
+
   it('says when the default profile is removed that there is no default now, and what picks one', async () => {
     await addSandboxProfile('a', 'conduit');
     await addSandboxProfile('b', 'conduit');
@@ -530,6 +554,31 @@ describe('secrets', () => {
     expect(outputs[0]?.stderr).toContain(`Authorization: Bearer ****${key.slice(-4)}`);
     expect(outputs[0]?.stderr).toMatch(/< 200 GET \/api\/billing\/balance \(\d+ ms/);
   });
+
+  it('never prints a key the provider echoes back in its error message: 401, 400, profiles add, --json, --verbose', async () => {
+    const key = 'sk-echoed-secret-0123456789';
+    const { withHttpServer } = await import('../helpers/http.js');
+    const echo = (status: number) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+      const given = (req.headers.authorization ?? '').replace('Bearer ', '');
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `key ${given} is not valid here` } }));
+    };
+    for (const status of [401, 400]) {
+      await withHttpServer(echo(status), async (url) => {
+        const env = { TALLY_PROVIDER: 'conduit', TALLY_BASE_URL: url, TALLY_API_KEY: key };
+        const outputs = [
+          await runBinary(['balance'], { env }),
+          await runBinary(['balance', '--json', '-v'], { env }),
+          await runBinary(['profiles', 'add', 'e', '--provider', 'conduit', '--base-url', url, '--key-stdin'], { input: key }),
+        ];
+        for (const r of outputs) {
+          expect(r.exitCode).toBe(status === 401 ? 3 : 4);
+          expect(`${r.stdout}${r.stderr}`).not.toContain(key);
+        }
+        expect(outputs[0]?.stderr).toContain(`key ****6789 is not valid here`);
+      });
+    }
+  });
 });
 
 describe('profiles add on a terminal', () => {
@@ -559,6 +608,34 @@ describe('profiles add on a terminal', () => {
     expect(r.stdout).not.toContain(typed);
     expect(r.stdout).toContain('****9876');
     expect(JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')).profiles.typed.key).toBe(typed);
+  });
+});
+
+describe('profiles add at the hidden key prompt, in a real terminal', () => {
+  it('ends at Ctrl-D as at the end of input: no key typed is an empty key (exit 2), nothing saved', async () => {
+    const { tallyInPty } = await import('../helpers/pty.js');
+    const run = tallyInPty(['profiles', 'add', 'typed', '--provider', 'conduit', '--no-verify'], {
+      configDir: cfg.dir,
+      env: { NO_COLOR: '1' },
+    });
+    await run.waitForText('API key (input hidden): ');
+    run.write('\x04');
+    expect((await run.exited).exitCode).toBe(2);
+    expect(run.text()).toBe('API key (input hidden): \ntally: the key from the terminal is empty\n  type or paste the key alone\n');
+    expect(existsSync(join(cfg.dir, 'config.json'))).toBe(false);
+  });
+
+  it('takes the key typed before Ctrl-D, as a line end would', async () => {
+    const { tallyInPty } = await import('../helpers/pty.js');
+    const run = tallyInPty(['profiles', 'add', 'typed', '--provider', 'conduit', '--no-verify'], {
+      configDir: cfg.dir,
+      env: { NO_COLOR: '1' },
+    });
+    await run.waitForText('API key (input hidden): ');
+    run.write('sk-typed-4321\x04');
+    expect((await run.exited).exitCode).toBe(0);
+    expect(run.text()).not.toContain('sk-typed-4321');
+    expect(JSON.parse(readFileSync(join(cfg.dir, 'config.json'), 'utf8')).profiles.typed.key).toBe('sk-typed-4321');
   });
 });
 

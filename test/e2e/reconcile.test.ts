@@ -390,4 +390,28 @@ describe('reconcile --all', () => {
       cfg.cleanup();
     }
   });
+
+  it('prints only the profiles that failed with -q, and nothing at all when every one is clean, so a cron line stays silent', async () => {
+    const cfg = tempConfigDir();
+    try {
+      const add = (name: string, provider: string, account: string) =>
+        tally(['profiles', 'add', name, '--provider', provider, '--base-url', sandbox.baseUrl(provider), '--key-stdin', '--no-verify'], {
+          configDir: cfg.dir,
+          input: sandbox.key(provider, account),
+        });
+      await add('a', 'conduit', 'ok');
+      await add('c', 'conflux', 'ok');
+      expect(await tally(['reconcile', '--all', '-q'], { configDir: cfg.dir })).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+      await add('b', 'bytespike', 'bad');
+      await add('r', 'conduit', 'revoked');
+      const r = await tally(['reconcile', '--all', '-q'], { configDir: cfg.dir });
+      expect(r.exitCode).toBe(3);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(lines[0]).toBe('PROFILE\tPROVIDER\tCHECKED\tOPENING\tCLOSING\tUNIT\tRESULT');
+      expect(lines.slice(1).map((l) => l.split('\t')[0])).toEqual(['b', 'r']);
+      expect(lines[1]).toMatch(/\t2 issues$/);
+    } finally {
+      cfg.cleanup();
+    }
+  });
 });

@@ -88,6 +88,16 @@ describe('every command parses its command line into typed Options', () => {
     );
   });
 
+  it('a --type that names no type (empty, or only commas) is refused, not read as no filter at all', async () => {
+    const hint = 'such as --type usage or --type purchase,refund';
+    expect(await refusal(['ledger', 'list', '--type', ''])).toEqual(usage('--type "" names no type', hint));
+    expect(await refusal(['ledger', 'export', '--type', ','])).toEqual(usage('--type "," names no type', hint));
+    expect(await refusal(['ledger', 'list', '--type', 'usage', '--type', ' , '])).toEqual(usage('--type " , " names no type', hint));
+    expect((await options(['ledger', 'list', '--type', 'usage,', '--type', 'usage'])).options).toMatchObject({
+      filter: { types: ['usage'] },
+    });
+  });
+
   it('ledger export: the format from --csv, --json or --ndjson, the order, --out and --bom', async () => {
     expect((await options(['ledger', 'export'])).options).toEqual({
       format: 'csv',
@@ -330,10 +340,22 @@ describe('only the command asked for is loaded', () => {
     expect(await options(['-qp', 'balance', 'ledger', 'export'])).toMatchObject({ path: 'ledger export' });
   });
 
-  it('a word that is no command still gets a suggestion from every command', async () => {
+  it('a word that is no command still gets a suggestion from every command, in two lines like every error', async () => {
     expect(await refusal(['balanse'])).toEqual({
       code: 2,
-      stderr: "tally: unknown command 'balanse'\n(Did you mean balance?)\n  run `tally --help` for usage\n",
+      stderr: "tally: unknown command 'balanse'\n  did you mean balance? (`tally --help` for usage)\n",
+    });
+    expect(await refusal(['ledger', 'exprot'])).toEqual({
+      code: 2,
+      stderr: "tally: unknown command 'exprot'\n  did you mean export? (`tally --help` for usage)\n",
+    });
+    expect(await refusal(['ledger', 'list', '--sinc', '7d'])).toEqual({
+      code: 2,
+      stderr: "tally: unknown option '--sinc'\n  did you mean --since? (`tally --help` for usage)\n",
+    });
+    expect(await refusal(['ledger', 'list', '--zzz'])).toEqual({
+      code: 2,
+      stderr: "tally: unknown option '--zzz'\n  run `tally --help` for usage\n",
     });
   });
 });

@@ -55,12 +55,11 @@ describe('date flags at their edges', () => {
   });
 
   it('refuses other spans, words and malformed times, naming the flag and the forms it takes', () => {
+    // 7y and 7M: 'months and years written out' below
     for (const text of [
-      '7y',
       '7',
       'd',
       '7mins',
-      '7M',
       '-7d',
       '7 d',
       'tomorrow',
@@ -93,6 +92,40 @@ describe('an ambiguous unit', () => {
     expect(() => parseDateFlag('1m', '--since', new Date('2026-03-31T08:00:00Z'))).toThrow(
       expect.objectContaining({ suggestion: 'write 1min for one minute, or 30d or a day (2026-02-28) for about one month' }),
     );
+  });
+});
+
+describe('months and years written out', () => {
+  it('refuses a month span (1M, 2mo, 3months) and suggests the days or the day it probably meant', () => {
+    expect(refusal('1M')).toEqual({
+      message: '--until "1M" is not a date: tally counts spans in min, h, d and w',
+      suggestion: 'write 30d or a day (2026-10-23) for about one month',
+    });
+    expect(refusal('2mo').suggestion).toBe('write 60d or a day (2026-09-23) for about two months');
+    expect(refusal('3 months').suggestion).toBe('write 90d or a day (2026-08-23) for about three months');
+    expect(refusal('1month').suggestion).toBe('write 30d or a day (2026-10-23) for about one month');
+  });
+
+  it('refuses a year span (1y, 2years) and suggests the days or the day it probably meant', () => {
+    expect(refusal('1y')).toEqual({
+      message: '--until "1y" is not a date: tally counts spans in min, h, d and w',
+      suggestion: 'write 365d or a day (2025-11-23) for about one year',
+    });
+    expect(refusal('2 years').suggestion).toBe('write 730d or a day (2024-11-23) for about two years');
+  });
+});
+
+describe('a span too far back', () => {
+  it('refuses a span that reaches past the first date there is, as a usage error, not an internal one', () => {
+    expect(refusal('1000000000d')).toEqual({
+      message: '--until "1000000000d" reaches back past any date',
+      suggestion: 'use a day (2026-03-01), a UTC time (2026-03-01T10:00:00Z) or a span back from now: 30min, 12h, 7d, 2w',
+    });
+    expect(refusal('99999999999999999999999w').message).toBe('--until "99999999999999999999999w" reaches back past any date');
+  });
+
+  it('refuses an ambiguous m too large for any month with the same message as a small one', () => {
+    expect(refusal('99999999999m').message).toBe('--until "99999999999m" is ambiguous: m could be minutes or months');
   });
 });
 

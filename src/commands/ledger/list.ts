@@ -31,6 +31,8 @@ export async function run(ctx: Context, { limit, offset, filter: given }: ListOp
     writeJson(ctx.io, entries.map(entryToJson));
     return 0;
   }
+  // -q is data only: no entries is no output, not a header a cron line would mail
+  if (entries.length === 0 && ctx.options.quiet) return 0;
   // narrow: when, how much and what for stay; the unit (one per provider), the running balance, the type
   // (the sign and the description say most of it) and then the id (in --json and piped output) give way
   await renderTable(

@@ -16,7 +16,8 @@ export function readHiddenLine(io: IOStreams, prompt: string): Promise<string> {
     };
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
-        if (ch === '\r' || ch === '\n') return finish(() => resolve(value));
+        // Ctrl-D ends the input, as it does at a shell's prompt (raw mode would otherwise swallow it)
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish(() => resolve(value));
         if (ch === '\u0003') return finish(() => reject(new InterruptedError()));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else if (ch >= ' ') value += ch;
