@@ -64,7 +64,8 @@ const tsv = (stdout: string) =>
 
 describe('ledger list in a terminal', () => {
   it.each(WIDTHS)('fits %i columns and shows every date and amount whole, and every id whole where ids are shown', async (columns) => {
-    const env = sandboxEnv(sandbox, 'conduit');
+    // which columns fit depends on the width of the date header, which names the zone: hold it to UTC's
+    const env = { ...sandboxEnv(sandbox, 'conduit'), TZ: 'UTC' };
     const piped = tsv((await tallyInProcess(['ledger', 'list', '--limit', '8'], { env })).stdout);
     const [header, ...rows] = piped;
     expect(header?.[1]).toBe('ID');
