@@ -38,6 +38,9 @@ export function runEnv(options: RunOptions = {}): Record<string, string | undefi
     NO_COLOR: '1',
     COLUMNS: '100',
     TALLY_CONFIG_DIR: options.configDir ?? join(tmpdir(), 'tally-test-no-config'),
+    // Node 22+ keeps its compile cache (bin/tally.js enables it) in $TMPDIR unless told otherwise: kept apart,
+    // so a test's own TMPDIR holds only what tally itself leaves there
+    NODE_COMPILE_CACHE: join(tmpdir(), 'tally-test-compile-cache'),
     ...options.env,
   };
 }
