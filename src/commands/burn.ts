@@ -34,13 +34,8 @@ export type OpenRead = (since: Date | undefined) => LedgerRead;
 
 function burnOf(spent: Decimal, spanMs: number, from: string, unit: string): Burn {
   const scale = Math.max(spent.scale, minFractionFor(unit));
-  const num = spent.units * 10n ** BigInt(scale - spent.scale) * BigInt(DAY_MS);
-  const den = BigInt(spanMs);
-  const negative = num < 0n;
-  const abs = negative ? -num : num;
-  let q = abs / den;
-  if ((abs % den) * 2n >= den) q += 1n;
-  return { spent, spanMs, from, perDay: Decimal.of(negative ? -q : q, scale) };
+  const perDay = spent.mul(Decimal.of(BigInt(DAY_MS))).dividedBy(BigInt(spanMs), scale);
+  return { spent, spanMs, from, perDay };
 }
 
 /** What the spending entries of the 7 days before `now` took out, per day. */

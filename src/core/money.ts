@@ -131,13 +131,15 @@ export class Decimal {
   /** Rounded to `scale` decimals, halves away from zero (as money is rounded on receipts). */
   round(scale: number): Decimal {
     if (scale >= this.scale) return this.rescale(scale);
-    const f = pow10(this.scale - scale);
-    const units = this.units;
-    const negative = units < 0n;
-    const abs = negative ? -units : units;
-    let q = abs / f;
-    if ((abs % f) * 2n >= f) q += 1n;
-    return new Decimal(negative ? -q : q, scale);
+    return new Decimal(divideHalfAway(this.units, pow10(this.scale - scale)), scale);
+  }
+
+  /** This divided by a positive whole number, rounded to `scale` decimals, halves away from zero. */
+  dividedBy(divisor: bigint, scale: number): Decimal {
+    if (divisor <= 0n) throw new RangeError(`cannot divide by ${divisor}`);
+    const units = scale >= this.scale ? this.units * pow10(scale - this.scale) : this.units;
+    const by = scale >= this.scale ? divisor : divisor * pow10(this.scale - scale);
+    return new Decimal(divideHalfAway(units, by), scale);
   }
 
   neg(): Decimal {
@@ -224,6 +226,15 @@ export class Decimal {
   toJSON(): string {
     return this.toString();
   }
+}
+
+/** n / d (d > 0) to the nearest whole number, halves away from zero. */
+function divideHalfAway(n: bigint, d: bigint): bigint {
+  const negative = n < 0n;
+  const abs = negative ? -n : n;
+  let q = abs / d;
+  if ((abs % d) * 2n >= d) q += 1n;
+  return negative ? -q : q;
 }
 
 const MIN_FRACTION = new Map<string, number>();

@@ -126,6 +126,18 @@ describe('Decimal arithmetic', () => {
     expect(d('1.25').round(1).scale).toBe(1);
   });
 
+  it('divides by a whole number to a given scale, halves away from zero', () => {
+    expect(d('10').dividedBy(3n, 2).toString(2)).toBe('3.33');
+    expect(d('-10').dividedBy(3n, 2).toString(2)).toBe('-3.33');
+    expect(d('0.05').dividedBy(2n, 2).toString(2)).toBe('0.03');
+    expect(d('-0.05').dividedBy(2n, 2).toString(2)).toBe('-0.03');
+    expect(d('0.049').dividedBy(1n, 2).toString(2)).toBe('0.05');
+    expect(d('1.2345').dividedBy(1n, 2).toString(2)).toBe('1.23');
+    expect(d('7').dividedBy(7n, 0).toString()).toBe('1');
+    expect(d('233.1').dividedBy(7n, 4).units).toBe(333000n);
+    expect(() => d('1').dividedBy(0n, 2)).toThrow(RangeError);
+  });
+
   it('negates parsed and computed values, and zero stays unsigned', () => {
     expect(d('5').neg().toString()).toBe('-5');
     expect(d('-5').neg().toString()).toBe('5');
