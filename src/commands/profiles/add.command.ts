@@ -1,6 +1,6 @@
 // `tally profiles add <name> --provider <id> [--base-url] [--key-stdin | --key-env VAR] [--default] [--force] [--no-verify]
 // [--min] [--min-days]`: what the command takes.
-import type { CommandSpec } from '../../core/command.js';
+import type { CommandSpec, RawInput } from '../../core/command.js';
 import { UsageError } from '../../core/errors.js';
 import { parseThresholds, THRESHOLD_FLAGS, type ThresholdChange } from '../flags.js';
 
@@ -16,6 +16,17 @@ export interface AddOptions {
   /** Check the key with one request before saving (--no-verify: not). */
   verify: boolean;
   thresholds: ThresholdChange;
+}
+
+/** --key-stdin or --key-env <VAR> (`profiles add` and `set`): one of them at most, and a variable's name. */
+export function parseKeySource(raw: RawInput): { keyStdin: boolean; keyEnv?: string } {
+  const keyStdin = raw.flags.keyStdin === true;
+  const keyEnv = typeof raw.flags.keyEnv === 'string' ? raw.flags.keyEnv : undefined;
+  if (keyStdin && keyEnv) throw new UsageError('give --key-stdin or --key-env, not both');
+  if (keyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) {
+    throw new UsageError(`--key-env "${keyEnv}" is not an environment variable name`, 'such as --key-env BYTESPIKE_API_KEY');
+  }
+  return { keyStdin, keyEnv };
 }
 
 export const addCommand: CommandSpec<AddOptions> = {
@@ -40,17 +51,12 @@ export const addCommand: CommandSpec<AddOptions> = {
       name: raw.args[0] ?? '',
       provider: raw.globals.provider,
       baseUrl: raw.globals.baseUrl,
-      keyStdin: raw.flags.keyStdin === true,
-      keyEnv: typeof raw.flags.keyEnv === 'string' ? raw.flags.keyEnv : undefined,
+      ...parseKeySource(raw),
       makeDefault: raw.flags.default === true,
       force: raw.flags.force === true,
       verify: raw.flags.verify !== false,
       thresholds: await parseThresholds(raw, false),
     };
-    if (opts.keyStdin && opts.keyEnv) throw new UsageError('give --key-stdin or --key-env, not both');
-    if (opts.keyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.keyEnv)) {
-      throw new UsageError(`--key-env "${opts.keyEnv}" is not an environment variable name`, 'such as --key-env BYTESPIKE_API_KEY');
-    }
     return opts;
   },
   load: () => import('./add.js'),

@@ -64,14 +64,7 @@ export async function run(ctx: Context, opts: AddOptions): Promise<number> {
   }
   const profile: Profile = { provider: provider.id };
   if (opts.baseUrl !== undefined) profile.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  if (opts.keyEnv) {
-    // a variable set now is checked now; one set only where tally runs is checked there
-    const value = ctx.env[opts.keyEnv];
-    if (value) checkKey(value, `$${opts.keyEnv}`, 'check the variable: a key is one line of printable characters');
-    profile.keyEnv = opts.keyEnv;
-  } else {
-    profile.key = await readKey(ctx, opts.keyStdin);
-  }
+  Object.assign(profile, await keySource(ctx, opts, true));
   applyThresholds(profile, opts.thresholds);
   const baseUrl = profile.baseUrl ?? provider.defaultBaseUrl ?? '';
   const check = await checkProfileKey(ctx, opts.name, profile, baseUrl, opts.verify);
@@ -91,9 +84,27 @@ export async function run(ctx: Context, opts: AddOptions): Promise<number> {
   return 0;
 }
 
+/**
+ * The key source the flags give (`profiles add` and `set`): a variable, whose value is checked now if it is set
+ * here (one set only where tally runs is checked there); a key from standard input, or asked for at the
+ * terminal when `ask`; or nothing.
+ */
+export async function keySource(
+  ctx: Context,
+  opts: { keyStdin: boolean; keyEnv?: string },
+  ask: boolean,
+): Promise<Pick<Profile, 'key' | 'keyEnv'>> {
+  if (opts.keyEnv) {
+    const value = ctx.env[opts.keyEnv];
+    if (value) checkKey(value, `$${opts.keyEnv}`, 'check the variable: a key is one line of printable characters');
+    return { keyEnv: opts.keyEnv };
+  }
+  return opts.keyStdin || ask ? { key: await readKey(ctx, opts.keyStdin) } : {};
+}
+
 const STDIN_HINT = 'check what was piped in: a key is a single line';
 
-export async function readKey(ctx: Context, fromStdin: boolean): Promise<string> {
+async function readKey(ctx: Context, fromStdin: boolean): Promise<string> {
   let key: string;
   if (fromStdin) {
     key = checkKey(await readStdinKey(ctx), 'standard input', STDIN_HINT);

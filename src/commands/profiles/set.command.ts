@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../../core/command.js';
 import { UsageError } from '../../core/errors.js';
 import { parseThresholds, THRESHOLD_FLAGS, type ThresholdChange } from '../flags.js';
+import { parseKeySource } from './add.command.js';
 
 export interface SetOptions {
   name: string;
@@ -35,15 +36,10 @@ export const setCommand: CommandSpec<SetOptions> = {
       name: raw.args[0] ?? '',
       provider: raw.globals.provider,
       baseUrl: raw.globals.baseUrl,
-      keyStdin: raw.flags.keyStdin === true,
-      keyEnv: typeof raw.flags.keyEnv === 'string' ? raw.flags.keyEnv : undefined,
+      ...parseKeySource(raw),
       verify: raw.flags.verify !== false,
       thresholds: await parseThresholds(raw, true),
     };
-    if (opts.keyStdin && opts.keyEnv) throw new UsageError('give --key-stdin or --key-env, not both');
-    if (opts.keyEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.keyEnv)) {
-      throw new UsageError(`--key-env "${opts.keyEnv}" is not an environment variable name`, 'such as --key-env BYTESPIKE_API_KEY');
-    }
     const t = opts.thresholds;
     if (opts.baseUrl === undefined && !opts.keyStdin && !opts.keyEnv && t.min === undefined && t.minDays === undefined) {
       throw new UsageError(

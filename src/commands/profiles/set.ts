@@ -2,10 +2,9 @@
 import { configPath, type Profile, updateConfig } from '../../core/config.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { checkKey } from '../../core/secrets.js';
 import { parseBaseUrl } from '../../core/url.js';
 import { requireProvider } from '../../providers/target.js';
-import { applyThresholds, checkProfileKey, checkText, readKey } from './add.js';
+import { applyThresholds, checkProfileKey, checkText, keySource } from './add.js';
 import type { SetOptions } from './set.command.js';
 
 export async function run(ctx: Context, opts: SetOptions): Promise<number> {
@@ -27,15 +26,9 @@ export async function run(ctx: Context, opts: SetOptions): Promise<number> {
     change.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     changed.push('base URL');
   }
-  if (opts.keyEnv) {
-    const value = ctx.env[opts.keyEnv];
-    if (value) checkKey(value, `$${opts.keyEnv}`, 'check the variable: a key is one line of printable characters');
-    change.keyEnv = opts.keyEnv;
-    changed.push(`key source ($${opts.keyEnv})`);
-  } else if (opts.keyStdin) {
-    change.key = await readKey(ctx, true);
-    changed.push('key');
-  }
+  Object.assign(change, await keySource(ctx, opts, false));
+  if (change.keyEnv) changed.push(`key source ($${change.keyEnv})`);
+  else if (change.key) changed.push('key');
   const t = opts.thresholds;
   if (t.min !== undefined) changed.push(t.min === null ? 'min cleared' : `min ${t.min}`);
   if (t.minDays !== undefined) changed.push(t.minDays === null ? 'minDays cleared' : `minDays ${t.minDays}`);
