@@ -1,0 +1,151 @@
+// The roll-forward of a period (SPEC §8): opening + Σ movements by type == closing, over entries in either order.
+//
+// Reconcile's chain rule is the same identity taken entry by entry; a statement takes it over the period.
+// Both read their opening, closing and movements from here, so the two can never tell different stories.
+// A purchases-only history (conflux) lists no usage: the drop from one purchase's balance to the balance
+// just before the next purchase is `consumption`. A drop is never negative: a rise there is no consumption
+// but a break, and it stays in the difference, where the roll-forward fails on it.
+import { Decimal } from '../core/money.js';
+import { ENTRY_TYPES } from '../providers/types.js';
+
+/** The movements a statement shows: the normalised entry types, and a purchases-only ledger's consumption. */
+export const MOVEMENTS = [...ENTRY_TYPES, 'consumption'] as const;
+export type Movement = (typeof MOVEMENTS)[number];
+
+/** What the roll-forward needs of an entry. */
+export interface RollEntry {
+  createdAt: string;
+  type: string;
+  amount: Decimal;
+  balanceAfter: Decimal | null;
+}
+
+export interface RollForwardResult {
+  /** The balance before the period's first movement, or null when no entry carries a balance. */
+  opening: Decimal | null;
+  /** The movements by kind, as negative or positive amounts; consumption is negative. */
+  movements: Record<Movement, Decimal>;
+  /** The balance after the period's last movement, or null when no entry carries a balance. */
+  closing: Decimal | null;
+  entries: number;
+  /** The oldest and newest entries' times. */
+  from: string | null;
+  to: string | null;
+  /** opening + Σ movements == closing (true for an empty period). */
+  ok: boolean;
+  /** closing − (opening + Σ movements); zero when ok, null when there is no opening or closing. */
+  difference: Decimal | null;
+}
+
+/**
+ * The credits consumed between a purchase with balance `before` after it and the next purchase (`newer`):
+ * the drop from `before` to the balance the newer purchase started from. Null when it cannot be known or
+ * when the balance rose instead (a break: no consumption explains it).
+ */
+export function consumptionBetween(before: Decimal | null, newer: { amount: Decimal; balanceAfter: Decimal | null }): Decimal | null {
+  if (before === null || newer.balanceAfter === null) return null;
+  const drop = before.add(newer.amount).sub(newer.balanceAfter);
+  return drop.isNegative() ? null : drop;
+}
+
+/** A zero of every movement. */
+export function noMovements(): Record<Movement, Decimal> {
+  return Object.fromEntries(MOVEMENTS.map((m) => [m, Decimal.ZERO])) as Record<Movement, Decimal>;
+}
+
+/** Σ of a period's movements. */
+export function totalMovement(movements: Record<Movement, Decimal>): Decimal {
+  return MOVEMENTS.reduce((sum, m) => sum.add(movements[m]), Decimal.ZERO);
+}
+
+export interface RollForwardOptions {
+  /** The order entries arrive in. */
+  direction: 'asc' | 'desc';
+  /** The ledger lists purchases only: drops between purchases are consumption. */
+  purchasesOnly?: boolean;
+}
+
+/** Accumulates one period's roll-forward in constant memory, an entry at a time. */
+export class RollForward {
+  private readonly asc: boolean;
+  private readonly purchasesOnly: boolean;
+  private readonly sums = new Map<string, Decimal>();
+  private consumed = Decimal.ZERO;
+  private count = 0;
+  private first: RollEntry | null = null;
+  private last: RollEntry | null = null;
+  /** The oldest entry with a balance so far seen (asc: the first; desc: the latest pushed), and Σ amounts from the period's start up to and including it. */
+  private oldestWithBalance: RollEntry | null = null;
+  private amountsToOldest = Decimal.ZERO;
+  /** The newest entry with a balance, and Σ amounts after it. */
+  private newestWithBalance: RollEntry | null = null;
+  private amountsAfterNewest = Decimal.ZERO;
+  /** purchases only: the previous purchase pushed. */
+  private previousPurchase: RollEntry | null = null;
+
+  constructor(options: RollForwardOptions) {
+    this.asc = options.direction === 'asc';
+    this.purchasesOnly = options.purchasesOnly ?? false;
+  }
+
+  push(e: RollEntry): void {
+    this.count++;
+    this.first ??= e;
+    this.last = e;
+    this.sums.set(e.type, (this.sums.get(e.type) ?? Decimal.ZERO).add(e.amount));
+    if (this.asc) {
+      if (this.oldestWithBalance === null) {
+        this.amountsToOldest = this.amountsToOldest.add(e.amount);
+        if (e.balanceAfter !== null) this.oldestWithBalance = e;
+      }
+      if (e.balanceAfter !== null) {
+        this.newestWithBalance = e;
+        this.amountsAfterNewest = Decimal.ZERO;
+      } else this.amountsAfterNewest = this.amountsAfterNewest.add(e.amount);
+    } else {
+      if (this.newestWithBalance === null) {
+        if (e.balanceAfter !== null) this.newestWithBalance = e;
+        else this.amountsAfterNewest = this.amountsAfterNewest.add(e.amount);
+      }
+      if (e.balanceAfter !== null) {
+        this.oldestWithBalance = e;
+        this.amountsToOldest = e.amount;
+      } else this.amountsToOldest = this.amountsToOldest.add(e.amount);
+    }
+    if (this.purchasesOnly && e.type === 'purchase') {
+      const previous = this.previousPurchase;
+      if (previous) {
+        const [older, newer] = this.asc ? [previous, e] : [e, previous];
+        const drop = consumptionBetween(older.balanceAfter, newer);
+        if (drop) this.consumed = this.consumed.add(drop);
+      }
+      this.previousPurchase = e;
+    }
+  }
+
+  finish(): RollForwardResult {
+    const movements = noMovements();
+    for (const [type, sum] of this.sums) {
+      // a type outside the normalised ones cannot reach a ledger entry; counted as an adjustment if it did
+      const key: Movement = (MOVEMENTS as readonly string[]).includes(type) ? (type as Movement) : 'adjustment';
+      movements[key] = movements[key].add(sum);
+    }
+    movements.consumption = this.consumed.neg();
+    const oldest = this.oldestWithBalance;
+    const newest = this.newestWithBalance;
+    const opening = oldest?.balanceAfter ? oldest.balanceAfter.sub(this.amountsToOldest) : null;
+    const closing = newest?.balanceAfter ? newest.balanceAfter.add(this.amountsAfterNewest) : null;
+    const difference = opening && closing ? closing.sub(opening.add(totalMovement(movements))) : null;
+    const [from, to] = this.asc ? [this.first, this.last] : [this.last, this.first];
+    return {
+      opening,
+      movements,
+      closing,
+      entries: this.count,
+      from: from?.createdAt ?? null,
+      to: to?.createdAt ?? null,
+      ok: this.count === 0 || (difference !== null && difference.units === 0n),
+      difference: this.count === 0 ? Decimal.ZERO : difference,
+    };
+  }
+}
