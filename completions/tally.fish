@@ -11,7 +11,7 @@ function __tally_path
             set skip 0
             continue
         end
-        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --min-days --limit --offset --type --since --until --out --order --file --tolerance --period --by --port --seed --entries --end --faults
+        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --min-days --limit --offset --type --since --until --format --out --order --file --tolerance --period --by --port --seed --entries --end --faults
             set skip 1
             continue
         end
@@ -81,6 +81,7 @@ complete -c tally -n "__tally_at 'ledger list'" -l offset -x
 complete -c tally -n "__tally_at 'ledger list'" -l type -x -a 'purchase usage refund credit debit adjustment subscription'
 complete -c tally -n "__tally_at 'ledger list'" -l since -x
 complete -c tally -n "__tally_at 'ledger list'" -l until -x
+complete -c tally -n "__tally_at 'ledger export'" -l format -x -a 'csv json ndjson hledger beancount xlsx'
 complete -c tally -n "__tally_at 'ledger export'" -l csv
 complete -c tally -n "__tally_at 'ledger export'" -l ndjson
 complete -c tally -n "__tally_at 'ledger export'" -l out -r -F

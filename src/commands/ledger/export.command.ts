@@ -1,12 +1,21 @@
-// `tally ledger export [--csv | --json | --ndjson] [--out FILE] [--order] [--bom] [filters]`: what it takes.
+// `tally ledger export [--format F | --csv | --json | --ndjson] [--out FILE] [--order] [--bom] [filters]`: what it takes.
 import type { CommandSpec } from '../../core/command.js';
 import { UsageError } from '../../core/errors.js';
 import type { ExportFormat } from '../../output/ledger.js';
 import type { LedgerFilter } from '../../providers/shared/filter.js';
 import { DATE_FLAGS, parseFilter, TYPE_FLAG } from '../flags.js';
 
+/** Every format `--format` names (SPEC §4, §8): the streams of output/ledger.ts, the journals and the workbook. */
+export const LEDGER_FORMATS = ['csv', 'json', 'ndjson', 'hledger', 'beancount', 'xlsx'] as const;
+export type LedgerFormat = (typeof LEDGER_FORMATS)[number];
+
+/** A format output/ledger.ts writes as text, entry by entry. */
+export function isStreamFormat(format: LedgerFormat): format is ExportFormat {
+  return format === 'csv' || format === 'json' || format === 'ndjson';
+}
+
 export interface ExportOptions {
-  format: ExportFormat;
+  format: LedgerFormat;
   order: 'desc' | 'asc';
   /** A path, `-` or /dev/stdout; standard output when not given. */
   out?: string;
@@ -20,6 +29,11 @@ export const exportCommand: CommandSpec<ExportOptions> = {
   name: 'export',
   summary: 'export every entry, streamed in constant memory: CSV (default), --json or --ndjson',
   flags: [
+    {
+      flags: '--format <format>',
+      help: 'csv (the default), json, ndjson, hledger or beancount (journals those tools check), xlsx (a workbook; needs --out)',
+      choices: LEDGER_FORMATS,
+    },
     { flags: '--csv', help: 'CSV with the columns accountants expect (the default)' },
     { flags: '--ndjson', help: 'one JSON entry per line' },
     {
@@ -41,11 +55,15 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     'tally ledger export --order asc --bom --out for-excel.csv',
   ],
   parse(raw) {
+    const named = typeof raw.flags.format === 'string' ? (raw.flags.format as LedgerFormat) : undefined;
     const chosen = [raw.flags.csv === true && 'csv', raw.globals.json && 'json', raw.flags.ndjson === true && 'ndjson'].filter(
       Boolean,
     ) as ExportFormat[];
     if (chosen.length > 1) throw new UsageError(`choose one format, not ${chosen.map((f) => `--${f}`).join(' and ')}`);
-    const format = chosen[0] ?? 'csv';
+    const short = chosen[0];
+    // --format json --json says one thing twice; --format hledger --csv says two
+    if (named && short && named !== short) throw new UsageError(`choose one format, not --format ${named} and --${short}`);
+    const format: LedgerFormat = named ?? short ?? 'csv';
     if (raw.flags.bom === true && format !== 'csv') throw new UsageError('--bom applies to CSV only');
     const formulaGuard = raw.flags.formulaGuard !== false;
     if (!formulaGuard && format !== 'csv') {

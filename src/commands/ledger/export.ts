@@ -6,7 +6,8 @@ import { capYoungGeneration } from '../../core/memory.js';
 import { ReverseSpool } from '../../core/spool.js';
 import { type EntryJson, entryToJson, ExportEncoder } from '../../output/ledger.js';
 import { startProgress } from '../../output/progress.js';
-import type { ExportOptions } from './export.command.js';
+import { UsageError } from '../../core/errors.js';
+import { type ExportOptions, isStreamFormat } from './export.command.js';
 import { openLedger, prepareLedger, readPages } from './read.js';
 
 /** Collects text and writes it in large chunks, waiting when stdout is full. */
@@ -41,6 +42,8 @@ class Output {
 }
 
 export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
+  const format = opts.format;
+  if (!isStreamFormat(format)) throw new UsageError(`--format ${format} is not written yet`);
   const { target, filter } = prepareLedger(ctx, opts.filter);
   // the output file is checked and created before any request: a bad path costs nothing
   const file = opts.out === undefined ? undefined : await openOutput(opts.out);
@@ -51,7 +54,7 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   });
   capYoungGeneration();
   const progress = startProgress(ctx, spool ? 'reading the ledger' : 'exporting');
-  const encoder = new ExportEncoder(opts.format, opts.bom, opts.formulaGuard);
+  const encoder = new ExportEncoder(format, opts.bom, opts.formulaGuard);
   try {
     const open = await openLedger(ctx, target, filter);
     const out = new Output(ctx.io, file);
