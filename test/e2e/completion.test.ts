@@ -1,6 +1,5 @@
 // Shell completion: generated from the command tree, kept in completions/, and working in real bash, zsh and fish
 // (under CI=true a shell that is missing fails its tests, naming the Debian package; elsewhere they are skipped).
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -8,17 +7,10 @@ import { spawn } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plain } from '../helpers/pty.js';
 import { BIN, tally, tempConfigDir, waitFor } from '../helpers/tally.js';
+import { installed } from '../helpers/tools.js';
 
 const COMPLETIONS = resolve(import.meta.dirname, '../../completions');
 const ENTRY_TYPES = ['purchase', 'usage', 'refund', 'credit', 'debit', 'adjustment', 'subscription'];
-
-/** Whether a shell is installed; off CI a missing one is skipped with the reason printed. */
-function installed(shell: string): boolean {
-  const found = spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
-  if (!found && process.env.CI !== 'true')
-    console.warn(`skipping the ${shell} completion tests: ${shell} is not installed (Debian package ${shell})`);
-  return found;
-}
 
 /** A saved-profiles config (work, home) and `tally` on PATH, as an installed user has it: profile names are read at completion time. */
 function userSetup() {
@@ -188,7 +180,7 @@ async function inPty(shell: string, args: string[], env: Record<string, string>,
   }
 }
 
-const hasZsh = installed('zsh');
+const hasZsh = installed('zsh', 'zsh');
 describe.runIf(hasZsh || process.env.CI === 'true')('zsh completion, for real', () => {
   let cfg: ReturnType<typeof userSetup>;
   beforeAll(() => {
@@ -263,7 +255,7 @@ describe.runIf(hasZsh || process.env.CI === 'true')('zsh completion, for real', 
   });
 });
 
-const hasFish = installed('fish');
+const hasFish = installed('fish', 'fish');
 describe.runIf(hasFish || process.env.CI === 'true')('fish completion, for real', () => {
   let cfg: ReturnType<typeof userSetup>;
   beforeAll(() => {
