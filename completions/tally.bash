@@ -48,7 +48,7 @@ _tally_flags() {
     "balance") echo "--all --min --min-days --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "ledger") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "ledger list") echo "--limit --offset --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
-    "ledger export") echo "--format --csv --ndjson --out --order --bom --no-formula-guard --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "ledger export") echo "--format --csv --ndjson --out --order --bom --no-formula-guard --all --keep-going --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "reconcile") echo "--all --file --checkpoint --reset-checkpoint --full --tolerance --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "usage") echo "--period --by --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "account") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;

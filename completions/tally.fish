@@ -88,6 +88,8 @@ complete -c tally -n "__tally_at 'ledger export'" -l out -r -F
 complete -c tally -n "__tally_at 'ledger export'" -l order -x -a 'desc asc'
 complete -c tally -n "__tally_at 'ledger export'" -l bom
 complete -c tally -n "__tally_at 'ledger export'" -l no-formula-guard
+complete -c tally -n "__tally_at 'ledger export'" -l all
+complete -c tally -n "__tally_at 'ledger export'" -l keep-going
 complete -c tally -n "__tally_at 'ledger export'" -l type -x -a 'purchase usage refund credit debit adjustment subscription'
 complete -c tally -n "__tally_at 'ledger export'" -l since -x
 complete -c tally -n "__tally_at 'ledger export'" -l until -x

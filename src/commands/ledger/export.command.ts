@@ -1,4 +1,4 @@
-// `tally ledger export [--format F | --csv | --json | --ndjson] [--out FILE] [--order] [--bom] [filters]`: what it takes.
+// `tally ledger export [--format F | --csv | --json | --ndjson] [--out FILE] [--all [--keep-going]] [--order] [--bom] [filters]`: what it takes.
 import type { CommandSpec } from '../../core/command.js';
 import { UsageError } from '../../core/errors.js';
 import type { ExportFormat } from '../../output/ledger.js';
@@ -23,6 +23,10 @@ export interface ExportOptions {
   /** CSV text cells that begin like a formula get a leading ' (SPEC §4); --no-formula-guard turns it off. */
   formulaGuard: boolean;
   filter: LedgerFilter;
+  /** Every profile into one file or stream, `profile` and `provider` first in each row (default: the one profile). */
+  all?: boolean;
+  /** With --all: a profile that fails is left out (and named), the others written; the exit code is still its. */
+  keepGoing?: boolean;
 }
 
 export const exportCommand: CommandSpec<ExportOptions> = {
@@ -46,6 +50,14 @@ export const exportCommand: CommandSpec<ExportOptions> = {
       flags: '--no-formula-guard',
       help: "write CSV text exactly as sent, without the ' that keeps a spreadsheet from running =, +, - or @ as a formula (for hledger, pandas, DuckDB)",
     },
+    {
+      flags: '--all',
+      help: 'every profile into one file or stream, read concurrently, profile and provider first in each row; written only once every profile is read, so a failing profile fails the export with its own exit code and writes nothing',
+    },
+    {
+      flags: '--keep-going',
+      help: 'with --all: when a profile fails, write the others anyway and exit with its code, naming it on stderr',
+    },
     TYPE_FLAG,
     ...DATE_FLAGS,
   ],
@@ -53,6 +65,8 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     'tally ledger export --out ledger.csv',
     'tally ledger export --ndjson --since 2026-01-01 --until 2026-04-01 | jq .amount',
     'tally ledger export --order asc --bom --out for-excel.csv',
+    'tally ledger export --all --out every-profile.csv',
+    'tally ledger export --all --keep-going --ndjson --out every-profile.ndjson || echo "a profile failed (exit $?): see stderr"',
   ],
   parse(raw) {
     const named = typeof raw.flags.format === 'string' ? (raw.flags.format as LedgerFormat) : undefined;
@@ -69,6 +83,14 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     if (!formulaGuard && format !== 'csv') {
       throw new UsageError('--no-formula-guard applies to CSV only', 'JSON and NDJSON carry text exactly as the provider sent it');
     }
+    const all = raw.flags.all === true;
+    const keepGoing = raw.flags.keepGoing === true;
+    if (keepGoing && !all) {
+      throw new UsageError(
+        '--keep-going goes with --all',
+        'it writes the profiles that could be read when another fails: tally ledger export --all --keep-going',
+      );
+    }
     return {
       format,
       // commander has refused any other value
@@ -77,6 +99,8 @@ export const exportCommand: CommandSpec<ExportOptions> = {
       bom: raw.flags.bom === true,
       formulaGuard,
       filter: parseFilter(raw),
+      all,
+      keepGoing,
     };
   },
   load: () => import('./export.js'),
