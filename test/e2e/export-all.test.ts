@@ -150,6 +150,18 @@ describe('ledger export --all: every profile, each exactly as its own export', (
     expect([...sandbox.requests.values()].reduce((a, b) => a + b, 0)).toBe(before);
   });
 
+  it('with no profiles saved, exports the one target the environment names, its profile empty', async () => {
+    const r = await tallyInProcess(['ledger', 'export', '--all', '--ndjson'], { env: sandboxEnv(sandbox, 'indigenius') });
+    expect(r.exitCode).toBe(0);
+    const own = parseNdjson(await exportOne(['--ndjson'], 'indigenius', 'ok'));
+    expect(parseNdjson(r.stdout)).toEqual(own.map((e) => ({ profile: null, provider: 'indigenius', ...e })));
+    const csv = await tallyInProcess(['ledger', 'export', '--all'], { env: sandboxEnv(sandbox, 'indigenius') });
+    expect(csv.stdout.split('\r\n')[1]).toMatch(/^,indigenius,\d{4}-/);
+    const none = await tallyInProcess(['ledger', 'export', '--all'], {});
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toMatch(/^tally: no profiles to query\n/);
+  });
+
   it('writes the header alone, or [], when no profile has a matching entry', async () => {
     const configDir = configWith(PROFILES);
     const csv = await exportAll(configDir, ['--since', '2000-01-01', '--until', '2000-01-02']);
@@ -230,6 +242,26 @@ describe('ledger export --all: a failing profile', () => {
     expect(failed.stderr.split('\n').at(-1)).toBe(
       'tally: nothing exported: down (exit 4) and refused (exit 3) failed; --keep-going exports the other profiles',
     );
+  });
+
+  it('exits 2 for a profile that cannot be set up (its key variable unset), naming it, and writes the others with --keep-going', async () => {
+    const configDir = configWith([PROFILES[0]!]);
+    const file = join(configDir, 'config.json');
+    const config = JSON.parse(readFileSync(file, 'utf8')) as { profiles: Record<string, unknown> };
+    config.profiles.envkey = { provider: 'indigenius', baseUrl: sandbox.baseUrl('indigenius'), keyEnv: 'TALLY_TEST_UNSET_KEY' };
+    writeFileSync(file, JSON.stringify(config));
+    const unset =
+      'tally: profile "envkey" reads its key from $TALLY_TEST_UNSET_KEY, which is not set\n' +
+      '  export TALLY_TEST_UNSET_KEY=… in the environment that runs tally\n';
+    expect(await exportAll(configDir, [])).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: `${unset}tally: nothing exported: envkey failed (exit 2); --keep-going exports the other profiles\n`,
+    });
+    const kept = await exportAll(configDir, ['--keep-going', '--ndjson']);
+    expect(kept.exitCode).toBe(2);
+    expect(kept.stderr).toBe(`${unset}tally: exported 1 of 2 profiles; envkey failed (exit 2)\n`);
+    expect(parseNdjson(kept.stdout)).toHaveLength(ENTRIES);
   });
 
   it('exits 2 for --keep-going without --all, before any request', async () => {

@@ -52,11 +52,11 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     },
     {
       flags: '--all',
-      help: 'every profile into one file or stream, read concurrently, profile and provider first in each row; written only once every profile is read, so a failing profile fails the export with its own exit code and writes nothing',
+      help: 'every profile into one file or stream, profile and provider first in each row; all are read (at once) before any is written, so one that fails fails the export with its exit code and no file',
     },
     {
       flags: '--keep-going',
-      help: 'with --all: when a profile fails, write the others anyway and exit with its code, naming it on stderr',
+      help: 'with --all: when a profile fails, write the others anyway, name it on stderr and exit with its code',
     },
     TYPE_FLAG,
     ...DATE_FLAGS,
@@ -66,7 +66,7 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     'tally ledger export --ndjson --since 2026-01-01 --until 2026-04-01 | jq .amount',
     'tally ledger export --order asc --bom --out for-excel.csv',
     'tally ledger export --all --out every-profile.csv',
-    'tally ledger export --all --keep-going --ndjson --out every-profile.ndjson || echo "a profile failed (exit $?): see stderr"',
+    'tally ledger export --all --keep-going --ndjson --out all.ndjson || echo "exit $?: a profile is missing"',
   ],
   parse(raw) {
     const named = typeof raw.flags.format === 'string' ? (raw.flags.format as LedgerFormat) : undefined;

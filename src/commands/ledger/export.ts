@@ -185,27 +185,29 @@ async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
     const owner = { profile: target.profile, provider: target.provider.id };
     assertOffers(target, 'ledger');
     const types = typesFor(target.provider);
+    // every --type value is another provider's word: nothing of this profile can match, so nothing is asked
+    if (types?.length === 0) return { ...owner, count: 0, lines: () => [] };
+    const filter: LedgerFilter = { ...opts.filter, types };
     const spool = new ReverseSpool();
     spools.add(spool);
-    const lines = () => (opts.order === 'asc' ? spool.reversed() : spool.inOrder());
-    // every --type value is another provider's word: nothing of this profile can match, so nothing is asked
-    if (types?.length === 0) return { ...owner, count: 0, lines };
-    const filter: LedgerFilter = { ...opts.filter, types };
-    const open = { ...(await openLedger(ctx, target, filter)), label: target.profile ?? target.provider.id };
     let count = 0;
     try {
-      for await (const page of readPages(ctx, open)) {
-        for (const e of page) spool.push(JSON.stringify(entryToJson(e)));
-        count += page.length;
+      const open = { ...(await openLedger(ctx, target, filter)), label: target.profile ?? target.provider.id };
+      try {
+        for await (const page of readPages(ctx, open)) {
+          for (const e of page) spool.push(JSON.stringify(entryToJson(e)));
+          count += page.length;
+        }
+      } finally {
+        await open.session.close();
       }
     } catch (error) {
       // the read failed: its spool can go now, not after the others
       spools.delete(spool);
       spool.dispose();
       throw error;
-    } finally {
-      await open.session.close();
     }
+    const lines = () => (opts.order === 'asc' ? spool.reversed() : spool.inOrder());
     return { ...owner, count, lines };
   };
   const encoder = new ExportEncoder(format, opts.bom, opts.formulaGuard, true);
@@ -225,10 +227,8 @@ async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
       ctx.io.err(`tally: nothing exported: ${failedText(failures)}${others}\n`);
       return code;
     }
-    progress?.phase(
-      'writing',
-      sections.reduce((n, s) => n + s.count, 0),
-    );
+    const total = sections.reduce((n, s) => n + s.count, 0);
+    progress?.phase('writing', total);
     await writeSections(new Output(ctx.io, file), encoder, sections, progress);
     await file?.commit();
     const where = file ? ` to ${opts.out}` : '';
