@@ -21,7 +21,7 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { flags: '--response-limit <MiB>', help: 'largest response body to accept, in MiB (1 to 500)', default: '64' },
   {
     flags: '--tz <zone>',
-    help: 'time zone for tables and for grouping by day (default: the system zone; CSV and JSON stay UTC)',
+    help: 'time zone for tables and grouping by day (default: the system zone), and for reading --since/--until without an offset, --month and statement periods (default: UTC); CSV and JSON stay UTC',
   },
 ];
 

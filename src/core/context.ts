@@ -21,6 +21,8 @@ export interface GlobalOptions {
   responseLimitMiB: number;
   /** The zone tables show times in (IANA), resolved from --tz or the system. */
   zone: string;
+  /** The zone date flags without an offset and --month are read in (SPEC §4): --tz, else UTC (never the system's). */
+  periodZone: string;
 }
 
 export interface Context {
@@ -77,6 +79,7 @@ export function parseGlobalOptions(raw: Record<string, unknown>): GlobalOptions 
       zone ??= resolveZone(undefined);
       return zone;
     },
+    periodZone: zone ?? 'UTC',
   };
 }
 
