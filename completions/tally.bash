@@ -5,7 +5,7 @@
 
 _tally_subcommands() {
   case "$1" in
-    "") echo "providers profiles balance ledger reconcile usage account packs checkout completion help sandbox demo" ;;
+    "") echo "providers profiles balance ledger reconcile statement usage account packs checkout completion help sandbox demo" ;;
     "providers") echo "" ;;
     "profiles") echo "add list show set rename remove rm use" ;;
     "profiles add") echo "" ;;
@@ -21,6 +21,7 @@ _tally_subcommands() {
     "ledger list") echo "" ;;
     "ledger export") echo "" ;;
     "reconcile") echo "" ;;
+    "statement") echo "" ;;
     "usage") echo "" ;;
     "account") echo "" ;;
     "packs") echo "" ;;
@@ -50,6 +51,7 @@ _tally_flags() {
     "ledger list") echo "--limit --offset --type --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "ledger export") echo "--format --csv --ndjson --out --order --bom --no-formula-guard --type --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "reconcile") echo "--all --file --checkpoint --reset-checkpoint --full --tolerance --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "statement") echo "--all --csv --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "usage") echo "--period --by --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "account") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "packs") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
@@ -79,12 +81,13 @@ _tally_arguments() {
     "ledger list") echo "" ;;
     "ledger export") echo "" ;;
     "reconcile") echo "" ;;
+    "statement") echo "" ;;
     "usage") echo "" ;;
     "account") echo "" ;;
     "packs") echo "" ;;
     "checkout") echo "" ;;
     "completion") echo "bash zsh fish" ;;
-    "help") echo "options exit-codes environment providers profiles balance ledger reconcile usage account packs checkout completion sandbox demo" ;;
+    "help") echo "options exit-codes environment providers profiles balance ledger reconcile statement usage account packs checkout completion sandbox demo" ;;
     "sandbox") echo "" ;;
     "demo") echo "" ;;
   esac

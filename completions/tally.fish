@@ -36,6 +36,7 @@ complete -c tally -f -n "__tally_at ''" -a 'profiles'
 complete -c tally -f -n "__tally_at ''" -a 'balance'
 complete -c tally -f -n "__tally_at ''" -a 'ledger'
 complete -c tally -f -n "__tally_at ''" -a 'reconcile'
+complete -c tally -f -n "__tally_at ''" -a 'statement'
 complete -c tally -f -n "__tally_at ''" -a 'usage'
 complete -c tally -f -n "__tally_at ''" -a 'account'
 complete -c tally -f -n "__tally_at ''" -a 'packs'
@@ -102,6 +103,11 @@ complete -c tally -n "__tally_at 'reconcile'" -l tolerance -x
 complete -c tally -n "__tally_at 'reconcile'" -l since -x
 complete -c tally -n "__tally_at 'reconcile'" -l until -x
 complete -c tally -n "__tally_at 'reconcile'" -l month -x
+complete -c tally -n "__tally_at 'statement'" -l all
+complete -c tally -n "__tally_at 'statement'" -l csv
+complete -c tally -n "__tally_at 'statement'" -l since -x
+complete -c tally -n "__tally_at 'statement'" -l until -x
+complete -c tally -n "__tally_at 'statement'" -l month -x
 complete -c tally -n "__tally_at 'usage'" -l period -x -a 'daily monthly yearly'
 complete -c tally -n "__tally_at 'usage'" -l by -x -a 'model day product'
 complete -c tally -n "__tally_at 'usage'" -l since -x
@@ -109,7 +115,7 @@ complete -c tally -n "__tally_at 'usage'" -l until -x
 complete -c tally -n "__tally_at 'usage'" -l month -x
 complete -c tally -n "__tally_at 'checkout'" -l open
 complete -c tally -f -n "__tally_at 'completion'" -a 'bash zsh fish'
-complete -c tally -f -n "__tally_at 'help'" -a 'options exit-codes environment providers profiles balance ledger reconcile usage account packs checkout completion sandbox demo'
+complete -c tally -f -n "__tally_at 'help'" -a 'options exit-codes environment providers profiles balance ledger reconcile statement usage account packs checkout completion sandbox demo'
 complete -c tally -n "__tally_at 'sandbox'" -l port -x
 complete -c tally -n "__tally_at 'sandbox'" -l seed -x
 complete -c tally -n "__tally_at 'sandbox'" -l entries -x

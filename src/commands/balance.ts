@@ -92,7 +92,7 @@ async function burnFor(ctx: Context, target: Target, session: ProviderSession, b
  * configuration, a refused key, a command the provider lacks) before what may pass (the provider failing),
  * and any failure before a check that ran and failed (below --min or --min-days).
  */
-const PRECEDENCE: readonly ExitCodeValue[] = [
+export const PRECEDENCE: readonly ExitCodeValue[] = [
   ExitCode.internal,
   ExitCode.usage,
   ExitCode.auth,
@@ -102,7 +102,8 @@ const PRECEDENCE: readonly ExitCodeValue[] = [
   ExitCode.ok,
 ];
 
-function worstCode(a: number, b: number): number {
+/** Of two exit codes, the one PRECEDENCE puts first (--all commands: balance, statement). */
+export function worstCode(a: number, b: number): number {
   const rank = (c: number) => {
     const i = PRECEDENCE.indexOf(c as ExitCodeValue);
     return i < 0 ? -1 : i;

@@ -68,6 +68,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./reconcile.command.js')).reconcileCommand,
   },
   {
+    name: 'statement',
+    term: 'statement [options]',
+    summary: "a period's statement per profile: the opening balance, the movements by type, the closing, and whether they add up",
+    load: async () => (await import('./statement.command.js')).statementCommand,
+  },
+  {
     name: 'usage',
     term: 'usage [options]',
     summary: 'usage and spend for a period; where a provider has no usage endpoint it is derived from the ledger',
