@@ -25,7 +25,8 @@ export const statementCommand: CommandSpec<StatementOptions> = {
   flags: [
     { flags: '--all', help: 'every profile concurrently, in one table with a total per unit' },
     { flags: '--csv', help: 'one CSV row per profile, the movements a column each' },
-    ...DATE_FLAGS,
+    // with none of the three, a statement covers the last complete month: say so where --month is
+    ...DATE_FLAGS.map((f) => (f.flags.startsWith('--month') ? { ...f, help: `${f.help}; without any, the last complete month` } : f)),
   ],
   examples: [
     'tally statement',

@@ -14,7 +14,7 @@ import {
   statementJson,
   statementLines,
 } from '../output/statement.js';
-import { type Cell, type Column, painter, renderTable } from '../output/table.js';
+import { type Cell, type Column, fitWidths, painter, renderTable } from '../output/table.js';
 import { assertOffers, openProvider } from '../providers/session.js';
 import { forEachProfile, isFailure, type ProfileFailure, resolveTarget, type Target } from '../providers/target.js';
 import { MOVEMENTS, type Movement, noMovements, totalMovement } from '../reconcile/rollforward.js';
@@ -185,52 +185,63 @@ async function renderOne(ctx: Context, r: Row): Promise<void> {
   );
 }
 
-/** Narrow: the profile, its unit, opening, closing and result stay; the rarer movements give way first. */
-const MOVEMENT_DROP: Record<Movement, number> = {
-  adjustment: 1,
-  credit: 2,
-  debit: 3,
-  subscription: 4,
-  refund: 5,
-  consumption: 8,
-  usage: 9,
-  purchase: 10,
-};
-
-/** Every profile: a row each, then a total row per unit. */
+/**
+ * Every profile: a row each, then a total row per unit. A movement column no profile can have is blank
+ * (and not shown on a terminal). A terminal too narrow for every movement gets their sum in one column
+ * instead: a few movements beside the opening and closing would read as if they were all. The entry count,
+ * then the provider, give way before that; the profile, unit, balances and result stay.
+ */
 async function renderAll(ctx: Context, rows: Array<Row | ProfileFailure>): Promise<void> {
-  const columns: Column[] = [
+  const head = (movements: Column[]): Column[] => [
     { header: 'PROFILE' },
-    { header: 'PROVIDER', dropRank: 7 },
+    { header: 'PROVIDER', dropRank: 2 },
     { header: 'UNIT' },
     { header: 'OPENING', kind: 'amount' },
-    ...MOVEMENTS.map((m): Column => ({ header: m.toUpperCase(), kind: 'amount', dropRank: MOVEMENT_DROP[m] })),
+    ...movements,
     { header: 'CLOSING', kind: 'amount' },
-    { header: 'ENTRIES', kind: 'amount', dropRank: 6 },
+    { header: 'ENTRIES', kind: 'amount', dropRank: 1 },
     { header: 'RESULT', free: true },
   ];
+  // the movements give way last, and together (below)
+  const byType = head(MOVEMENTS.map((m): Column => ({ header: m.toUpperCase(), kind: 'amount', dropRank: 3 })));
   const blank = (n: number) => new Array<Cell>(n).fill('');
-  const cells: Cell[][] = rows.map((r) => {
+  const line = (r: Row | ProfileFailure, net: boolean): Cell[] => {
     if (isFailure(r)) {
-      return [r.profile ?? '(env)', r.provider, ...blank(MOVEMENTS.length + 4), { text: `error: ${r.error.message}`, tone: 'error' }];
+      return [
+        r.profile ?? '(env)',
+        r.provider,
+        ...blank((net ? 1 : MOVEMENTS.length) + 4),
+        { text: `error: ${r.error.message}`, tone: 'error' },
+      ];
     }
     const f = r.figures;
+    const shown = (m: Movement) => r.shown.includes(m) || f.movements[m].units !== 0n;
     return [
       r.profile ?? '(env)',
       r.provider,
       f.unit ?? '',
       money(f.opening, f.unit),
-      // a movement the provider cannot have is left blank (a column no row has is not shown on a terminal)
-      ...MOVEMENTS.map((m) => (r.shown.includes(m) || f.movements[m].units !== 0n ? money(f.movements[m], f.unit) : '')),
+      ...(net ? [money(totalMovement(f.movements), f.unit)] : MOVEMENTS.map((m) => (shown(m) ? money(f.movements[m], f.unit) : ''))),
       money(f.closing, f.unit),
       String(f.entries),
       f.ok
         ? { text: 'rolls forward', tone: 'positive' }
         : { text: f.difference === null ? 'no balances' : `difference ${money(f.difference, f.unit)}`, tone: 'negative' },
     ];
-  });
-  for (const [unit, group] of byUnit(rows)) cells.push(totalRow(unit, group));
-  await renderTable(ctx.io, columns, cells);
+  };
+  const totals = [...byUnit(rows)].map(([unit, group]) => totalRow(unit, group));
+  const full = [...rows.map((r) => line(r, false)), ...totals.map((t) => t.byType)];
+  const widths = fitWidths(byType, full, ctx.io.columns);
+  const text = (c: Cell | undefined) => (c === undefined ? '' : typeof c === 'string' ? c : c.text).trim();
+  const movementDropped = MOVEMENTS.some((_, k) => widths[4 + k] === null && full.some((r) => text(r[4 + k]) !== ''));
+  if (!ctx.io.stdoutIsTTY || !movementDropped) {
+    await renderTable(ctx.io, byType, full);
+    return;
+  }
+  await renderTable(ctx.io, head([{ header: 'MOVEMENTS', kind: 'amount' }]), [
+    ...rows.map((r) => line(r, true)),
+    ...totals.map((t) => t.net),
+  ]);
 }
 
 /** The profiles' statements grouped by unit, in the order the units first appear. */
@@ -243,13 +254,14 @@ function byUnit(rows: Array<Row | ProfileFailure>): Map<string, Row[]> {
   return groups;
 }
 
-function totalRow(unit: string, group: Row[]): Cell[] {
+/** A unit's total row, with the movements by type and as one sum. */
+function totalRow(unit: string, group: Row[]): { byType: Cell[]; net: Cell[] } {
   const sum = (pick: (r: Row) => Decimal | null) => group.reduce((s, r) => s.add(pick(r) ?? Decimal.ZERO), Decimal.ZERO);
   const movements = noMovements();
   for (const r of group) for (const m of MOVEMENTS) movements[m] = movements[m].add(r.figures.movements[m]);
   const shown = new Set(group.flatMap((r) => r.shown));
   const holding = group.every((r) => r.figures.ok);
-  return [
+  const start: Cell[] = [
     { text: '(total)', tone: 'muted' },
     '',
     unit,
@@ -257,7 +269,8 @@ function totalRow(unit: string, group: Row[]): Cell[] {
       sum((r) => r.figures.opening),
       unit,
     ),
-    ...MOVEMENTS.map((m) => (shown.has(m) || movements[m].units !== 0n ? formatAmount(movements[m], unit) : '')),
+  ];
+  const end: Cell[] = [
     formatAmount(
       sum((r) => r.figures.closing),
       unit,
@@ -265,4 +278,12 @@ function totalRow(unit: string, group: Row[]): Cell[] {
     String(group.reduce((n, r) => n + r.figures.entries, 0)),
     `${group.length} profile${group.length === 1 ? '' : 's'}${holding ? '' : ', not all roll forward'}`,
   ];
+  return {
+    byType: [
+      ...start,
+      ...MOVEMENTS.map((m) => (shown.has(m) || movements[m].units !== 0n ? formatAmount(movements[m], unit) : '')),
+      ...end,
+    ],
+    net: [...start, formatAmount(totalMovement(movements), unit), ...end],
+  };
 }

@@ -5,6 +5,7 @@ import { Decimal } from '../../src/core/money.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
 import { tallyInProcess } from '../helpers/in-process.js';
+import { tallyInPty } from '../helpers/pty.js';
 import { sandboxEnv, tally, tempConfigDir } from '../helpers/tally.js';
 
 const PROVIDERS = ['conduit', 'account-api', 'bytespike', 'conflux', 'indigenius'];
@@ -415,6 +416,47 @@ describe('statement --all', () => {
     expect(r.stderr.split('\n')[0]).toBe(
       'statements of 2026-11, 2026-11-01 00:00:00 → 2026-12-01 00:00:00 (UTC): 4 profiles, 3 roll forward, 1 failed',
     );
+  });
+
+  it.each([100, 200])('in a terminal %i columns wide fits, the movements by type where they all fit, else as one sum', async (columns) => {
+    const run = tallyInPty(['statement', '--all', '--month', '2026-11'], { columns, rows: 40, configDir: cfg.dir });
+    expect((await run.exited).exitCode).toBe(3);
+    const lines = run
+      .screen()
+      .split('\n')
+      .filter((l) => /^[┌│└]/.test(l));
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(columns);
+    const header = (lines[1] as string)
+      .split('│')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    const kept = ['PROFILE', 'UNIT', 'OPENING', 'MOVEMENTS', 'CLOSING', 'RESULT'];
+    // the provider and the count come back where there is room for them
+    if (columns === 100) expect(header.filter((h) => h !== 'PROVIDER' && h !== 'ENTRIES')).toEqual(kept);
+    // every movement a profile here can have (no adjustment: account-api is not among them)
+    else
+      expect(header).toEqual([
+        'PROFILE',
+        'PROVIDER',
+        'UNIT',
+        'OPENING',
+        'PURCHASE',
+        'USAGE',
+        'REFUND',
+        'CREDIT',
+        'DEBIT',
+        'SUBSCRIPTION',
+        'CONSUMPTION',
+        'CLOSING',
+        'ENTRIES',
+        'RESULT',
+      ]);
+    const json = JSON.parse((await all(['--json'])).stdout) as StatementJson[];
+    const work = lines.find((l) => l.startsWith('│ work '));
+    const moved = Object.values(json[0]?.movements ?? {}).reduce((a, v) => a.add(dec(v)), Decimal.ZERO);
+    expect(work).toContain(` ${json[0]?.opening} `);
+    expect(work).toContain(columns === 100 ? ` ${moved.toString(2)} ` : ` ${json[0]?.movements?.usage} `);
+    expect(lines.filter((l) => l.startsWith('│ (total) '))).toHaveLength(2);
   });
 
   it('with --csv writes a row per profile, the refused one with its error', async () => {
