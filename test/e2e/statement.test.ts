@@ -212,6 +212,13 @@ describe('a statement that does not roll forward exits 1 and names the differenc
     ]);
   });
 
+  it('with -q leaves the difference to the data: the line items with their difference row, exit 1, nothing on stderr', async () => {
+    const r = await run(['-q', 'statement', '--month', '2026-11'], sandboxEnv(sandbox, 'bytespike', 'bad'));
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n').at(-1)).toBe('difference\t5.00');
+  });
+
   it('a break at the very start of the period fails it, though the period alone adds up: the opening is the balance carried in', async () => {
     const env = sandboxEnv(sandbox, 'bytespike', 'bad');
     const issues = (
