@@ -128,7 +128,8 @@ async function report(ctx: Context, rows: Array<Row | ProfileFailure>, opts: Sta
   }
   // with --quiet no table says why a profile failed: stderr does (cron mails it)
   if (many && (ctx.options.quiet || opts.format !== 'table')) {
-    for (const r of rows) if (isFailure(r)) ctx.io.err(`tally: ${who(r)}: ${r.error.message}\n`);
+    // the error names the provider and profile already, as in balance
+    for (const r of rows) if (isFailure(r)) ctx.io.err(`tally: ${r.profile ?? r.provider}: ${r.error.message}\n`);
   }
   return code;
 }

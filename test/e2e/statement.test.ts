@@ -475,7 +475,7 @@ describe('statement --all', () => {
     expect(lines[4]).toMatch(
       /^gone,indigenius,,2026-11-01T00:00:00.000Z,2026-12-01T00:00:00.000Z,UTC,,,,,,,,,,,0,false,,indigenius \(profile gone\) refused the key/,
     );
-    expect(r.stderr).toMatch(/^tally: indigenius \(profile gone\): indigenius \(profile gone\) refused the key/m);
+    expect(r.stderr).toMatch(/^tally: gone: indigenius \(profile gone\) refused the key \(401\)/m);
   });
 
   it('a profile that does not roll forward exits 1 and is named, after any profile that failed outright', async () => {
