@@ -6,6 +6,7 @@ import { Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { profilesDone, startProgress } from '../output/progress.js';
 import {
+  amountText,
   failedStatementJson,
   type ProfileStatement,
   STATEMENT_CSV_HEADER_LINE,
@@ -75,7 +76,7 @@ function periodText(opts: StatementOptions): string {
   return opts.month ? `${opts.month}, ${span}` : span;
 }
 
-const money = (d: Decimal | null, unit: string | null) => (d === null ? '' : formatAmount(d, unit ?? 'credits'));
+const money = (d: Decimal | null, unit: string | null) => amountText(d, unit) ?? '';
 
 /** Why a statement does not hold, in one line, and where to look in a second. */
 function failureLines(r: Row, opts: StatementOptions): [string, string] {
@@ -158,6 +159,7 @@ async function summary(ctx: Context, rows: Array<Row | ProfileFailure>, opts: St
       const at = formatInZone(carried.createdAt, r.zone);
       ctx.io.err(`note: the opening is the balance after ${carried.id} (${at} ${r.zone}), the last entry before the period\n`);
     }
+    if (n === 0 && !carried) ctx.io.err('note: the ledger has no entry in the period or before it: there is no balance to state\n');
     if (r.purchasesOnly) {
       ctx.io.err(
         `note: ${r.provider} lists purchases only: consumption is the drop in balance between purchases, counted in the period of the purchase that shows it\n`,

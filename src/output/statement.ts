@@ -33,7 +33,10 @@ export interface StatementJson {
   error?: { code: number; message: string };
 }
 
-const amount = (d: Decimal | null, unit: string | null): string | null => (d === null ? null : formatAmount(d, unit ?? 'credits'));
+/** An amount at its unit's decimals; with no entry to tell the unit (an empty ledger), as it is. */
+export const amountText = (d: Decimal | null, unit: string | null): string | null =>
+  d === null ? null : unit === null ? d.toString() : formatAmount(d, unit);
+const amount = amountText;
 
 export function statementJson(s: ProfileStatement): StatementJson {
   const f = s.figures;

@@ -176,6 +176,16 @@ describe("a clean account's statement is the sum of its exported entries", () =>
     );
   });
 
+  it('of a month before the ledger began has no balances to state, and says so (exit 0)', async () => {
+    const env = sandboxEnv(sandbox, 'conduit');
+    const { code, json } = await statementJson(['--month', '2026-01'], env);
+    expect(code).toBe(0);
+    // no entry tells the unit either: the zero is written as it is
+    expect(json).toMatchObject({ unit: null, opening: null, closing: null, entries: 0, ok: true, difference: '0' });
+    const r = await run(['statement', '--month', '2026-01'], env);
+    expect(r.stderr.split('\n')).toContain('note: the ledger has no entry in the period or before it: there is no balance to state');
+  });
+
   it('runs from the built binary', async () => {
     const r = await tally(['statement', '--month', '2026-11', '--json'], { env: sandboxEnv(sandbox, 'bytespike') });
     expect(r.exitCode, r.stderr).toBe(0);
