@@ -8,12 +8,12 @@ import { type DayClose, type JournalSyntax, JournalWriter, type Posting, type Tr
 
 /** A tag value that cannot end early or start another tag. */
 export function tagValue(text: string): string {
-  return text.replace(/%/g, '%25').replace(/,/g, '%2C');
+  return /[%,]/.test(text) ? text.replace(/%/g, '%25').replace(/,/g, '%2C') : text;
 }
 
 /** A description hledger reads whole: one line (already folded), no `;` to start a comment. */
 export function descriptionText(text: string): string {
-  return text.replace(/;/g, ',');
+  return text.includes(';') ? text.replace(/;/g, ',') : text;
 }
 
 /** Wide enough for the default accounts, so amounts line up; a longer name still gets its two spaces. */

@@ -123,9 +123,13 @@ export function commodityOf(unit: string): string {
   throw new RangeError(`"${unit}" is not a unit a journal can carry`);
 }
 
+/** What folding changes: white space other than a single inner space, or a control character. */
+const NEEDS_FOLD = /[^\P{Cc}]|[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}|^ | $/u;
+
 /** Free text on one line: every run of white space or control characters is one space, none at either end. */
 export function foldLine(text: string): string {
-  return text.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+  // asked of every entry's id, type word, description and reference: most need nothing
+  return NEEDS_FOLD.test(text) ? text.replace(/[\s\p{Cc}]+/gu, ' ').trim() : text;
 }
 
 /** The calendar day of an instant in `zone` (UTC by default: the same ledger gives the same journal everywhere). */

@@ -17,6 +17,7 @@ import {
   parseAccountMap,
 } from '../../src/output/journal.js';
 import type { EntryJson } from '../../src/output/ledger.js';
+import { parseArgs } from '../helpers/in-process.js';
 
 const entry = (
   id: string,
@@ -64,6 +65,11 @@ describe('text in a journal', () => {
   it('folds every line break, tab and control character to one space, none at either end', () => {
     expect(foldLine(' a\r\n b\t\tc\u0000\u001bd\u2028e  ')).toBe('a b c d e');
     expect(foldLine('\n\t ')).toBe('');
+    expect(foldLine('a  b')).toBe('a b');
+    expect(foldLine(' a')).toBe('a');
+    expect(foldLine('a ')).toBe('a');
+    expect(foldLine('a\u00a0b\u2003c\u0085d')).toBe('a b c d');
+    expect(foldLine('gpt-4o-mini, 5068 tokens')).toBe('gpt-4o-mini, 5068 tokens');
   });
 
   it('writes a comma or a percent sign in an hledger tag value as %2C and %25, so it cannot cut the tag or start another', () => {
@@ -340,5 +346,33 @@ describe('the walk from entries to transactions', () => {
   it('writes an empty ledger as a journal with nothing in it', () => {
     expect(write(hledgerJournal, [])).toBe(hledgerJournal('UTC').start());
     expect(write(beancountJournal, [])).toBe(beancountJournal('UTC').start());
+  });
+});
+
+describe('the journal flags, parsed', () => {
+  const options = async (argv: string[]) => (await parseArgs(argv, { now: new Date('2026-12-01T12:00:00Z') })).options;
+
+  it('writes a journal oldest first without --order, with the provider defaults unless --account or --map name others', async () => {
+    expect(await options(['ledger', 'export', '--format', 'hledger'])).toMatchObject({
+      format: 'hledger',
+      order: 'asc',
+      journal: { map: {} },
+    });
+    expect(await options(['ledger', 'export', '--format', 'beancount', '--order', 'asc'])).toMatchObject({ order: 'asc' });
+    expect(
+      await options([
+        'ledger',
+        'export',
+        '--format',
+        'beancount',
+        '--account',
+        'Assets:AI:Conduit',
+        '--map',
+        'purchase=Liabilities:Card',
+        '--map',
+        'usage=Expenses:AI',
+      ]),
+    ).toMatchObject({ journal: { account: 'Assets:AI:Conduit', map: { purchase: 'Liabilities:Card', usage: 'Expenses:AI' } } });
+    expect(await options(['ledger', 'export'])).toMatchObject({ format: 'csv', order: 'desc', journal: undefined });
   });
 });
