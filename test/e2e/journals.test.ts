@@ -239,7 +239,7 @@ describeWithTool('hledger', 'hledger', 'hledger check on every provider’s jour
   });
 });
 
-describeWithTool('bean-check', 'python3-beancount', 'bean-check on every provider’s Beancount file', () => {
+describeWithTool('bean-check', 'beancount', 'bean-check on every provider’s Beancount file', () => {
   /** Each balance bean-check says failed: its account, and the date of the directive on the line it names. */
   function failures(stdout: string, file: string) {
     const lines = readFileSync(file, 'utf8').split('\n');
