@@ -49,7 +49,7 @@ _tally_flags() {
     "balance") echo "--all --min --min-days --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "ledger") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "ledger list") echo "--limit --offset --type --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
-    "ledger export") echo "--format --csv --ndjson --out --order --bom --no-formula-guard --type --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "ledger export") echo "--format --csv --ndjson --out --order --bom --no-formula-guard --account --map --type --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "reconcile") echo "--all --file --checkpoint --reset-checkpoint --full --tolerance --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "statement") echo "--all --csv --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "usage") echo "--period --by --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
@@ -108,7 +108,7 @@ _tally_values() {
 
 _tally_takes_value() {
   case "$1" in
-    --profile|-p|--provider|--base-url|--timeout|--retries|--response-limit|--tz|--key-env|--min|--min-days|--limit|--offset|--type|--since|--until|--month|--format|--out|--order|--file|--tolerance|--period|--by|--port|--seed|--entries|--end|--faults) return 0 ;;
+    --profile|-p|--provider|--base-url|--timeout|--retries|--response-limit|--tz|--key-env|--min|--min-days|--limit|--offset|--type|--since|--until|--month|--format|--out|--order|--account|--map|--file|--tolerance|--period|--by|--port|--seed|--entries|--end|--faults) return 0 ;;
   esac
   return 1
 }

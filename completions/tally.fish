@@ -11,7 +11,7 @@ function __tally_path
             set skip 0
             continue
         end
-        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --min-days --limit --offset --type --since --until --month --format --out --order --file --tolerance --period --by --port --seed --entries --end --faults
+        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --min-days --limit --offset --type --since --until --month --format --out --order --account --map --file --tolerance --period --by --port --seed --entries --end --faults
             set skip 1
             continue
         end
@@ -90,6 +90,8 @@ complete -c tally -n "__tally_at 'ledger export'" -l out -r -F
 complete -c tally -n "__tally_at 'ledger export'" -l order -x -a 'desc asc'
 complete -c tally -n "__tally_at 'ledger export'" -l bom
 complete -c tally -n "__tally_at 'ledger export'" -l no-formula-guard
+complete -c tally -n "__tally_at 'ledger export'" -l account -x
+complete -c tally -n "__tally_at 'ledger export'" -l map -x
 complete -c tally -n "__tally_at 'ledger export'" -l type -x -a 'purchase usage refund credit debit adjustment subscription'
 complete -c tally -n "__tally_at 'ledger export'" -l since -x
 complete -c tally -n "__tally_at 'ledger export'" -l until -x

@@ -30,7 +30,7 @@ export const TYPE_FLAG: FlagSpec = {
  * first midnight; a value without an offset, and the month, in the --tz zone, else UTC (SPEC §4).
  */
 export function parsePeriod(raw: RawInput): { since?: Date; until?: Date } {
-  const zone = raw.globals.periodZone;
+  const zone = raw.globals.tz ?? 'UTC';
   if (typeof raw.flags.month === 'string') {
     if (raw.flags.since !== undefined || raw.flags.until !== undefined) {
       throw new UsageError(

@@ -37,7 +37,7 @@ export const statementCommand: CommandSpec<StatementOptions> = {
   parse(raw) {
     const csv = raw.flags.csv === true;
     if (csv && raw.globals.json) throw new UsageError('choose one format, not --csv and --json');
-    const zone = raw.globals.periodZone;
+    const zone = raw.globals.tz ?? 'UTC';
     const common = {
       all: raw.flags.all === true,
       format: csv ? ('csv' as const) : raw.globals.json ? ('json' as const) : ('table' as const),

@@ -21,8 +21,9 @@ export interface GlobalOptions {
   responseLimitMiB: number;
   /** The zone tables show times in (IANA), resolved from --tz or the system. */
   zone: string;
-  /** The zone date flags without an offset and --month are read in (SPEC §4): --tz, else UTC (never the system's). */
-  periodZone: string;
+  /** --tz as given (checked), undefined without it: for what is read or dated in UTC unless told (date flags
+   *  without an offset, --month and statement periods, SPEC §4; journals). */
+  tz?: string;
 }
 
 export interface Context {
@@ -75,11 +76,11 @@ export function parseGlobalOptions(raw: Record<string, unknown>): GlobalOptions 
     timeout,
     retries: Number(retriesText),
     responseLimitMiB: Number(responseLimitText),
+    tz: zone,
     get zone() {
       zone ??= resolveZone(undefined);
       return zone;
     },
-    periodZone: zone ?? 'UTC',
   };
 }
 

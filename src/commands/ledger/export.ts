@@ -7,7 +7,7 @@ import { ReverseSpool } from '../../core/spool.js';
 import { type EntryJson, entryToJson, ExportEncoder } from '../../output/ledger.js';
 import { startProgress } from '../../output/progress.js';
 import { UsageError } from '../../core/errors.js';
-import { type ExportOptions, isStreamFormat } from './export.command.js';
+import { type ExportOptions, isJournalFormat, isStreamFormat } from './export.command.js';
 import { openLedger, prepareLedger, readPages } from './read.js';
 
 /** Collects text and writes it in large chunks, waiting when stdout is full. */
@@ -43,8 +43,12 @@ class Output {
 
 export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   const format = opts.format;
-  if (!isStreamFormat(format)) throw new UsageError(`--format ${format} is not written yet`);
+  if (!isStreamFormat(format) && !isJournalFormat(format)) throw new UsageError(`--format ${format} is not written yet`);
   const { target, filter } = prepareLedger(ctx, opts.filter);
+  // a journal (oldest first: parse has made --order asc) checks its accounts before the file or any request
+  const encoder = isStreamFormat(format)
+    ? new ExportEncoder(format, opts.bom, opts.formulaGuard)
+    : await (await import('./journal.js')).journalEncoder(ctx, target, opts, format);
   // the output file is checked and created before any request: a bad path costs nothing
   const file = opts.out === undefined ? undefined : await openOutput(opts.out);
   const spool = opts.order === 'asc' ? new ReverseSpool() : undefined;
@@ -54,7 +58,6 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   });
   capYoungGeneration();
   const progress = startProgress(ctx, spool ? 'reading the ledger' : 'exporting');
-  const encoder = new ExportEncoder(format, opts.bom, opts.formulaGuard);
   try {
     const open = await openLedger(ctx, target, filter);
     const out = new Output(ctx.io, file);
