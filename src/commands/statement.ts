@@ -102,7 +102,7 @@ function failureLines(r: Row, opts: StatementOptions): [string, string] {
   return [line, `find the entry with: tally${profile} reconcile${since}${until}`];
 }
 
-function csvOf(r: Row | ProfileFailure, opts: StatementOptions): StatementJson {
+function jsonOf(r: Row | ProfileFailure, opts: StatementOptions): StatementJson {
   return isFailure(r) ? failedStatementJson(r, opts, { code: exitCodeOf(r.error), message: r.error.message }) : statementJson(r);
 }
 
@@ -111,10 +111,10 @@ async function report(ctx: Context, rows: Array<Row | ProfileFailure>, opts: Sta
   for (const r of rows) code = worstCode(code, isFailure(r) ? exitCodeOf(r.error) : r.figures.ok ? ExitCode.ok : ExitCode.checkFailed);
 
   if (opts.format === 'json') {
-    const json = rows.map((r) => csvOf(r, opts));
+    const json = rows.map((r) => jsonOf(r, opts));
     writeJson(ctx.io, many ? json : json[0]);
   } else if (opts.format === 'csv') {
-    ctx.io.out(STATEMENT_CSV_HEADER_LINE + rows.map((r) => statementCsvRow(csvOf(r, opts))).join(''));
+    ctx.io.out(STATEMENT_CSV_HEADER_LINE + rows.map((r) => statementCsvRow(jsonOf(r, opts))).join(''));
   } else {
     if (!ctx.options.quiet) await summary(ctx, rows, opts, many);
     await (many ? renderAll(ctx, rows) : renderOne(ctx, rows[0] as Row));
