@@ -118,7 +118,7 @@ export function systemReason(error: unknown): string {
 }
 
 /**
- * Which code wins when profiles fail in different ways (balance --all, ledger export --all): what only the
+ * Which code wins when profiles fail in different ways (balance, statement, ledger export --all): what only the
  * user can fix (a bug in tally, the configuration, a refused key, a command the provider lacks) before what
  * may pass (the provider failing), and any failure before a check that ran and failed (below --min or --min-days).
  */

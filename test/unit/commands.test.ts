@@ -32,6 +32,7 @@ describe('every command parses its command line into typed Options', () => {
       'ledger list',
       'ledger export',
       'reconcile',
+      'statement',
       'usage',
       'account',
       'packs',

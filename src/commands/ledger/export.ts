@@ -12,7 +12,7 @@ import { findProvider } from '../../providers/registry.js';
 import { forEachProfile, isFailure, ProfileError, profileTargets, type Target } from '../../providers/target.js';
 import { ENTRY_TYPES, type ProviderEntry } from '../../providers/types.js';
 import type { LedgerFilter } from '../../providers/shared/filter.js';
-import { type ExportOptions, isStreamFormat } from './export.command.js';
+import { type ExportOptions, isJournalFormat, isStreamFormat } from './export.command.js';
 import { matchType, openLedger, prepareLedger, readPages } from './read.js';
 
 /** Collects text and writes it in large chunks, waiting when stdout is full. */
@@ -49,8 +49,12 @@ class Output {
 export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   if (opts.all) return exportAll(ctx, opts);
   const format = opts.format;
-  if (!isStreamFormat(format)) throw new UsageError(`--format ${format} is not written yet`);
+  if (!isStreamFormat(format) && !isJournalFormat(format)) throw new UsageError(`--format ${format} is not written yet`);
   const { target, filter } = prepareLedger(ctx, opts.filter);
+  // a journal (oldest first: parse has made --order asc) checks its accounts before the file or any request
+  const encoder = isStreamFormat(format)
+    ? new ExportEncoder(format, opts.bom, opts.formulaGuard)
+    : await (await import('./journal.js')).journalEncoder(ctx, target, opts, format);
   // the output file is checked and created before any request: a bad path costs nothing
   const file = opts.out === undefined ? undefined : await openOutput(opts.out);
   const spool = opts.order === 'asc' ? new ReverseSpool() : undefined;
@@ -60,7 +64,6 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   });
   capYoungGeneration();
   const progress = startProgress(ctx, spool ? 'reading the ledger' : 'exporting');
-  const encoder = new ExportEncoder(format, opts.bom, opts.formulaGuard);
   try {
     const open = await openLedger(ctx, target, filter);
     const out = new Output(ctx.io, file);
