@@ -264,13 +264,32 @@ describe('ledger export --all: a failing profile', () => {
     expect(parseNdjson(kept.stdout)).toHaveLength(ENTRIES);
   });
 
-  it('refuses --all with a journal for now (exit 2, before any request): one profile at a time', async () => {
+  it('writes one journal of every profile, each under an asset account of its own, named after the profile', async () => {
+    const clean = PROFILES.filter(([name]) => name !== 'planted');
+    for (const format of ['hledger', 'beancount']) {
+      const r = await exportAll(configWith(clean), ['--format', format]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      for (const asset of [
+        'Assets:Prepaid:Conduit:Clean',
+        'Assets:Prepaid:ByteSpike:Spike',
+        'Assets:Prepaid:Conflux:Credits',
+        'Assets:Prepaid:Indigenius:Indi',
+      ])
+        expect(r.stdout).toContain(asset);
+      expect(r.stdout).not.toMatch(/Assets:Prepaid:Conduit\s/);
+    }
+    const mine = await exportAll(configWith(clean.slice(0, 2)), ['--format', 'hledger', '--account', 'Assets:AI']);
+    expect(mine.stdout).toContain('Assets:AI:Clean');
+    expect(mine.stdout).toContain('Assets:AI:Spike');
+  });
+
+  it('refuses --all with the workbook for now (exit 2, before any request): one profile at a time', async () => {
     const before = [...sandbox.requests.values()].reduce((a, b) => a + b, 0);
-    const r = await exportAll(configWith(PROFILES), ['--format', 'hledger']);
+    const r = await exportAll(configWith(PROFILES), ['--format', 'xlsx', '--out', join(tempDir('tally-all-xlsx-'), 'x.xlsx')]);
     expect(r).toEqual({
       exitCode: 2,
       stdout: '',
-      stderr: 'tally: --all with --format hledger is not written yet\n  export each profile on its own: --profile <name>\n',
+      stderr: 'tally: --all with --format xlsx is not written yet\n  export each profile on its own: --profile <name>\n',
     });
     expect([...sandbox.requests.values()].reduce((a, b) => a + b, 0)).toBe(before);
   });

@@ -3,7 +3,7 @@
 // the entry `tally reconcile` names, so the accountant's own tool re-checks tally. Conflux's sandbox has no
 // break in its history: one is served from a loopback proxy of its own. Bad --account, --map, --order and
 // --type are refused (exit 2) before any request. Exports run in process; the tools are real processes.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,10 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 5, entries: 400 });
   dir = mkdtempSync(join(tmpdir(), 'tally-journals-'));
 });
-afterAll(() => sandbox.close());
+afterAll(() => {
+  sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 type Format = 'hledger' | 'beancount';
 const EXT: Record<Format, string> = { hledger: 'journal', beancount: 'beancount' };
@@ -322,6 +325,62 @@ describeWithTool('bean-check', 'beancount', 'bean-check on every provider’s Be
         },
       ]);
     });
+  });
+});
+
+/** A config directory with a profile on every provider's clean account, and conduit's planted one when asked. */
+function everyProfile(planted: boolean): string {
+  const configDir = mkdtempSync(join(dir, 'config-'));
+  const profiles = Object.fromEntries([
+    ...PROVIDERS.map((p) => [p, { provider: p, baseUrl: sandbox.baseUrl(p), key: sandbox.key(p, 'ok') }]),
+    ...(planted ? [['planted', { provider: 'conduit', baseUrl: sandbox.baseUrl('conduit'), key: sandbox.key('conduit', 'bad') }]] : []),
+  ]);
+  writeFileSync(join(configDir, 'config.json'), JSON.stringify({ defaultProfile: 'conduit', profiles }));
+  return configDir;
+}
+
+async function exportAllJournal(format: Format, planted: boolean): Promise<string> {
+  const out = join(dir, `all-${planted ? 'planted' : 'clean'}.${EXT[format]}`);
+  const r = await tally(['ledger', 'export', '--all', '--format', format, '--out', out], { configDir: everyProfile(planted) });
+  expect(r.exitCode, r.stderr).toBe(0);
+  return out;
+}
+
+describeWithTool('hledger', 'hledger', 'hledger check on one journal of every profile (--all)', () => {
+  it('accepts the clean accounts of all five providers in one journal, each profile under its own asset account', async () => {
+    const journal = await exportAllJournal('hledger', false);
+    const check = await tool('hledger', ['-f', journal, 'check', '--strict']);
+    expect(check.stderr).toBe('');
+    expect(check.exitCode).toBe(0);
+    const accounts = await tool('hledger', ['-f', journal, 'accounts', 'Assets:Prepaid']);
+    expect(accounts.stdout.trim().split('\n')).toEqual([
+      'Assets:Prepaid:AccountAPI:AccountApi',
+      'Assets:Prepaid:ByteSpike:Bytespike',
+      'Assets:Prepaid:Conduit:Conduit',
+      'Assets:Prepaid:Conflux:Conflux',
+      'Assets:Prepaid:Indigenius:Indigenius',
+    ]);
+  });
+
+  it('fails at the planted profile’s chain break, under that profile’s account', async () => {
+    const planted = await plantedBreak('conduit');
+    const journal = await exportAllJournal('hledger', true);
+    const check = await tool('hledger', ['-f', journal, 'check']);
+    expect(check.exitCode).toBe(1);
+    expect(check.stderr).toMatch(new RegExp(`\\n${planted.createdAt.slice(0, 10)} .* ; profile:planted, id:${planted.entryId}, `));
+    expect(check.stderr).toMatch(/^account: +Assets:Prepaid:Conduit:Planted$/m);
+  });
+});
+
+describeWithTool('bean-check', 'beancount', 'bean-check on one file of every profile (--all)', () => {
+  it('accepts the clean accounts of all five providers in one file, and fails the planted profile’s account', async () => {
+    const clean = await tool('bean-check', [await exportAllJournal('beancount', false)]);
+    expect(clean.stderr).toBe('');
+    expect(clean.exitCode).toBe(0);
+    const bad = await tool('bean-check', [await exportAllJournal('beancount', true)]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/Balance failed for 'Assets:Prepaid:Conduit:Planted'/);
+    expect(bad.stderr).not.toMatch(/Balance failed for 'Assets:Prepaid:(?!Conduit:Planted')/);
   });
 });
 

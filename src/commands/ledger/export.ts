@@ -167,9 +167,13 @@ function failedText(failures: ReadonlyArray<{ profile: string | null; provider: 
  */
 async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
   const format = opts.format;
-  if (!isStreamFormat(format)) {
+  if (!isStreamFormat(format) && !isJournalFormat(format)) {
     throw new UsageError(`--all with --format ${format} is not written yet`, 'export each profile on its own: --profile <name>');
   }
+  // a journal's accounts are checked before the file or any request
+  const encoder: SectionWriter = isStreamFormat(format)
+    ? new ExportEncoder(format, opts.bom, opts.formulaGuard, true)
+    : await (await import('./journal.js')).journalSections(ctx, opts, format);
   const typesFor = typesOf(profileTargets(ctx.options, ctx.env, ctx.config(), ctx.configDir), opts.filter.types);
   // the output file is checked and created before any request: a bad path costs nothing
   const file = opts.out === undefined ? undefined : await openOutput(opts.out);
@@ -213,7 +217,6 @@ async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
     const lines = () => (opts.order === 'asc' ? spool.reversed() : spool.inOrder());
     return { ...owner, count, lines };
   };
-  const encoder = new ExportEncoder(format, opts.bom, opts.formulaGuard, true);
   try {
     const rows = await forEachProfile(ctx.options, ctx.env, ctx.config(), ctx.configDir, read, profilesDone(progress));
     const failures = rows.filter(isFailure);
