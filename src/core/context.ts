@@ -21,6 +21,8 @@ export interface GlobalOptions {
   responseLimitMiB: number;
   /** The zone tables show times in (IANA), resolved from --tz or the system. */
   zone: string;
+  /** --tz as given (checked), or undefined: what a file says in UTC unless told (the xlsx export's times). */
+  tz?: string;
 }
 
 export interface Context {
@@ -73,6 +75,7 @@ export function parseGlobalOptions(raw: Record<string, unknown>): GlobalOptions 
     timeout,
     retries: Number(retriesText),
     responseLimitMiB: Number(responseLimitText),
+    tz: zone,
     get zone() {
       zone ??= resolveZone(undefined);
       return zone;

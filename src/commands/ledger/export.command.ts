@@ -67,7 +67,16 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     if (raw.flags.bom === true && format !== 'csv') throw new UsageError('--bom applies to CSV only');
     const formulaGuard = raw.flags.formulaGuard !== false;
     if (!formulaGuard && format !== 'csv') {
-      throw new UsageError('--no-formula-guard applies to CSV only', 'JSON and NDJSON carry text exactly as the provider sent it');
+      throw new UsageError(
+        '--no-formula-guard applies to CSV only',
+        format === 'xlsx'
+          ? "a workbook's text cells are text, never formulas: nothing needs guarding"
+          : 'JSON and NDJSON carry text exactly as the provider sent it',
+      );
+    }
+    // a workbook is binary: it goes to a file, or to a pipe when asked for by name (--out -)
+    if (format === 'xlsx' && typeof raw.flags.out !== 'string') {
+      throw new UsageError('--format xlsx needs --out <file>', 'such as --out ledger.xlsx, or --out - to pipe the workbook on');
     }
     return {
       format,

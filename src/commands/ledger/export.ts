@@ -43,6 +43,7 @@ class Output {
 
 export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   const format = opts.format;
+  if (format === 'xlsx') return (await import('./export-xlsx.js')).run(ctx, opts);
   if (!isStreamFormat(format)) throw new UsageError(`--format ${format} is not written yet`);
   const { target, filter } = prepareLedger(ctx, opts.filter);
   // the output file is checked and created before any request: a bad path costs nothing
