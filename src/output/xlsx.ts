@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { Row, stream as ExcelStream, Style, Worksheet } from 'exceljs';
+import { collectGarbage } from '../core/memory.js';
 import { type Decimal, formatAmount } from '../core/money.js';
 import { ENTRY_TYPES } from '../providers/types.js';
 import { CSV_HEADER, type EntryJson } from './ledger.js';
@@ -54,6 +55,8 @@ const TEXT_CAP = { id: 40, provider_type: 24, description: 60, reference: 40, pr
 const NUMBER_SLACK = 3;
 /** exceljs queues a sheet's XML for the zip without waiting; past this the writer waits for it to drain. */
 const QUEUED_LIMIT = 1 << 20;
+/** Rows between full collections (core/memory.ts collectGarbage: the buffers exceljs lets go of). */
+const COLLECT_EVERY = 16_384;
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 const HOUR_MS = 3_600_000;
 
@@ -167,6 +170,8 @@ class SinkStream extends Writable {
 export class LedgerWorkbook {
   /** Amounts written as text because a double cannot carry them exactly (EXACT_DIGITS). */
   inexact = 0;
+  private rows = 0;
+  private collectedAt = 0;
   private readonly clock: ZoneClock;
   private readonly sheet: Worksheet;
   private sampled: { e: EntryJson; who?: { profile: string | null; provider: string } }[] | undefined = [];
@@ -215,6 +220,10 @@ export class LedgerWorkbook {
 
   /** Waits while the zip is behind (exceljs does not), or the sink is; throws the sink's failure. */
   async drained(): Promise<void> {
+    if (this.rows - this.collectedAt >= COLLECT_EVERY) {
+      this.collectedAt = this.rows;
+      collectGarbage();
+    }
     for (;;) {
       if (this.sink.failure) throw this.sink.failure;
       const queue = queueOf(this.sheet);
@@ -310,6 +319,7 @@ export class LedgerWorkbook {
     const row = this.sheet.addRow(values);
     styleRow(row, styles);
     row.commit();
+    this.rows++;
   }
 
   /** A number cell (its style set in `styles[index]`), or the exact text when a double cannot hold it. */
