@@ -3,6 +3,7 @@
 // workbook must not go (a terminal) or must not be left (a failed or interrupted export).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { Decimal } from '../../src/core/money.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { tallyInProcess as tally } from '../helpers/in-process.js';
 import { type ExportedEntry, parseNdjson } from '../helpers/ledger.js';
+import { withHttpServer } from '../helpers/http.js';
 import { BIN, sandboxEnv, waitFor } from '../helpers/tally.js';
 import { describeWithTool } from '../helpers/tools.js';
 
@@ -270,6 +272,38 @@ describeWithTool(
       expect(entries[0]!.createdAt < entries[1]!.createdAt).toBe(true);
       const desc = await exportBoth('conflux', 'ok', [], 'conflux-desc');
       expect(sheet(book, 'Statement').rows.slice(3)).toEqual(sheet(desc.book, 'Statement').rows.slice(3));
+    });
+
+    it('writes an amount of more than 15 significant digits as its exact text, not a rounded number, and says so', async () => {
+      const entry = {
+        id: 7,
+        created_at: '2026-11-02T10:00:00.000Z',
+        kind: 'topup',
+        amount_usd: 5,
+        balance_after_usd: 12345678901234.56,
+        source: {},
+        note: null,
+      };
+      const page: RequestListener = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ items: [entry], page: 1, page_size: 200, total: 1 }));
+      };
+      await withHttpServer(page, async (baseUrl) => {
+        const out = join(dir, 'large.xlsx');
+        const r = await tally(['ledger', 'export', '--format', 'xlsx', '--out', out, '--base-url', baseUrl], {
+          env: sandboxEnv(sandbox, 'bytespike'),
+        });
+        expect(r.exitCode).toBe(0);
+        // the balance, and the statement's opening and closing balances
+        expect(r.stderr).toBe(
+          "tally: warning: 3 amounts have more than 15 significant digits, which a spreadsheet's number would round: written as exact text",
+        );
+        const row = sheet(readBack(out), 'Ledger').rows[1];
+        expect(row?.[4]).toEqual({ type: 'number', value: '5.0', format: '0.00', formula: false });
+        expect(row?.[5]).toEqual({ type: 'str', value: '12345678901234.56', format: 'General', formula: false });
+        const closing = sheet(readBack(out), 'Statement').rows.find((r) => r[0]?.value === 'closing');
+        expect(closing?.[1]).toEqual({ type: 'str', value: '12345678901234.56', format: 'General', formula: false });
+      });
     });
 
     it('pipes the workbook on with --out - when standard output is not a terminal', async () => {
