@@ -242,6 +242,19 @@ describeWithTool(
       );
     });
 
+    it('names the types of a --type export on the statement, whose roll-forward then covers those alone, without a warning', async () => {
+      const { entries, result, book } = await exportBoth('conduit', 'ok', ['--type', 'purchase'], 'conduit-purchases');
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
+      const st = sheet(book, 'Statement');
+      const value = (field: string) => st.rows.find((r) => r[0]?.value === field)?.[1] ?? null;
+      expect(value('types')).toMatchObject({ type: 'str', value: 'purchase' });
+      expect(value('entries')?.value).toBe(`${entries.length}.0`);
+      const purchases = entries.reduce((sum, e) => sum.add(Decimal.parse(e.amount)), Decimal.ZERO);
+      expect(Number(value('purchase')?.value)).toBe(Number(purchases.toString()));
+      expect(value('ok')).toMatchObject({ type: 'bool', value: false });
+    });
+
     it('keeps descriptions that begin with =, +, - or @ as text exactly as sent, with no guard and no formula', async () => {
       const { entries, book } = await exportBoth('bytespike', 'ok', [], 'bytespike-notes');
       const rows = sheet(book, 'Ledger').rows.slice(1);
