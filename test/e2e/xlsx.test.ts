@@ -43,7 +43,8 @@ interface ReadBook {
 let sandbox: Sandbox;
 let dir: string;
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 3, entries: ENTRIES });
+  // pinned: the same ledger whatever the day (the --month test reads November 2026)
+  sandbox = await startSandbox({ port: 0, seed: 3, entries: ENTRIES, end: new Date('2026-12-01T12:00:00Z') });
   dir = mkdtempSync(join(tmpdir(), 'tally-xlsx-'));
 });
 afterAll(() => sandbox.close());
@@ -277,6 +278,17 @@ describeWithTool(
       expect(ledger.rows[0]?.[0]?.value).toBe('created_at (UTC)');
       expect(ledger.rows[1]?.[0]?.value).toBe(nd[0]?.createdAt.slice(0, 23));
       expect(sheet(readBack(out), 'Statement').rows[5]?.[1]?.value).toBe('UTC');
+    });
+
+    it('states a --month in --tz from local midnight to local midnight', async () => {
+      const { entries, book } = await exportBoth('conduit', 'ok', ['--month', '2026-11', '--tz', 'Europe/Berlin'], 'conduit-november');
+      expect(entries.length).toBeGreaterThan(0);
+      expectRowsEqual(sheet(book, 'Ledger').rows.slice(1), entries, 'Europe/Berlin');
+      const st = sheet(book, 'Statement');
+      const value = (field: string) => st.rows.find((r) => r[0]?.value === field)?.[1] ?? null;
+      expect(value('from')).toMatchObject({ type: 'datetime', value: '2026-11-01T00:00:00.000' });
+      expect(value('to')).toMatchObject({ type: 'datetime', value: '2026-12-01T00:00:00.000' });
+      expect(value('entries')?.value).toBe(`${entries.length}.0`);
     });
 
     it('writes oldest first with --order asc, and the statement is the same', async () => {
