@@ -101,6 +101,7 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     'tally ledger export --order asc --bom --out for-excel.csv',
     'tally ledger export --format hledger --since 2026-11-01 --until 2026-12-01 > nov.journal && hledger -f nov.journal check',
     'tally ledger export --format beancount --map purchase=Liabilities:CreditCard --out ledger.beancount && bean-check ledger.beancount',
+    'tally ledger export --format xlsx --month 2026-11 --tz Europe/Berlin --out november.xlsx',
     'tally ledger export --all --out every-profile.csv',
     'tally ledger export --all --keep-going --ndjson --out all.ndjson || echo "exit $?: a profile is missing"',
   ],
