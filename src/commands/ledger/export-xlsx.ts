@@ -1,5 +1,5 @@
 // `tally ledger export --format xlsx --out FILE`: the ledger as a workbook (output/xlsx.ts) with the statement of what it holds.
-import { isTerminal, openOutput, resolveOutputTarget } from '../../core/atomic-file.js';
+import { isTerminal, openOutput, type OutputFile, resolveOutputTarget } from '../../core/atomic-file.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
 import { capYoungGeneration } from '../../core/memory.js';
@@ -62,15 +62,25 @@ export function rollForwardWarning(s: WorkbookStatement): string | undefined {
   return `tally: warning: ${who}: opening + movements does not make the closing balance (${by.trimEnd()}); the Statement sheet shows it, tally reconcile finds the entry\n`;
 }
 
-export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
-  // parse has made sure of --out
-  const out = opts.out as string;
+/** A workbook is binary: refused before anything else when --out leads to a terminal (stdout on one, /dev/tty). */
+export function refuseTerminal(ctx: Context, out: string): void {
   if (isTerminal(resolveOutputTarget(out), ctx.io.stdoutIsTTY)) {
     throw new UsageError(
       '--format xlsx writes no workbook to a terminal',
       'give a file, such as --out ledger.xlsx, or pipe it on: --out - | …',
     );
   }
+}
+
+/** Where the workbook's bytes go: the --out file, or standard output (a pipe: refuseTerminal has run). */
+export function workbookSink(ctx: Context, file: OutputFile | undefined): WorkbookSink {
+  return file ? (chunk) => file.write(chunk) : (chunk) => (ctx.io.stdout.write(chunk) ? undefined : ctx.io.drained());
+}
+
+export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
+  // parse has made sure of --out
+  const out = opts.out as string;
+  refuseTerminal(ctx, out);
   const { target, filter } = prepareLedger(ctx, opts.filter);
   // the output file is checked and created before any request: a bad path costs nothing
   const file = await openOutput(out);
@@ -81,7 +91,7 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   });
   capYoungGeneration();
   const progress = startProgress(ctx, spool ? 'reading the ledger' : 'exporting');
-  const sink: WorkbookSink = file ? (chunk) => file.write(chunk) : (chunk) => (ctx.io.stdout.write(chunk) ? undefined : ctx.io.drained());
+  const sink = workbookSink(ctx, file);
   try {
     // spreadsheets have no zones: the cells hold wall times in --tz, else in UTC as CSV and JSON do
     const book = await LedgerWorkbook.open(sink, { zone: ctx.options.tz ?? 'UTC' });
