@@ -22,7 +22,7 @@ export interface GlobalOptions {
   /** The zone tables show times in (IANA), resolved from --tz or the system. */
   zone: string;
   /** --tz as given (checked), undefined without it: for what is read or dated in UTC unless told (date flags
-   *  without an offset, --month and statement periods, SPEC §4; journals). */
+   *  without an offset, --month and statement periods, SPEC §4; journals, the xlsx export's times). */
   tz?: string;
 }
 

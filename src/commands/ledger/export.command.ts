@@ -101,6 +101,7 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     'tally ledger export --order asc --bom --out for-excel.csv',
     'tally ledger export --format hledger --since 2026-11-01 --until 2026-12-01 > nov.journal && hledger -f nov.journal check',
     'tally ledger export --format beancount --map purchase=Liabilities:CreditCard --out ledger.beancount && bean-check ledger.beancount',
+    'tally ledger export --format xlsx --month 2026-11 --tz Europe/Berlin --out november.xlsx',
     'tally ledger export --all --out every-profile.csv',
     'tally ledger export --all --keep-going --ndjson --out all.ndjson || echo "exit $?: a profile is missing"',
   ],
@@ -117,7 +118,16 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     if (raw.flags.bom === true && format !== 'csv') throw new UsageError('--bom applies to CSV only');
     const formulaGuard = raw.flags.formulaGuard !== false;
     if (!formulaGuard && format !== 'csv') {
-      throw new UsageError('--no-formula-guard applies to CSV only', 'JSON and NDJSON carry text exactly as the provider sent it');
+      throw new UsageError(
+        '--no-formula-guard applies to CSV only',
+        format === 'xlsx'
+          ? "a workbook's text cells are text, never formulas: nothing needs guarding"
+          : 'JSON and NDJSON carry text exactly as the provider sent it',
+      );
+    }
+    // a workbook is binary: it goes to a file, or to a pipe when asked for by name (--out -)
+    if (format === 'xlsx' && typeof raw.flags.out !== 'string') {
+      throw new UsageError('--format xlsx needs --out <file>', 'such as --out ledger.xlsx, or --out - to pipe the workbook on');
     }
     const all = raw.flags.all === true;
     const keepGoing = raw.flags.keepGoing === true;

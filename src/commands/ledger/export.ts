@@ -49,6 +49,7 @@ class Output {
 export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   if (opts.all) return exportAll(ctx, opts);
   const format = opts.format;
+  if (format === 'xlsx') return (await import('./export-xlsx.js')).run(ctx, opts);
   if (!isStreamFormat(format) && !isJournalFormat(format)) throw new UsageError(`--format ${format} is not written yet`);
   const { target, filter } = prepareLedger(ctx, opts.filter);
   // a journal (oldest first: parse has made --order asc) checks its accounts before the file or any request
