@@ -283,17 +283,6 @@ describe('ledger export --all: a failing profile', () => {
     expect(mine.stdout).toContain('Assets:AI:Spike');
   });
 
-  it('refuses --all with the workbook for now (exit 2, before any request): one profile at a time', async () => {
-    const before = [...sandbox.requests.values()].reduce((a, b) => a + b, 0);
-    const r = await exportAll(configWith(PROFILES), ['--format', 'xlsx', '--out', join(tempDir('tally-all-xlsx-'), 'x.xlsx')]);
-    expect(r).toEqual({
-      exitCode: 2,
-      stdout: '',
-      stderr: 'tally: --all with --format xlsx is not written yet\n  export each profile on its own: --profile <name>\n',
-    });
-    expect([...sandbox.requests.values()].reduce((a, b) => a + b, 0)).toBe(before);
-  });
-
   it('exits 2 for --keep-going without --all, before any request', async () => {
     const r = await tallyInProcess(['ledger', 'export', '--keep-going'], { env: sandboxEnv(sandbox, 'conduit') });
     expect(r).toEqual({

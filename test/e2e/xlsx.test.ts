@@ -2,7 +2,7 @@
 // reader independent of the exceljs that wrote it, held to the NDJSON export of the same ledger; and where a
 // workbook must not go (a terminal) or must not be left (a failed or interrupted export).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,7 +47,10 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 3, entries: ENTRIES, end: new Date('2026-12-01T12:00:00Z') });
   dir = mkdtempSync(join(tmpdir(), 'tally-xlsx-'));
 });
-afterAll(() => sandbox.close());
+afterAll(() => {
+  sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 function readBack(path: string): ReadBook {
   const r = spawnSync(PYTHON, [READER, path], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -228,6 +231,44 @@ describeWithTool(
         if (purchasesOnly) expect(s.consumption.isNegative()).toBe(true);
       },
     );
+
+    it('writes every profile (--all) into one Ledger sheet, profile and provider first, and states each in its own column', async () => {
+      const configDir = mkdtempSync(join(dir, 'config-'));
+      const profiles = { usd: ['conduit', 'ok'], cr: ['conflux', 'ok'], planted: ['indigenius', 'bad'] } as const;
+      writeFileSync(
+        join(configDir, 'config.json'),
+        JSON.stringify({
+          profiles: Object.fromEntries(
+            Object.entries(profiles).map(([name, [provider, account]]) => [
+              name,
+              { provider, baseUrl: sandbox.baseUrl(provider), key: sandbox.key(provider, account) },
+            ]),
+          ),
+        }),
+      );
+      const out = join(dir, 'all.xlsx');
+      const r = await tally(['ledger', 'export', '--all', '--format', 'xlsx', '--out', out], { configDir });
+      expect(r.exitCode).toBe(0);
+      // the planted profile's statement does not roll forward: said, and the workbook still written
+      expect(r.stderr).toContain('tally: warning: planted: opening + movements does not make the closing balance (off by 0.25 USD)');
+      const book = readBack(out);
+      const ledger = sheet(book, 'Ledger');
+      expect(ledger.rows[0]?.slice(0, 3).map((c) => c?.value)).toEqual(['profile', 'provider', 'created_at (UTC)']);
+      const names = ledger.rows.slice(1).map((row) => `${String(row[0]?.value)}/${String(row[1]?.value)}`);
+      expect(names.length).toBe(3 * ENTRIES);
+      for (const [name, [provider]] of Object.entries(profiles)) {
+        expect(names.filter((n) => n === `${name}/${provider}`).length, name).toBe(ENTRIES);
+      }
+      const st = sheet(book, 'Statement');
+      const row = (field: string) =>
+        st.rows
+          .find((x) => x[0]?.value === field)
+          ?.slice(1)
+          .map((c) => c?.value);
+      expect(row('profile')).toEqual(['usd', 'cr', 'planted']);
+      expect(row('unit')).toEqual(['USD', 'credits', 'USD']);
+      expect(row('ok')).toEqual([true, true, false]);
+    });
 
     it('shows a planted chain break as a statement that does not roll forward, by the planted amount, and says so on stderr', async () => {
       const { entries, result, book } = await exportBoth('indigenius', 'bad', [], 'indigenius-bad');

@@ -6,11 +6,13 @@ import { capYoungGeneration } from '../../core/memory.js';
 import { Decimal, formatAmount } from '../../core/money.js';
 import { ReverseSpool } from '../../core/spool.js';
 import { type EntryJson, entryToJson } from '../../output/ledger.js';
-import { startProgress } from '../../output/progress.js';
+import { type Progress, startProgress } from '../../output/progress.js';
+import { findProvider } from '../../providers/registry.js';
 import { LedgerWorkbook, type WorkbookSink, type WorkbookStatement } from '../../output/xlsx.js';
 import type { LedgerFilter } from '../../providers/shared/filter.js';
 import { RollForward } from '../../reconcile/rollforward.js';
 import type { ExportOptions } from './export.command.js';
+import type { Section } from './export.js';
 import { openLedger, prepareLedger, readPages } from './read.js';
 
 /** One profile's part of a workbook: its roll-forward over the entries written, for the Statement sheet. */
@@ -139,13 +141,7 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
     await book.finish([statement]);
     await file?.commit();
     progress?.done(`exported ${written} entries${file ? ` to ${out}` : ''}`);
-    if (book.inexact > 0) {
-      ctx.io.err(
-        `tally: warning: ${book.inexact} amount${book.inexact === 1 ? ' has' : 's have'} more than 15 significant digits, which a spreadsheet's number would round: written as exact text\n`,
-      );
-    }
-    const warning = rollForwardWarning(statement);
-    if (warning) ctx.io.err(warning);
+    afterWorkbook(ctx, { entries: written, inexact: book.inexact, statements: [statement] });
     return 0;
   } catch (error) {
     progress?.fail();
@@ -155,4 +151,59 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
     spool?.dispose();
     dropCleanup();
   }
+}
+
+/** What a workbook's export says on stderr once it is written: amounts kept as text, statements that do not roll forward. */
+export function afterWorkbook(
+  ctx: Context,
+  written: { entries: number; inexact?: number; statements?: readonly WorkbookStatement[] },
+): void {
+  const inexact = written.inexact ?? 0;
+  if (inexact > 0) {
+    ctx.io.err(
+      `tally: warning: ${inexact} amount${inexact === 1 ? ' has' : 's have'} more than 15 significant digits, which a spreadsheet's number would round: written as exact text\n`,
+    );
+  }
+  for (const statement of written.statements ?? []) {
+    const warning = rollForwardWarning(statement);
+    if (warning) ctx.io.err(warning);
+  }
+}
+
+/**
+ * `ledger export --all --format xlsx`: every profile's spooled section into one Ledger sheet (profile and
+ * provider first in each row), and one Statement column per profile.
+ */
+export async function writeWorkbook(
+  ctx: Context,
+  opts: ExportOptions,
+  file: OutputFile | undefined,
+  sections: readonly Section[],
+  progress?: Progress,
+): Promise<{ entries: number; inexact: number; statements: WorkbookStatement[] }> {
+  const owners = sections.map((s) => ({ profile: s.profile, provider: s.provider }));
+  const book = await LedgerWorkbook.open(workbookSink(ctx, file), { zone: ctx.options.tz ?? 'UTC', profiles: owners });
+  const statements: WorkbookStatement[] = [];
+  let entries = 0;
+  for (const s of sections) {
+    const who = { profile: s.profile, provider: s.provider };
+    const section = new WorkbookSection(s.profile, s.provider, {
+      direction: opts.order,
+      purchasesOnly: findProvider(s.provider)?.ledgerKind === 'purchases',
+      filter: opts.filter,
+    });
+    for (const line of s.lines()) {
+      const e = JSON.parse(line) as EntryJson;
+      book.add(e, who);
+      section.push(e);
+      if (++entries % 1024 === 0) {
+        progress?.advance(1024);
+        await book.drained();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    statements.push(section.statement());
+  }
+  await book.finish(statements);
+  return { entries, inexact: book.inexact, statements };
 }

@@ -129,7 +129,7 @@ async function writeSpooled(out: Output, writer: Pick<SectionWriter, 'addEntryJs
 }
 
 /** One profile's part of an --all export, read whole into its spool: whose, how many, the entries in order. */
-interface Section extends SectionOwner {
+export interface Section extends SectionOwner {
   count: number;
   lines(): Iterable<string>;
 }
@@ -168,13 +168,14 @@ function failedText(failures: ReadonlyArray<{ profile: string | null; provider: 
  */
 async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
   const format = opts.format;
-  if (!isStreamFormat(format) && !isJournalFormat(format)) {
-    throw new UsageError(`--all with --format ${format} is not written yet`, 'export each profile on its own: --profile <name>');
-  }
-  // a journal's accounts are checked before the file or any request
-  const encoder: SectionWriter = isStreamFormat(format)
+  // a journal's accounts are checked, and a workbook refused on a terminal, before the file or any request
+  const xlsx = format === 'xlsx' ? await import('./export-xlsx.js') : undefined;
+  xlsx?.refuseTerminal(ctx, opts.out as string);
+  const encoder: SectionWriter | undefined = isStreamFormat(format)
     ? new ExportEncoder(format, opts.bom, opts.formulaGuard, true)
-    : await (await import('./journal.js')).journalSections(ctx, opts, format);
+    : isJournalFormat(format)
+      ? await (await import('./journal.js')).journalSections(ctx, opts, format)
+      : undefined;
   const typesFor = typesOf(profileTargets(ctx.options, ctx.env, ctx.config(), ctx.configDir), opts.filter.types);
   // the output file is checked and created before any request: a bad path costs nothing
   const file = opts.out === undefined ? undefined : await openOutput(opts.out);
@@ -236,11 +237,14 @@ async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
     }
     const total = sections.reduce((n, s) => n + s.count, 0);
     progress?.phase('writing', total);
-    await writeSections(new Output(ctx.io, file), encoder, sections, progress);
+    const written = encoder
+      ? await writeSections(new Output(ctx.io, file), encoder, sections, progress)
+      : await (xlsx as NonNullable<typeof xlsx>).writeWorkbook(ctx, opts, file, sections, progress);
     await file?.commit();
+    if (xlsx) xlsx.afterWorkbook(ctx, written);
     const where = file ? ` to ${opts.out}` : '';
     if (failures.length === 0) {
-      progress?.done(`exported ${encoder.entries} entries of ${sections.length} profile${sections.length === 1 ? '' : 's'}${where}`);
+      progress?.done(`exported ${written.entries} entries of ${sections.length} profile${sections.length === 1 ? '' : 's'}${where}`);
       return 0;
     }
     progress?.fail();
@@ -258,7 +262,12 @@ async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
 }
 
 /** The writing stage of --all, the same for every format: each profile's section in turn, then the end. */
-async function writeSections(out: Output, writer: SectionWriter, sections: readonly Section[], progress?: Progress): Promise<void> {
+async function writeSections(
+  out: Output,
+  writer: SectionWriter,
+  sections: readonly Section[],
+  progress?: Progress,
+): Promise<{ entries: number }> {
   await out.push(writer.start());
   for (const section of sections) {
     await out.push(writer.section({ profile: section.profile, provider: section.provider }));
@@ -266,4 +275,5 @@ async function writeSections(out: Output, writer: SectionWriter, sections: reado
   }
   await out.push(writer.end());
   await out.flush();
+  return { entries: writer.entries };
 }
