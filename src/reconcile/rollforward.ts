@@ -61,14 +61,15 @@ export function totalMovement(movements: Record<Movement, Decimal>): Decimal {
 export interface RollForwardOptions {
   /** The order entries arrive in. */
   direction: 'asc' | 'desc';
-  /** The ledger lists purchases only: drops between purchases are consumption. */
-  purchasesOnly?: boolean;
+  /** The ledger lists purchases only: drops between purchases are consumption; `auto`: when every entry is a purchase. */
+  purchasesOnly?: boolean | 'auto';
 }
 
 /** Accumulates one period's roll-forward in constant memory, an entry at a time. */
 export class RollForward {
   private readonly asc: boolean;
-  private readonly purchasesOnly: boolean;
+  private readonly purchasesOnly: boolean | 'auto';
+  private allPurchases = true;
   private readonly sums = new Map<string, Decimal>();
   private consumed = Decimal.ZERO;
   private count = 0;
@@ -112,7 +113,8 @@ export class RollForward {
         this.amountsToOldest = e.amount;
       } else this.amountsToOldest = this.amountsToOldest.add(e.amount);
     }
-    if (this.purchasesOnly && e.type === 'purchase') {
+    if (e.type !== 'purchase') this.allPurchases = false;
+    else if (this.purchasesOnly !== false) {
       const previous = this.previousPurchase;
       if (previous) {
         const [older, newer] = this.asc ? [previous, e] : [e, previous];
@@ -130,7 +132,8 @@ export class RollForward {
       const key: Movement = (MOVEMENTS as readonly string[]).includes(type) ? (type as Movement) : 'adjustment';
       movements[key] = movements[key].add(sum);
     }
-    movements.consumption = this.consumed.neg();
+    const purchasesOnly = this.purchasesOnly === 'auto' ? this.allPurchases && this.count > 0 : this.purchasesOnly;
+    if (purchasesOnly) movements.consumption = this.consumed.neg();
     const oldest = this.oldestWithBalance;
     const newest = this.newestWithBalance;
     const opening = oldest?.balanceAfter ? oldest.balanceAfter.sub(this.amountsToOldest) : null;
