@@ -87,9 +87,36 @@ describe("the chain checker's opening and closing", () => {
     const auto = both(purchases, { direction, mode: 'auto' }, true);
     expect(auto.checked.mode).toBe('purchases');
     expect(figures(auto.checked.rollForward)).toEqual(figures(auto.rolled));
-    const mixed = [...gapsAtBothEnds.slice(1, 3)];
+    // with usage listed, the drop between the two purchases is that usage, not consumption
+    const mixed = [entry(0, 'purchase', '5000', '5000'), entry(1, 'usage', '-1500', '3500'), entry(2, 'purchase', '3000', '6500')];
     const chain = both(mixed, { direction, mode: 'auto' });
     expect(chain.checked.mode).toBe('chain');
     expect(figures(chain.checked.rollForward)).toEqual(figures(chain.rolled));
+    expect(figures(chain.checked.rollForward)).toMatchObject({ opening: '0', closing: '6500', consumption: '0', ok: true });
+  });
+});
+
+describe("the roll-forward's sums by type", () => {
+  it.each([
+    [
+      'mixed scales and amounts past 2^53 units',
+      ['0.1', '0.25', '-1', '4503599627370497', '9007199254740993.5', '-0.005', '12345678901234567890.123'],
+    ],
+    ['many amounts whose running total passes 2^52 units', Array.from({ length: 9 }, () => '22517998136852.49')],
+  ])('stay exact: %s', (_, amounts) => {
+    const roll = new RollForward({ direction: 'asc' });
+    let expected = Decimal.ZERO;
+    for (const [i, a] of [...amounts, ...amounts].entries()) {
+      roll.push({ createdAt: at(i), type: 'usage', amount: D(a), balanceAfter: null });
+      expected = expected.add(D(a));
+    }
+    expect(roll.finish().movements.usage.toString()).toBe(expected.toString());
+  });
+
+  it('add up to the figures worked by hand', () => {
+    const roll = new RollForward({ direction: 'asc' });
+    for (const [i, a] of ['22517998136852.49', '22517998136852.49', '22517998136852.49', '0.02', '-1.5'].entries())
+      roll.push({ createdAt: at(i), type: 'usage', amount: D(a), balanceAfter: null });
+    expect(roll.finish().movements.usage.toString()).toBe('67553994410555.99');
   });
 });
