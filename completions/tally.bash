@@ -5,7 +5,7 @@
 
 _tally_subcommands() {
   case "$1" in
-    "") echo "providers profiles balance ledger reconcile usage account packs checkout completion help sandbox demo" ;;
+    "") echo "providers profiles balance ledger reconcile statement usage account packs checkout completion help sandbox demo" ;;
     "providers") echo "" ;;
     "profiles") echo "add list show set rename remove rm use" ;;
     "profiles add") echo "" ;;
@@ -21,6 +21,7 @@ _tally_subcommands() {
     "ledger list") echo "" ;;
     "ledger export") echo "" ;;
     "reconcile") echo "" ;;
+    "statement") echo "" ;;
     "usage") echo "" ;;
     "account") echo "" ;;
     "packs") echo "" ;;
@@ -47,10 +48,11 @@ _tally_flags() {
     "profiles use") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "balance") echo "--all --min --min-days --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "ledger") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
-    "ledger list") echo "--limit --offset --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
-    "ledger export") echo "--format --csv --ndjson --out --order --bom --no-formula-guard --type --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
-    "reconcile") echo "--all --file --checkpoint --reset-checkpoint --full --tolerance --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
-    "usage") echo "--period --by --since --until --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "ledger list") echo "--limit --offset --type --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "ledger export") echo "--format --csv --ndjson --out --order --bom --no-formula-guard --account --map --all --keep-going --type --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "reconcile") echo "--all --file --checkpoint --reset-checkpoint --full --tolerance --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "statement") echo "--all --csv --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
+    "usage") echo "--period --by --since --until --month --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "account") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "packs") echo "--profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
     "checkout") echo "--open --profile -p --provider --base-url --json --no-color --quiet -q --verbose -v --timeout --retries --response-limit --tz" ;;
@@ -79,12 +81,13 @@ _tally_arguments() {
     "ledger list") echo "" ;;
     "ledger export") echo "" ;;
     "reconcile") echo "" ;;
+    "statement") echo "" ;;
     "usage") echo "" ;;
     "account") echo "" ;;
     "packs") echo "" ;;
     "checkout") echo "" ;;
     "completion") echo "bash zsh fish" ;;
-    "help") echo "options exit-codes environment providers profiles balance ledger reconcile usage account packs checkout completion sandbox demo" ;;
+    "help") echo "options exit-codes environment providers profiles balance ledger reconcile statement usage account packs checkout completion sandbox demo" ;;
     "sandbox") echo "" ;;
     "demo") echo "" ;;
   esac
@@ -105,7 +108,7 @@ _tally_values() {
 
 _tally_takes_value() {
   case "$1" in
-    --profile|-p|--provider|--base-url|--timeout|--retries|--response-limit|--tz|--key-env|--min|--min-days|--limit|--offset|--type|--since|--until|--format|--out|--order|--file|--tolerance|--period|--by|--port|--seed|--entries|--end|--faults) return 0 ;;
+    --profile|-p|--provider|--base-url|--timeout|--retries|--response-limit|--tz|--key-env|--min|--min-days|--limit|--offset|--type|--since|--until|--month|--format|--out|--order|--account|--map|--file|--tolerance|--period|--by|--port|--seed|--entries|--end|--faults) return 0 ;;
   esac
   return 1
 }

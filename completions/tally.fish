@@ -11,7 +11,7 @@ function __tally_path
             set skip 0
             continue
         end
-        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --min-days --limit --offset --type --since --until --format --out --order --file --tolerance --period --by --port --seed --entries --end --faults
+        if contains -- $w --profile -p --provider --base-url --timeout --retries --response-limit --tz --key-env --min --min-days --limit --offset --type --since --until --month --format --out --order --account --map --file --tolerance --period --by --port --seed --entries --end --faults
             set skip 1
             continue
         end
@@ -36,6 +36,7 @@ complete -c tally -f -n "__tally_at ''" -a 'profiles'
 complete -c tally -f -n "__tally_at ''" -a 'balance'
 complete -c tally -f -n "__tally_at ''" -a 'ledger'
 complete -c tally -f -n "__tally_at ''" -a 'reconcile'
+complete -c tally -f -n "__tally_at ''" -a 'statement'
 complete -c tally -f -n "__tally_at ''" -a 'usage'
 complete -c tally -f -n "__tally_at ''" -a 'account'
 complete -c tally -f -n "__tally_at ''" -a 'packs'
@@ -81,6 +82,7 @@ complete -c tally -n "__tally_at 'ledger list'" -l offset -x
 complete -c tally -n "__tally_at 'ledger list'" -l type -x -a 'purchase usage refund credit debit adjustment subscription'
 complete -c tally -n "__tally_at 'ledger list'" -l since -x
 complete -c tally -n "__tally_at 'ledger list'" -l until -x
+complete -c tally -n "__tally_at 'ledger list'" -l month -x
 complete -c tally -n "__tally_at 'ledger export'" -l format -x -a 'csv json ndjson hledger beancount xlsx'
 complete -c tally -n "__tally_at 'ledger export'" -l csv
 complete -c tally -n "__tally_at 'ledger export'" -l ndjson
@@ -88,9 +90,14 @@ complete -c tally -n "__tally_at 'ledger export'" -l out -r -F
 complete -c tally -n "__tally_at 'ledger export'" -l order -x -a 'desc asc'
 complete -c tally -n "__tally_at 'ledger export'" -l bom
 complete -c tally -n "__tally_at 'ledger export'" -l no-formula-guard
+complete -c tally -n "__tally_at 'ledger export'" -l account -x
+complete -c tally -n "__tally_at 'ledger export'" -l map -x
+complete -c tally -n "__tally_at 'ledger export'" -l all
+complete -c tally -n "__tally_at 'ledger export'" -l keep-going
 complete -c tally -n "__tally_at 'ledger export'" -l type -x -a 'purchase usage refund credit debit adjustment subscription'
 complete -c tally -n "__tally_at 'ledger export'" -l since -x
 complete -c tally -n "__tally_at 'ledger export'" -l until -x
+complete -c tally -n "__tally_at 'ledger export'" -l month -x
 complete -c tally -n "__tally_at 'reconcile'" -l all
 complete -c tally -n "__tally_at 'reconcile'" -l file -r -F
 complete -c tally -n "__tally_at 'reconcile'" -l checkpoint
@@ -99,13 +106,20 @@ complete -c tally -n "__tally_at 'reconcile'" -l full
 complete -c tally -n "__tally_at 'reconcile'" -l tolerance -x
 complete -c tally -n "__tally_at 'reconcile'" -l since -x
 complete -c tally -n "__tally_at 'reconcile'" -l until -x
+complete -c tally -n "__tally_at 'reconcile'" -l month -x
+complete -c tally -n "__tally_at 'statement'" -l all
+complete -c tally -n "__tally_at 'statement'" -l csv
+complete -c tally -n "__tally_at 'statement'" -l since -x
+complete -c tally -n "__tally_at 'statement'" -l until -x
+complete -c tally -n "__tally_at 'statement'" -l month -x
 complete -c tally -n "__tally_at 'usage'" -l period -x -a 'daily monthly yearly'
 complete -c tally -n "__tally_at 'usage'" -l by -x -a 'model day product'
 complete -c tally -n "__tally_at 'usage'" -l since -x
 complete -c tally -n "__tally_at 'usage'" -l until -x
+complete -c tally -n "__tally_at 'usage'" -l month -x
 complete -c tally -n "__tally_at 'checkout'" -l open
 complete -c tally -f -n "__tally_at 'completion'" -a 'bash zsh fish'
-complete -c tally -f -n "__tally_at 'help'" -a 'options exit-codes environment providers profiles balance ledger reconcile usage account packs checkout completion sandbox demo'
+complete -c tally -f -n "__tally_at 'help'" -a 'options exit-codes environment providers profiles balance ledger reconcile statement usage account packs checkout completion sandbox demo'
 complete -c tally -n "__tally_at 'sandbox'" -l port -x
 complete -c tally -n "__tally_at 'sandbox'" -l seed -x
 complete -c tally -n "__tally_at 'sandbox'" -l entries -x

@@ -2,7 +2,7 @@
 import type { ConfigData } from '../core/config.js';
 import type { Context } from '../core/context.js';
 import { formatInZone } from '../core/dates.js';
-import { ExitCode, exitCodeOf, type ExitCodeValue, type TallyError } from '../core/errors.js';
+import { ExitCode, exitCodeOf, type TallyError, worstCode } from '../core/errors.js';
 import { Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { profilesDone, startProgress } from '../output/progress.js';
@@ -85,29 +85,6 @@ async function burnFor(ctx: Context, target: Target, session: ProviderSession, b
   const open: OpenRead = (since) => ledger(session.pctx, { since, startedAt: now, onRepeat: () => {} });
   if (target.provider.ledgerKind !== 'purchases') return chainBurn(open, now, b.unit);
   return b.balance === null ? undefined : ((await purchasesBurn(open, now, b.balance, b.unit)) ?? undefined);
-}
-
-/**
- * Which code wins when profiles fail in different ways: what only the user can fix (a bug in tally, the
- * configuration, a refused key, a command the provider lacks) before what may pass (the provider failing),
- * and any failure before a check that ran and failed (below --min or --min-days).
- */
-const PRECEDENCE: readonly ExitCodeValue[] = [
-  ExitCode.internal,
-  ExitCode.usage,
-  ExitCode.auth,
-  ExitCode.unsupported,
-  ExitCode.provider,
-  ExitCode.checkFailed,
-  ExitCode.ok,
-];
-
-function worstCode(a: number, b: number): number {
-  const rank = (c: number) => {
-    const i = PRECEDENCE.indexOf(c as ExitCodeValue);
-    return i < 0 ? -1 : i;
-  };
-  return rank(b) < rank(a) ? b : a;
 }
 
 /** "12.3 days", "1 day". */

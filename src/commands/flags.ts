@@ -1,6 +1,6 @@
 // Flags more than one command takes (--since/--until, --type), and the parsers every command's parse uses.
 import type { FlagSpec, RawInput } from '../core/command.js';
-import { assertRange, parseDateFlag } from '../core/dates.js';
+import { assertRange, monthPeriod, parseDateFlag, parseMonth } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import type { Decimal } from '../core/money.js';
 import type { LedgerFilter } from '../providers/shared/filter.js';
@@ -8,9 +8,13 @@ import type { LedgerFilter } from '../providers/shared/filter.js';
 export const DATE_FLAGS: readonly FlagSpec[] = [
   {
     flags: '--since <date>',
-    help: 'from this instant, inclusive: 2026-03-01, 2026-03-01T10:00:00Z (UTC unless an offset is given), or a span back from now: 30min, 12h, 7d, 2w',
+    help: 'from this instant, inclusive: 2026-03-01, 2026-03-01T10:00 (in the --tz zone, else UTC), 2026-03-01T10:00:00Z or with an offset, or a span back from now: 30min, 12h, 7d, 2w',
   },
   { flags: '--until <date>', help: 'before this instant, exclusive (same forms as --since)' },
+  {
+    flags: '--month <YYYY-MM>',
+    help: 'the calendar month, midnight to midnight in the --tz zone (else UTC); instead of --since and --until',
+  },
 ];
 
 export const TYPE_FLAG: FlagSpec = {
@@ -21,10 +25,23 @@ export const TYPE_FLAG: FlagSpec = {
   complete: 'entry-type',
 };
 
-/** --since and --until as instants, the one before the other. */
+/**
+ * --since and --until as instants, the one before the other, or --month as its first and next month's
+ * first midnight; a value without an offset, and the month, in the --tz zone, else UTC (SPEC §4).
+ */
 export function parsePeriod(raw: RawInput): { since?: Date; until?: Date } {
-  const since = typeof raw.flags.since === 'string' ? parseDateFlag(raw.flags.since, '--since', raw.now) : undefined;
-  const until = typeof raw.flags.until === 'string' ? parseDateFlag(raw.flags.until, '--until', raw.now) : undefined;
+  const zone = raw.globals.tz ?? 'UTC';
+  if (typeof raw.flags.month === 'string') {
+    if (raw.flags.since !== undefined || raw.flags.until !== undefined) {
+      throw new UsageError(
+        '--month is a whole period; it does not go with --since or --until',
+        'use --month 2026-11, or --since and --until',
+      );
+    }
+    return monthPeriod(parseMonth(raw.flags.month), zone);
+  }
+  const since = typeof raw.flags.since === 'string' ? parseDateFlag(raw.flags.since, '--since', raw.now, zone) : undefined;
+  const until = typeof raw.flags.until === 'string' ? parseDateFlag(raw.flags.until, '--until', raw.now, zone) : undefined;
   assertRange(since, until);
   return { since, until };
 }

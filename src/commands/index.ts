@@ -21,7 +21,7 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { flags: '--response-limit <MiB>', help: 'largest response body to accept, in MiB (1 to 500)', default: '64' },
   {
     flags: '--tz <zone>',
-    help: 'time zone for tables and for grouping by day (default: the system zone; CSV and JSON stay UTC)',
+    help: 'time zone for tables and grouping by day (default: the system zone), and for reading --since/--until without an offset, --month and statement periods (default: UTC); CSV and JSON stay UTC',
   },
 ];
 
@@ -66,6 +66,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     term: 'reconcile [options]',
     summary: 'prove the ledger adds up: every balance_after follows from the one before, and the newest meets the live balance',
     load: async () => (await import('./reconcile.command.js')).reconcileCommand,
+  },
+  {
+    name: 'statement',
+    term: 'statement [options]',
+    summary: "a period's statement per profile: the opening balance, the movements by type, the closing, and whether they add up",
+    load: async () => (await import('./statement.command.js')).statementCommand,
   },
   {
     name: 'usage',

@@ -18,6 +18,7 @@ import {
   writeSync,
 } from 'node:fs';
 import type { Socket } from 'node:net';
+import { isatty } from 'node:tty';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError, WriteError } from './errors.js';
 
@@ -86,10 +87,26 @@ export function resolveOutputTarget(target: string, label = `--out ${target}`): 
   throw new UsageError(`${label}: too many symbolic links`);
 }
 
+/** Whether a target is a terminal: standard output on one, or a terminal named as a device (/dev/tty, /dev/fd/2). */
+export function isTerminal(where: OutputTarget, stdoutIsTTY: boolean): boolean {
+  if (where.kind === 'stdout') return stdoutIsTTY;
+  if (where.kind !== 'device') return false;
+  let fd: number | undefined;
+  try {
+    fd = openSync(where.path, constants.O_WRONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
+    return isatty(fd);
+  } catch {
+    // what cannot be opened is no terminal; opening it to write says why, in its own words
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** What the commands write to: text in, then commit (complete) or abort (nothing left behind). */
 export interface OutputFile {
-  /** Takes the text; returns a promise, to be awaited before the next write, when the reader is behind. */
-  write(text: string): Promise<void> | undefined;
+  /** Takes the text (or bytes: a workbook); returns a promise, to be awaited before the next write, when the reader is behind. */
+  write(text: string | Uint8Array): Promise<void> | undefined;
   /** Makes the output complete: renamed into place, or flushed to the reader. */
   commit(): Promise<void>;
   /** Removes what was written where it can (a temp file); the target is left as it was. Safe to call twice. */
@@ -194,10 +211,10 @@ export class AtomicFile implements OutputFile {
     }
   }
 
-  write(text: string): undefined {
+  write(text: string | Uint8Array): undefined {
     if (this.fd === undefined) throw new Error('write after close');
     // encoded once; a failure removes the temp file, so no partial file is ever left
-    const buffer = Buffer.from(text, 'utf8');
+    const buffer = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
     try {
       writeAll(this.fd, buffer, this.name);
     } catch (error) {
@@ -288,7 +305,7 @@ class StreamFile implements OutputFile {
     }
   }
 
-  write(text: string): Promise<void> | undefined {
+  write(text: string | Uint8Array): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     if (this.socket.write(text)) return undefined;
     return this.settled('drain');

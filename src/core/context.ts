@@ -21,6 +21,9 @@ export interface GlobalOptions {
   responseLimitMiB: number;
   /** The zone tables show times in (IANA), resolved from --tz or the system. */
   zone: string;
+  /** --tz as given (checked), undefined without it: for what is read or dated in UTC unless told (date flags
+   *  without an offset, --month and statement periods, SPEC §4; journals, the xlsx export's times). */
+  tz?: string;
 }
 
 export interface Context {
@@ -73,6 +76,7 @@ export function parseGlobalOptions(raw: Record<string, unknown>): GlobalOptions 
     timeout,
     retries: Number(retriesText),
     responseLimitMiB: Number(responseLimitText),
+    tz: zone,
     get zone() {
       zone ??= resolveZone(undefined);
       return zone;

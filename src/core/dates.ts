@@ -1,4 +1,5 @@
-// Date flags (SPEC §4): 2026-03-01, 2026-03-01T10:00:00Z (or with an offset), or relative 30min / 12h / 7d / 2w.
+// Date flags (SPEC §4): 2026-03-01, 2026-03-01T10:00:00Z (or with an offset), or relative 30min / 12h / 7d / 2w;
+// a value without an offset, and --month YYYY-MM, in the --tz zone (UTC without it).
 import { UsageError } from './errors.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -56,8 +57,11 @@ function orDayBack(now: Date, n: number): string {
   return Number.isNaN(back.getTime()) ? '' : ` or a day (${back.toISOString().slice(0, 10)})`;
 }
 
-/** Parses a date flag value to an instant; relative values count back from `now`. */
-export function parseDateFlag(text: string, flag: string, now: Date): Date {
+/**
+ * Parses a date flag value to an instant; relative values count back from `now`. A day or a time without an
+ * offset is wall time in `zone` (SPEC §4: the --tz zone when given, else UTC).
+ */
+export function parseDateFlag(text: string, flag: string, now: Date, zone = 'UTC'): Date {
   const value = text.trim();
   const rel = RELATIVE.exec(value);
   if (rel) {
@@ -87,14 +91,83 @@ export function parseDateFlag(text: string, flag: string, now: Date): Date {
     );
   }
   if (DAY.test(value)) {
-    if (onCalendar(value)) return new Date(`${value}T00:00:00Z`);
+    if (onCalendar(value)) return inZone(Date.parse(`${value}T00:00:00Z`), zone);
   } else if (DATETIME.test(value) && onCalendar(value)) {
-    // no offset given: UTC, as documented
-    const withZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`;
-    const t = Date.parse(withZone);
-    if (!Number.isNaN(t)) return new Date(t);
+    const offset = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
+    // no offset given: wall time in the zone, read as if UTC and then moved by the zone's offset
+    const t = Date.parse(offset ? value : `${value}Z`);
+    if (!Number.isNaN(t)) return offset ? new Date(t) : inZone(t, zone);
   }
   throw new UsageError(`${flag} "${text}" is not a date`, FORMS);
+}
+
+/** How far `zone`'s clocks are ahead of UTC at instant `ms`, in ms (whole seconds: tz offsets have no fraction). */
+function offsetAt(ms: number, zone: string): number {
+  const at = Math.floor(ms / 1000) * 1000;
+  const [day, time] = formatInZone(new Date(at).toISOString(), zone).split(' ') as [string, string];
+  return Date.parse(`${day}T${time}Z`) - at;
+}
+
+/**
+ * The instant at which `zone`'s clocks show `wall` (a wall time written as if it were UTC, in ms). UTC costs
+ * nothing: Intl, slow to start, is loaded only for another zone. Where the clocks skip the time (spring),
+ * it is read as the time after the gap, as the clocks would show it; where they show it twice (autumn),
+ * the first: what a calendar does (Temporal's "compatible").
+ */
+function inZone(wall: number, zone: string): Date {
+  if (zone === 'UTC') return new Date(wall);
+  // the offsets a day either side: around a change of the clocks they differ, and one of them is the answer
+  const before = offsetAt(wall - 86_400_000, zone);
+  const after = offsetAt(wall + 86_400_000, zone);
+  const fits = (offset: number) => offsetAt(wall - offset, zone) === offset;
+  if (fits(before)) return new Date(wall - before); // the earlier instant when both fit
+  if (fits(after)) return new Date(wall - after);
+  // a skipped time: at the offset before the change, which lands as far past the gap as it was into it
+  return new Date(wall - before);
+}
+
+/** A calendar month: `--month 2026-11`. */
+export interface Month {
+  year: number;
+  /** 1 to 12. */
+  month: number;
+}
+
+const MONTH_HINT = 'give a year and a month, such as --month 2026-11';
+
+/** `--month YYYY-MM`; anything else is exit 2. */
+export function parseMonth(text: string, flag = '--month'): Month {
+  const m = /^(\d{4})-(\d{2})$/.exec(text);
+  if (!m) throw new UsageError(`${flag} "${text}" is not a month`, MONTH_HINT);
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) throw new UsageError(`${flag} "${text}" is not a month: months run from 01 to 12`, MONTH_HINT);
+  return { year: Number(m[1]), month };
+}
+
+/** "2026-11". */
+export function monthText(m: Month): string {
+  return `${String(m.year).padStart(4, '0')}-${String(m.month).padStart(2, '0')}`;
+}
+
+/** Midnight starting the 1st of a month (month 13 is January of the next year), as a wall time in ms. */
+function monthStartWall(year: number, month: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, 1); // not Date.UTC, which reads years 0–99 as 1900–1999
+  return d.getTime();
+}
+
+/** A calendar month in `zone`: from its first local midnight, inclusive, to the next month's, exclusive. */
+export function monthPeriod(m: Month, zone: string): { since: Date; until: Date } {
+  return { since: inZone(monthStartWall(m.year, m.month), zone), until: inZone(monthStartWall(m.year, m.month + 1), zone) };
+}
+
+/** The month before the one `at` falls in, in `zone`: the last complete month. */
+export function monthBefore(at: Date, zone: string): Month {
+  const [year, month] = (zone === 'UTC' ? at.toISOString() : formatInZone(at.toISOString(), zone)).split('-').map(Number) as [
+    number,
+    number,
+  ];
+  return month === 1 ? { year: year - 1, month: 12 } : { year, month: month - 1 };
 }
 
 /** A UTC date and time to the second with fields in range: "2026-05-21T14:08:11" (days past 28 are checked apart). */

@@ -117,6 +117,30 @@ export function systemReason(error: unknown): string {
   return words ?? code ?? message;
 }
 
+/**
+ * Which code wins when profiles fail in different ways (balance, statement, ledger export --all): what only the
+ * user can fix (a bug in tally, the configuration, a refused key, a command the provider lacks) before what
+ * may pass (the provider failing), and any failure before a check that ran and failed (below --min or --min-days).
+ */
+const PRECEDENCE: readonly ExitCodeValue[] = [
+  ExitCode.internal,
+  ExitCode.usage,
+  ExitCode.auth,
+  ExitCode.unsupported,
+  ExitCode.provider,
+  ExitCode.checkFailed,
+  ExitCode.ok,
+];
+
+/** Of two exit codes, the one that stands for both (PRECEDENCE). */
+export function worstCode(a: number, b: number): number {
+  const rank = (c: number) => {
+    const i = PRECEDENCE.indexOf(c as ExitCodeValue);
+    return i < 0 ? -1 : i;
+  };
+  return rank(b) < rank(a) ? b : a;
+}
+
 /** A TallyError's own code; anything else is a failure tally did not foresee, a bug in it (SPEC §6: 70). */
 export function exitCodeOf(error: unknown): ExitCodeValue {
   return error instanceof TallyError ? error.exitCode : ExitCode.internal;

@@ -1,4 +1,4 @@
-// A temp file of lines written in one order and read back in reverse, in constant memory.
+// A temp file of lines written in one order and read back in reverse (or as written), in constant memory.
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +42,29 @@ export class ReverseSpool {
     }
     this.pending = [];
     this.pendingBytes = 0;
+  }
+
+  /** The lines as pushed, first first: an --all export holds each profile's read until every one is read. */
+  *inOrder(): Generator<string> {
+    this.flush();
+    const size = fstatSync(this.fd).size;
+    const chunk = Buffer.alloc(CHUNK);
+    let position = 0;
+    let carry = Buffer.alloc(0);
+    while (position < size) {
+      const length = readSync(this.fd, chunk, 0, Math.min(CHUNK, size - position), position);
+      if (length === 0) break;
+      position += length;
+      const buffer = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, length)]) : chunk.subarray(0, length);
+      let start = 0;
+      for (let i = buffer.indexOf(0x0a); i >= 0; i = buffer.indexOf(0x0a, start)) {
+        if (i > start) yield buffer.toString('utf8', start, i);
+        start = i + 1;
+      }
+      // the part after the last newline continues in the next chunk
+      carry = Buffer.from(buffer.subarray(start));
+    }
+    if (carry.length > 0) yield carry.toString('utf8');
   }
 
   /** The lines, last pushed first. */

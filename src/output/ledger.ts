@@ -110,6 +110,8 @@ export function jsonToCsv(e: EntryJson, guard = true): string {
 }
 
 export const CSV_HEADER_LINE = `${CSV_HEADER.join(',')}\r\n`;
+/** An --all export's header: whose each row is comes first (SPEC §4). */
+export const CSV_ALL_HEADER_LINE = `profile,provider,${CSV_HEADER_LINE}`;
 export const UTF8_BOM = '\uFEFF';
 
 /** CSV records handed out together: fewer, larger writes. */
@@ -117,22 +119,41 @@ const CSV_BATCH = 512;
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
 
+/** Whose entries follow in an --all export: each row and entry says it first. */
+export interface SectionOwner {
+  profile: string | null;
+  provider: string;
+}
+
 /** Turns entries into the text of one export format, in batches, keeping the shape right when empty. */
 export class ExportEncoder {
   private count = 0;
   private pending = '';
   private pendingRows = 0;
+  /** With --all: the profile and provider cells that begin each CSV record of the section, and their owner. */
+  private prefix = '';
+  private owner: SectionOwner | undefined;
 
   constructor(
     readonly format: ExportFormat,
     private readonly bom: boolean,
     /** CSV text cells a spreadsheet would run as formulas get a leading ' (off: --no-formula-guard). */
     private readonly formulaGuard = true,
+    /** An --all export: sections of entries, each begun by section(), every row carrying its profile and provider. */
+    private readonly sections = false,
   ) {}
 
   start(): string {
-    if (this.format === 'csv') return `${this.bom ? UTF8_BOM : ''}${CSV_HEADER_LINE}`;
+    if (this.format === 'csv') return `${this.bom ? UTF8_BOM : ''}${this.sections ? CSV_ALL_HEADER_LINE : CSV_HEADER_LINE}`;
     return this.format === 'json' ? '[' : '';
+  }
+
+  /** The entries after this are this profile's; the stream formats mark a section on every row, not between. */
+  section(owner: SectionOwner): string {
+    if (!this.sections) throw new Error('a section of an export that is not --all');
+    this.owner = owner;
+    this.prefix = `${textCell(owner.profile, this.formulaGuard)},${textCell(owner.provider, this.formulaGuard)},`;
+    return '';
   }
 
   /** Text for one entry; CSV rows come out in batches. */
@@ -148,14 +169,14 @@ export class ExportEncoder {
 
   private addRecord(record: string): string {
     this.count++;
-    this.pending += record;
+    this.pending += this.prefix + record;
     return ++this.pendingRows >= CSV_BATCH ? this.flush() : '';
   }
 
   private addJson(e: EntryJson): string {
     const first = this.count === 0;
     this.count++;
-    const line = JSON.stringify(e);
+    const line = JSON.stringify(this.owner ? { profile: this.owner.profile, provider: this.owner.provider, ...e } : e);
     return this.format === 'ndjson' ? `${line}\n` : `${first ? '\n' : ',\n'}${line}`;
   }
 

@@ -66,6 +66,7 @@ describe('help', () => {
     'ledger list',
     'ledger export',
     'reconcile',
+    'statement',
     'usage',
     'account',
     'packs',

@@ -1,9 +1,14 @@
-// The young-generation cap of streaming commands, in fresh Node processes (it changes a V8 flag for the
-// whole process): without it, an allocation pattern like an export's grows new space past the cap.
-import { resolve } from 'node:path';
+// Memory in fresh Node processes: the young-generation cap of streaming commands (it changes a V8 flag for the
+// whole process: without it, an allocation pattern like an export's grows new space past the cap), and the
+// export's budget of 150 MiB peak RSS, held by the built binary.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/server.js';
+import { BIN, runEnv, sandboxEnv } from '../helpers/tally.js';
 
 const MEMORY = pathToFileURL(resolve(import.meta.dirname, '../../dist/core/memory.js')).href;
 
@@ -34,4 +39,29 @@ describe('young-generation cap', () => {
     expect(capped).toBeGreaterThanOrEqual(4);
     expect(capped).toBeLessThanOrEqual(8);
   });
+});
+
+describe('the export budget', () => {
+  it('writes a 200,000-entry ledger as xlsx within 150 MiB of peak RSS', async () => {
+    const sandbox = await startSandbox({ port: 0, seed: 3, entries: 200_000 });
+    const dir = mkdtempSync(join(tmpdir(), 'tally-memory-'));
+    try {
+      const report = join(dir, 'max-rss');
+      const preload = resolve(import.meta.dirname, '../helpers/report-max-rss.mjs');
+      const r = await execa('node', ['--import', preload, BIN, 'ledger', 'export', '--format', 'xlsx', '--out', join(dir, 'ledger.xlsx')], {
+        reject: false,
+        extendEnv: false,
+        timeout: 240_000,
+        env: runEnv({ env: { ...sandboxEnv(sandbox, 'bytespike'), TALLY_TEST_MAX_RSS: report } }),
+      });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      const peakMiB = Number(readFileSync(report, 'utf8')) / 1024;
+      expect(peakMiB).toBeGreaterThan(50); // the report is the process's, not empty
+      expect(peakMiB).toBeLessThan(150);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await sandbox.close();
+    }
+  }, 300_000);
 });

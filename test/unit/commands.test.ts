@@ -32,6 +32,7 @@ describe('every command parses its command line into typed Options', () => {
       'ledger list',
       'ledger export',
       'reconcile',
+      'statement',
       'usage',
       'account',
       'packs',
@@ -98,7 +99,7 @@ describe('every command parses its command line into typed Options', () => {
     });
   });
 
-  it('ledger export: the format from --csv, --json or --ndjson, the order, --out and --bom', async () => {
+  it('ledger export: the format from --csv, --json or --ndjson, the order, --out, --bom, --all and --keep-going', async () => {
     expect((await options(['ledger', 'export'])).options).toEqual({
       format: 'csv',
       order: 'desc',
@@ -106,6 +107,8 @@ describe('every command parses its command line into typed Options', () => {
       bom: false,
       formulaGuard: true,
       filter: { since: undefined, until: undefined, types: undefined },
+      all: false,
+      keepGoing: false,
     });
     expect((await options(['--json', 'ledger', 'export', '--order', 'asc', '--out', 'x.json', '--until', '2026-11-01'])).options).toEqual({
       format: 'json',
@@ -114,7 +117,10 @@ describe('every command parses its command line into typed Options', () => {
       bom: false,
       formulaGuard: true,
       filter: { since: undefined, until: new Date('2026-11-01T00:00:00Z'), types: undefined },
+      all: false,
+      keepGoing: false,
     });
+    expect((await options(['ledger', 'export', '--all', '--keep-going'])).options).toMatchObject({ all: true, keepGoing: true });
     expect((await options(['ledger', 'export', '--ndjson'])).options).toMatchObject({ format: 'ndjson' });
     expect((await options(['ledger', 'export', '--bom'])).options).toMatchObject({ format: 'csv', bom: true });
     expect(await refusal(['ledger', 'export', '--csv', '--ndjson'])).toEqual(usage('choose one format, not --csv and --ndjson'));
@@ -122,6 +128,12 @@ describe('every command parses its command line into typed Options', () => {
     expect((await options(['ledger', 'export', '--no-formula-guard'])).options).toMatchObject({ format: 'csv', formulaGuard: false });
     expect(await refusal(['ledger', 'export', '--json', '--no-formula-guard'])).toEqual(
       usage('--no-formula-guard applies to CSV only', 'JSON and NDJSON carry text exactly as the provider sent it'),
+    );
+    expect(await refusal(['ledger', 'export', '--keep-going'])).toEqual(
+      usage(
+        '--keep-going goes with --all',
+        'it writes the profiles that could be read when another fails: tally ledger export --all --keep-going',
+      ),
     );
     expect(await refusal(['ledger', 'export', '--order', 'up'])).toEqual(
       usage("option '--order <order>' argument 'up' is invalid. Allowed choices are desc, asc.", 'run `tally --help` for usage'),

@@ -165,6 +165,18 @@ describe('files', () => {
     spool.dispose();
   });
 
+  it('reads a spool back as written, across chunk boundaries and multi-byte characters, as often as asked', () => {
+    const spool = new ReverseSpool();
+    const lines = Array.from({ length: 20000 }, (_, i) => `line ${i} ${'é€'.repeat(i % 37)}`);
+    for (const l of lines) spool.push(l);
+    expect([...spool.inOrder()]).toEqual(lines);
+    expect([...spool.inOrder()]).toEqual(lines);
+    spool.dispose();
+    const empty = new ReverseSpool();
+    expect([...empty.inOrder()]).toEqual([]);
+    empty.dispose();
+  });
+
   it('keeps no spool file under a name, so even a killed export leaves none behind', () => {
     const previous = process.env.TMPDIR;
     const dir = mkdtempSync(join(tmpdir(), 'tally-spool-dir-'));

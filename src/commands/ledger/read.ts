@@ -4,7 +4,7 @@ import { UsageError } from '../../core/errors.js';
 import { terminalSafe } from '../../core/io.js';
 import { assertOffers, openProvider, type ProviderSession, unsupported } from '../../providers/session.js';
 import { resolveTarget, type Target } from '../../providers/target.js';
-import { ENTRY_TYPES, type LedgerEntry } from '../../providers/types.js';
+import { ENTRY_TYPES, type LedgerEntry, type ProviderEntry } from '../../providers/types.js';
 import { applyFilter, inFilter, type LedgerFilter } from '../../providers/shared/filter.js';
 
 export interface OpenLedger {
@@ -12,6 +12,8 @@ export interface OpenLedger {
   session: ProviderSession;
   /** The filter, with --type resolved to a known word. */
   filter: LedgerFilter;
+  /** Whose ledger a warning is about, where several are read at once (--all): the profile. */
+  label?: string;
 }
 
 /** Resolves and checks everything that can fail with exit 2 or 5, without a request. */
@@ -35,7 +37,9 @@ export function readPages(ctx: Context, open: OpenLedger, upTo?: number): AsyncG
   if (!ledger) throw unsupported(open.target, 'ledger');
   const onRepeat = (e: LedgerEntry) => {
     if (inFilter(e, open.filter))
-      ctx.io.err(`tally: warning: entry ${terminalSafe(e.id)} is listed twice by the provider; it is kept once\n`);
+      ctx.io.err(
+        `tally: warning: ${open.label ? `${open.label}: ` : ''}entry ${terminalSafe(e.id)} is listed twice by the provider; it is kept once\n`,
+      );
   };
   // the provider's total counts what it filtered: a --since applied here ends the read well before it, and
   // `upTo` counts entries kept, not read, once --type or --until is applied here
@@ -52,11 +56,16 @@ export function readPages(ctx: Context, open: OpenLedger, upTo?: number): AsyncG
 
 /** --type takes a normalised type or the provider's own word (any case); anything else is exit 2. */
 export function resolveType(target: Target, type: string): string {
-  const words = Object.keys(target.provider.entryTypes);
-  const known = [...ENTRY_TYPES, ...words];
-  const match = known.find((k) => k.toLowerCase() === type.toLowerCase());
+  const match = matchType(target.provider, type);
   if (!match) {
+    const known = [...ENTRY_TYPES, ...Object.keys(target.provider.entryTypes)];
     throw new UsageError(`--type "${type}" is not a ledger type of ${target.provider.id}`, `use one of: ${known.join(', ')}`);
   }
   return match;
+}
+
+/** --type's value as `provider` knows it: a normalised type or its own word (any case); undefined when neither. */
+export function matchType(provider: ProviderEntry, type: string): string | undefined {
+  const known = [...ENTRY_TYPES, ...Object.keys(provider.entryTypes)];
+  return known.find((k) => k.toLowerCase() === type.toLowerCase());
 }
