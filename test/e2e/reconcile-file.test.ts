@@ -151,3 +151,28 @@ describe('reconcile --file reads a CSV re-saved by a spreadsheet or a script', (
     expect((JSON.parse(r.stdout) as ReportJson).issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(liveIssues);
   });
 });
+
+describe('an export whose oldest and newest entries have no balance_after', () => {
+  it('opens and closes where the roll-forward carries the balances across them, and names both entries (exit 1)', async () => {
+    const env = sandboxEnv(sandbox, 'conduit');
+    const whole = join(dir, 'ok.ndjson');
+    expect((await tally(['ledger', 'export', '--ndjson', '--out', whole], { env })).exitCode).toBe(0);
+    const lines = readFileSync(whole, 'utf8').trimEnd().split('\n');
+    const entries = lines.map((l) => JSON.parse(l) as { id: string; amount: string; balanceAfter: string | null });
+    const [newest, oldest] = [entries[0]!, entries[entries.length - 1]!];
+    const gaps = join(dir, 'gaps.ndjson');
+    const blank = (e: (typeof entries)[number]) => JSON.stringify({ ...e, balanceAfter: null });
+    writeFileSync(gaps, [blank(newest), ...lines.slice(1, -1), blank(oldest)].join('\n') + '\n');
+    const full = JSON.parse((await tally(['reconcile', '--file', whole, '--json'], { env })).stdout) as ReportJson &
+      Record<string, unknown>;
+    const r = await tally(['reconcile', '--file', gaps, '--json'], { env });
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(r.stdout) as ReportJson & { opening: string | null; closing: string | null };
+    expect([report.opening, report.closing]).toEqual([full.opening, full.closing]);
+    expect(report.opening).not.toBeNull();
+    expect(report.issues.map((i) => [i.kind, i.entryId])).toEqual([
+      ['missing_balance_after', newest.id],
+      ['missing_balance_after', oldest.id],
+    ]);
+  });
+});
