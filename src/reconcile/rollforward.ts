@@ -58,41 +58,28 @@ export function totalMovement(movements: Record<Movement, Decimal>): Decimal {
   return MOVEMENTS.reduce((sum, m) => sum.add(movements[m]), Decimal.ZERO);
 }
 
-/** Within ±2^52 every sum of two integers is an integer a double holds exactly (2^53 is its first gap). */
-const EXACT_IN_A_DOUBLE = 2 ** 52;
+/** 10^n as a bigint, for aligning scales. */
+const POW10 = Array.from({ length: 19 }, (_, n) => 10n ** BigInt(n));
+const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
 
 /**
  * An exact Σ of amounts that makes no Decimal per amount (reconcile pushes a million entries): integer units
- * at the largest scale seen, added as a double while they stay within ±2^52, and as Decimals past that.
+ * at the largest scale seen, in a bigint — never a float (SPEC §2).
  */
 class AmountSum {
-  /** What did not fit the double. */
-  private total = Decimal.ZERO;
-  /** Integer units at `scale`, |units| <= 2^52. */
-  private units = 0;
+  private units = 0n;
   private scale = 0;
 
   add(d: Decimal): void {
     if (d.scale > this.scale) {
-      this.settle();
+      this.units *= pow10(d.scale - this.scale);
       this.scale = d.scale;
     }
-    // exact whenever the result is within the bound (integers below 2^53 times a power of ten); else checked out below
-    const units = Number(d.units) * 10 ** (this.scale - d.scale);
-    const sum = this.units + units;
-    if (units <= EXACT_IN_A_DOUBLE && units >= -EXACT_IN_A_DOUBLE && sum <= EXACT_IN_A_DOUBLE && sum >= -EXACT_IN_A_DOUBLE)
-      this.units = sum;
-    else this.total = this.total.add(d);
-  }
-
-  private settle(): void {
-    if (this.units !== 0) this.total = this.total.add(Decimal.of(BigInt(this.units), this.scale));
-    this.units = 0;
+    this.units += d.scale === this.scale ? d.units : d.units * pow10(this.scale - d.scale);
   }
 
   value(): Decimal {
-    this.settle();
-    return this.total;
+    return Decimal.of(this.units, this.scale);
   }
 }
 
