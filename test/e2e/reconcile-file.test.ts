@@ -176,3 +176,30 @@ describe('an export whose oldest and newest entries have no balance_after', () =
     ]);
   });
 });
+
+describe('an export of every profile (ledger export --all)', () => {
+  /** Two clean profiles in one export: each chain adds up, but not one after the other. */
+  async function exportOfAll(flag: string): Promise<string> {
+    const configDir = mkdtempSync(join(dir, 'config-'));
+    const profiles = Object.fromEntries(
+      ['conduit', 'bytespike'].map((p) => [p, { provider: p, baseUrl: sandbox.baseUrl(p), key: sandbox.key(p, 'ok') }]),
+    );
+    writeFileSync(join(configDir, 'config.json'), JSON.stringify({ profiles }));
+    const out = join(dir, `all${flag}`);
+    const r = await tally(['ledger', 'export', '--all', flag, '--out', out], { configDir });
+    expect(r.exitCode, r.stderr).toBe(0);
+    return out;
+  }
+
+  it.each(['--csv', '--json', '--ndjson'])('is refused with exit 2, not read as one chain of false breaks (%s)', async (flag) => {
+    const file = await exportOfAll(flag);
+    const r = await tally(['reconcile', '--file', file]);
+    expect(r).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr:
+        `tally: ${file} is an export of every profile (ledger export --all): --file reconciles one profile's ledger\n` +
+        `  export each on its own and reconcile that: tally -p NAME ledger export --out NAME.csv && tally reconcile --file NAME.csv`,
+    });
+  });
+});
