@@ -49,7 +49,8 @@ export interface ExportOptions {
 
 export const exportCommand: CommandSpec<ExportOptions> = {
   name: 'export',
-  summary: 'export every entry, streamed in constant memory: CSV (default), --json or --ndjson',
+  summary:
+    'export every entry, streamed in constant memory: CSV (default), JSON, NDJSON, an hledger or Beancount journal, or an xlsx workbook; of one profile or --all',
   flags: [
     {
       flags: '--format <format>',
