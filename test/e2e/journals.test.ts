@@ -384,6 +384,26 @@ describeWithTool('bean-check', 'beancount', 'bean-check on one file of every pro
   });
 });
 
+describeWithTool('hledger', 'hledger', 'profiles whose names make the same account part (--all)', () => {
+  it('gives two profiles that both read as AB an asset account each, so both journals check', async () => {
+    const configDir = mkdtempSync(join(dir, 'config-'));
+    const profile = { provider: 'conduit', baseUrl: sandbox.baseUrl('conduit'), key: sandbox.key('conduit', 'ok') };
+    writeFileSync(join(configDir, 'config.json'), JSON.stringify({ profiles: { 'a.b': profile, a_b: profile } }));
+    for (const format of ['hledger', 'beancount'] as const) {
+      const out = join(dir, `same-part.${EXT[format]}`);
+      const r = await tally(['ledger', 'export', '--all', '--format', format, '--out', out], { configDir });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      const check = format === 'hledger' ? await tool('hledger', ['-f', out, 'check', '--strict']) : await tool('bean-check', [out]);
+      expect(check.stderr).toBe('');
+      expect(check.exitCode).toBe(0);
+      const text = readFileSync(out, 'utf8');
+      expect(text).toMatch(/^ +Assets:Prepaid:Conduit:AB +50\.00 USD/m);
+      expect(text).toMatch(/^ +Assets:Prepaid:Conduit:AB-2 +50\.00 USD/m);
+    }
+  });
+});
+
 describe('journal flags that cannot work are refused before any request (exit 2)', () => {
   const env = () => sandboxEnv(sandbox, 'conduit');
   const refused = async (args: string[]) => {

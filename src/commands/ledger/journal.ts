@@ -39,11 +39,13 @@ export async function journalEncoder(ctx: Context, target: Target, opts: ExportO
 /**
  * `--all` into one journal: a stream per profile, each with an asset account of its own (the accounts of two
  * profiles must not mix, or neither's assertions hold): `<--account, or Assets:Prepaid:<Provider>>:<Profile>`.
- * Counter-accounts are shared; each is declared once.
+ * Counter-accounts are shared; each is declared once. Profiles whose names make the same part ("a.b" and
+ * "a_b" both AB) get -2, -3… after it in the order written: one account for two would fail both's assertions.
  */
 export async function journalSections(ctx: Context, opts: ExportOptions, format: JournalFormat) {
   const writer = await openJournalWriter(format, ctx.options.tz ?? 'UTC');
   let stream: JournalStream | undefined;
+  const assets = new Set<string>();
   const close = () => {
     const text = stream?.end() ?? '';
     stream = undefined;
@@ -57,7 +59,10 @@ export async function journalSections(ctx: Context, opts: ExportOptions, format:
       // a profile's provider is one tally knows: the profile could not have been read otherwise
       if (!provider) throw new UsageError(`profile ${owner.profile ?? '(env)'} names no known provider`);
       const base = journalAccounts(provider.name, opts.journal?.account, opts.journal?.map ?? {}).asset;
-      const asset = owner.profile === null ? base : `${base}:${accountPart(owner.profile)}`;
+      const wanted = owner.profile === null ? base : `${base}:${accountPart(owner.profile)}`;
+      let asset = wanted;
+      for (let n = 2; assets.has(asset); n++) asset = `${wanted}-${n}`;
+      assets.add(asset);
       stream = writer.stream({
         profile: owner.profile,
         provider,
