@@ -61,6 +61,9 @@ const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 /** Offsets are looked up once a day: no zone changes its offset and back within one. */
 const SPAN_MS = 86_400_000;
 
+/** The most characters a cell holds (Excel's limit; it "repairs" a workbook with a longer one, dropping it). */
+export const CELL_TEXT_LIMIT = 32_767;
+
 type ExcelJs = typeof import('exceljs');
 type CellValue = Date | number | boolean | { richText: { text: string }[] } | null;
 
@@ -171,6 +174,8 @@ class SinkStream extends Writable {
 export class LedgerWorkbook {
   /** Amounts written as text because a double cannot carry them exactly (EXACT_DIGITS). */
   inexact = 0;
+  /** Texts cut to CELL_TEXT_LIMIT. */
+  clipped = 0;
   private rows = 0;
   private collectedAt = 0;
   private readonly clock: ZoneClock;
@@ -308,19 +313,29 @@ export class LedgerWorkbook {
     if (e.balanceAfter === null) styles[at + 5] = this.textStyle;
     values.push(
       this.clock.wallTime(e.createdAt),
-      textCell(e.id),
+      this.text(e.id),
       textCell(e.type),
-      textCell(e.providerType),
+      this.text(e.providerType),
       this.amount(e.amount, styles, at + 4),
       e.balanceAfter === null ? null : this.amount(e.balanceAfter, styles, at + 5),
       textCell(e.unit),
-      textCell(e.description),
-      textCell(e.reference),
+      this.text(e.description),
+      this.text(e.reference),
     );
     const row = this.sheet.addRow(values);
     styleRow(row, styles);
     row.commit();
     this.rows++;
+  }
+
+  /** A text cell of the provider's text, cut to what a cell holds (and counted) when longer. */
+  private text(value: string | null): CellValue {
+    if (value === null || value.length <= CELL_TEXT_LIMIT) return textCell(value);
+    this.clipped++;
+    let end = CELL_TEXT_LIMIT - 1;
+    // not between the halves of a surrogate pair
+    if (/[\ud800-\udbff]/.test(value.charAt(end - 1))) end--;
+    return textCell(`${value.slice(0, end)}…`);
   }
 
   /** A number cell (its style set in `styles[index]`), or the exact text when a double cannot hold it. */

@@ -372,6 +372,34 @@ describeWithTool(
       });
     });
 
+    it('cuts a text longer than a cell holds (32,767 characters) to the limit, ending in …, and says so', async () => {
+      const entry = {
+        id: 8,
+        created_at: '2026-11-02T10:00:00.000Z',
+        kind: 'topup',
+        amount_usd: 5,
+        balance_after_usd: 5,
+        source: {},
+        note: 'x'.repeat(40_000),
+      };
+      const page: RequestListener = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ items: [entry], page: 1, page_size: 200, total: 1 }));
+      };
+      await withHttpServer(page, async (baseUrl) => {
+        const out = join(dir, 'long-text.xlsx');
+        const r = await tally(['ledger', 'export', '--format', 'xlsx', '--out', out, '--base-url', baseUrl], {
+          env: sandboxEnv(sandbox, 'bytespike'),
+        });
+        expect(r.stderr).toBe(
+          "tally: warning: 1 text is longer than a spreadsheet cell's 32,767 characters: cut to them, ending in … (CSV and NDJSON keep it whole)",
+        );
+        expect(r.exitCode).toBe(0);
+        const description = sheet(readBack(out), 'Ledger').rows[1]?.[7];
+        expect(description).toEqual({ type: 'str', value: `${'x'.repeat(32_766)}…`, format: 'General', formula: false });
+      });
+    });
+
     it('pipes the workbook on with --out - when standard output is not a terminal', async () => {
       const out = join(dir, 'piped.xlsx');
       const { execa } = await import('execa');
