@@ -108,8 +108,16 @@ export function journalAccounts(providerName: string, asset: string | undefined,
   const defaults = defaultAccounts(providerName);
   const accounts: JournalAccounts = { ...defaults, asset: asset ?? defaults.asset, counter: { ...defaults.counter, ...map } };
   for (const m of MOVEMENTS) {
-    if (accounts.counter[m] === accounts.asset) {
+    const counter = accounts.counter[m];
+    if (counter === accounts.asset) {
       throw new UsageError(`--map ${m}=${accounts.asset} is the asset account itself`, 'a counter-account must differ from --account');
+    }
+    // Beancount's balance of an account counts its sub-accounts' postings, and so do hledger's totals
+    if (counter.startsWith(`${accounts.asset}:`)) {
+      throw new UsageError(
+        `--map ${m}=${counter} is inside the asset account ${accounts.asset}`,
+        "a counter-account must be outside it: the asset account's balance (Beancount's balance checks, hledger's totals) would count it",
+      );
     }
   }
   return accounts;

@@ -452,8 +452,35 @@ describe('journal flags that cannot work are refused before any request (exit 2)
       ['--format', 'hledger', '--map', 'refund=Assets:Prepaid:Conduit'],
       usage('--map refund=Assets:Prepaid:Conduit is the asset account itself', 'a counter-account must differ from --account'),
     ],
+    [
+      ['--format', 'beancount', '--map', 'usage=Assets:Prepaid:Conduit:Used'],
+      usage(
+        '--map usage=Assets:Prepaid:Conduit:Used is inside the asset account Assets:Prepaid:Conduit',
+        "a counter-account must be outside it: the asset account's balance (Beancount's balance checks, hledger's totals) would count it",
+      ),
+    ],
+    [
+      ['--format', 'hledger', '--account', 'Expenses:Conduit', '--map', 'usage=Expenses:Conduit:Usage'],
+      usage(
+        '--map usage=Expenses:Conduit:Usage is inside the asset account Expenses:Conduit',
+        "a counter-account must be outside it: the asset account's balance (Beancount's balance checks, hledger's totals) would count it",
+      ),
+    ],
   ])('ledger export %j', async (args, expected) => {
     expect(await refused(args)).toEqual(expected);
+  });
+
+  it("refuses under --all a --map account that is a profile's own asset account, before any request", async () => {
+    const configDir = mkdtempSync(join(dir, 'config-'));
+    // nothing listens here: a request would fail the export with exit 4, not 2
+    const profile = { provider: 'conduit', baseUrl: 'http://127.0.0.1:9', key: sandbox.key('conduit', 'ok') };
+    writeFileSync(join(configDir, 'config.json'), JSON.stringify({ profiles: { work: profile } }));
+    const r = await tally(['ledger', 'export', '--all', '--format', 'hledger', '--map', 'usage=Assets:Prepaid:Conduit:Work'], {
+      configDir,
+    });
+    expect({ exitCode: r.exitCode, stderr: r.stderr, stdout: r.stdout }).toEqual(
+      usage('--map usage=Assets:Prepaid:Conduit:Work is the asset account itself', 'a counter-account must differ from --account'),
+    );
   });
 
   it('writes no file when an account is refused', async () => {
