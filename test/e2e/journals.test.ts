@@ -384,6 +384,39 @@ describeWithTool('bean-check', 'beancount', 'bean-check on one file of every pro
   });
 });
 
+describeWithTool('bean-check', 'beancount', 'bean-check on a ledger at the edges of the calendar', () => {
+  it('dates the balance after a day of year 1 the next day of year 1, and writes none after 9999-12-31', async () => {
+    // a provider's zero time (Go's 0001-01-01) and its "never"; newest first, as conduit lists them
+    const times = ['9999-12-31T23:59:59.000Z', '2026-11-10T10:00:00.000Z', '0001-01-01T00:00:00.000Z'];
+    const entries = times.map((createdAt, i) => ({
+      id: `edge-${i}`,
+      type: 'SUPPORT_CREDIT',
+      amountInCents: 100,
+      balanceAfterInCents: 1000 - i * 100,
+      metadata: {},
+      createdAt,
+    }));
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      const offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset') ?? 0);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ entries: offset === 0 ? entries : [], limit: 100, offset, count: offset === 0 ? entries.length : 0 }));
+    };
+    await withHttpServer(handler, async (baseUrl) => {
+      const out = await exportJournal('beancount', { ...sandboxEnv(sandbox, 'conduit'), TALLY_BASE_URL: baseUrl }, 'calendar-edges');
+      const balances = readFileSync(out, 'utf8')
+        .split('\n')
+        .filter((l) => /^\S+ balance /.test(l));
+      expect(balances).toEqual([
+        '0001-01-02 balance Assets:Prepaid:Conduit  8.00 USD',
+        '2026-11-11 balance Assets:Prepaid:Conduit  9.00 USD',
+      ]);
+      const check = await tool('bean-check', [out]);
+      expect(check.stderr).toBe('');
+      expect(check.exitCode).toBe(0);
+    });
+  });
+});
+
 describeWithTool('hledger', 'hledger', 'profiles whose names make the same account part (--all)', () => {
   it('gives two profiles that both read as AB an asset account each, so both journals check', async () => {
     const configDir = mkdtempSync(join(dir, 'config-'));
