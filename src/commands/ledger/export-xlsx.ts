@@ -141,7 +141,7 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
     await book.finish([statement]);
     await file?.commit();
     progress?.done(`exported ${written} entries${file ? ` to ${out}` : ''}`);
-    afterWorkbook(ctx, { entries: written, inexact: book.inexact, clipped: book.clipped, statements: [statement] });
+    afterWorkbook(ctx, { entries: written, inexact: book.inexact, clipped: book.clipped, early: book.early, statements: [statement] });
     return 0;
   } catch (error) {
     progress?.fail();
@@ -156,7 +156,7 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
 /** What a workbook's export says on stderr once it is written: amounts kept as text, statements that do not roll forward. */
 export function afterWorkbook(
   ctx: Context,
-  written: { entries: number; inexact?: number; clipped?: number; statements?: readonly WorkbookStatement[] },
+  written: { entries: number; inexact?: number; clipped?: number; early?: number; statements?: readonly WorkbookStatement[] },
 ): void {
   const inexact = written.inexact ?? 0;
   if (inexact > 0) {
@@ -168,6 +168,12 @@ export function afterWorkbook(
   if (clipped > 0) {
     ctx.io.err(
       `tally: warning: ${clipped} text${clipped === 1 ? ' is' : 's are'} longer than a spreadsheet cell's 32,767 characters: cut to them, ending in … (CSV and NDJSON keep ${clipped === 1 ? 'it' : 'them'} whole)\n`,
+    );
+  }
+  const early = written.early ?? 0;
+  if (early > 0) {
+    ctx.io.err(
+      `tally: warning: ${early} date-time${early === 1 ? ' is' : 's are'} before 1900-03-01, which a spreadsheet cannot show as a date: written as text\n`,
     );
   }
   for (const statement of written.statements ?? []) {
@@ -186,7 +192,7 @@ export async function writeWorkbook(
   file: OutputFile | undefined,
   sections: readonly Section[],
   progress?: Progress,
-): Promise<{ entries: number; inexact: number; clipped: number; statements: WorkbookStatement[] }> {
+): Promise<{ entries: number; inexact: number; clipped: number; early: number; statements: WorkbookStatement[] }> {
   const owners = sections.map((s) => ({ profile: s.profile, provider: s.provider }));
   const book = await LedgerWorkbook.open(workbookSink(ctx, file), { zone: ctx.options.tz ?? 'UTC', profiles: owners });
   const statements: WorkbookStatement[] = [];
@@ -211,5 +217,5 @@ export async function writeWorkbook(
     statements.push(section.statement());
   }
   await book.finish(statements);
-  return { entries, inexact: book.inexact, clipped: book.clipped, statements };
+  return { entries, inexact: book.inexact, clipped: book.clipped, early: book.early, statements };
 }
