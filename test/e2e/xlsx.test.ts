@@ -439,6 +439,25 @@ describeWithTool(
       });
     });
 
+    it('says of a ledger with no balance at all that it cannot be rolled forward, sending no one to reconcile', async () => {
+      const items = [
+        { id: 30, created_at: '2026-11-02T10:00:00.000Z', kind: 'topup', amount_usd: 1, balance_after_usd: null, source: {}, note: null },
+      ];
+      const page: RequestListener = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ items, page: 1, page_size: 200, total: items.length }));
+      };
+      await withHttpServer(page, async (baseUrl) => {
+        const r = await tally(['ledger', 'export', '--format', 'xlsx', '--out', join(dir, 'no-balance.xlsx'), '--base-url', baseUrl], {
+          env: sandboxEnv(sandbox, 'bytespike'),
+        });
+        expect(r.stderr).toBe(
+          'tally: warning: bytespike: no entry exported carries a balance: the Statement sheet shows the movements, not whether they roll forward',
+        );
+        expect(r.exitCode).toBe(0);
+      });
+    });
+
     it('pipes the workbook on with --out - when standard output is not a terminal', async () => {
       const out = join(dir, 'piped.xlsx');
       const { execa } = await import('execa');

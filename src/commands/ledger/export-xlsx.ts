@@ -59,8 +59,10 @@ export class WorkbookSection {
 export function rollForwardWarning(s: WorkbookStatement): string | undefined {
   if (s.ok || s.types) return undefined;
   const who = s.profile ?? s.provider;
-  const by =
-    s.difference === null ? 'no balance to start or end from' : `off by ${formatAmount(s.difference, s.unit ?? '')} ${s.unit ?? ''}`;
+  // no balance at all: nothing is off, so there is no entry for reconcile to find
+  if (s.difference === null)
+    return `tally: warning: ${who}: no entry exported carries a balance: the Statement sheet shows the movements, not whether they roll forward\n`;
+  const by = `off by ${formatAmount(s.difference, s.unit ?? '')} ${s.unit ?? ''}`;
   return `tally: warning: ${who}: opening + movements does not make the closing balance (${by.trimEnd()}); the Statement sheet shows it, tally reconcile finds the entry\n`;
 }
 
