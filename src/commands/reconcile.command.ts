@@ -1,21 +1,14 @@
 // `tally reconcile [--all | --file <path>] [--checkpoint [--full | --reset-checkpoint]] [--tolerance]`.
 import type { CommandSpec } from '../core/command.js';
 import { UsageError } from '../core/errors.js';
-import type { Decimal } from '../core/money.js';
+import type { LiveOptions } from '../reconcile/live.js';
 import { amountFlag, DATE_FLAGS, parsePeriod } from './flags.js';
 import { summaryOf } from './index.js';
 
-export interface ReconcileOptions {
+/** What the live flow is asked (reconcile/live.ts), and the choice of --file or --all. */
+export interface ReconcileOptions extends LiveOptions {
   all: boolean;
   file?: string;
-  checkpoint: boolean;
-  /** Forget the checkpoint and verify the whole history. */
-  resetCheckpoint: boolean;
-  /** Read the whole history again and compare it with the checkpoint's digest. */
-  full: boolean;
-  tolerance: Decimal;
-  since?: Date;
-  until?: Date;
 }
 
 export const reconcileCommand: CommandSpec<ReconcileOptions> = {

@@ -170,6 +170,10 @@ async function summary(ctx: Context, rows: Array<Row | ProfileFailure>, opts: St
   if (opts.defaulted) {
     ctx.io.err(`note: no period given: the last complete month in ${opts.zone}; choose another with --month, or --since and --until\n`);
   }
+  // a month still running changes with every run: its last balance is no month-end figure yet
+  if (opts.until === undefined || opts.until.getTime() > ctx.now().getTime()) {
+    ctx.io.err('note: the period has not ended: its closing is the balance so far\n');
+  }
 }
 
 /** One profile: its line items, opening to closing. */

@@ -102,7 +102,7 @@ export function parseDateFlag(text: string, flag: string, now: Date, zone = 'UTC
 }
 
 /** How far `zone`'s clocks are ahead of UTC at instant `ms`, in ms (whole seconds: tz offsets have no fraction). */
-function offsetAt(ms: number, zone: string): number {
+export function offsetAt(ms: number, zone: string): number {
   const at = Math.floor(ms / 1000) * 1000;
   const [day, time] = formatInZone(new Date(at).toISOString(), zone).split(' ') as [string, string];
   return Date.parse(`${day}T${time}Z`) - at;
@@ -248,8 +248,8 @@ export function resolveZone(tz: string | undefined): string {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** An ISO instant as "2026-03-09 15:32:00" in `zone`, for tables (CSV and JSON stay ISO UTC). */
-export function formatInZone(iso: string, zone: string): string {
+/** The one formatter of wall times in a zone (year to second, 24-hour), made once per zone. */
+export function zoneFormatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
@@ -264,7 +264,16 @@ export function formatInZone(iso: string, zone: string): string {
     });
     formatters.set(zone, f);
   }
-  const parts = Object.fromEntries(f.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return f;
+}
+
+/** An ISO instant as "2026-03-09 15:32:00" in `zone`, for tables (CSV and JSON stay ISO UTC). */
+export function formatInZone(iso: string, zone: string): string {
+  const parts = Object.fromEntries(
+    zoneFormatter(zone)
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 

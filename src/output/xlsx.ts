@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { Row, stream as ExcelStream, Style, Worksheet } from 'exceljs';
+import { offsetAt } from '../core/dates.js';
 import { collectGarbage } from '../core/memory.js';
 import { type Decimal, formatAmount } from '../core/money.js';
 import { ENTRY_TYPES } from '../providers/types.js';
@@ -95,24 +96,12 @@ export function significantDigits(text: string): number {
 
 /** Computes a zone's UTC offset for an instant, remembering it for the day around it (Intl costs ~5 µs a look-up). */
 export class ZoneClock {
-  private readonly format: Intl.DateTimeFormat | undefined;
+  private readonly zone: string | undefined;
   private span = Number.NaN;
   private spanOffset = 0;
 
   constructor(zone: string) {
-    this.format =
-      zone === 'UTC' || zone === 'Etc/UTC'
-        ? undefined
-        : new Intl.DateTimeFormat('en-CA', {
-            timeZone: zone,
-            year: 'numeric',
-            month: '2-digit',
-            day: '2-digit',
-            hour: '2-digit',
-            minute: '2-digit',
-            second: '2-digit',
-            hourCycle: 'h23',
-          });
+    this.zone = zone === 'UTC' || zone === 'Etc/UTC' ? undefined : zone;
   }
 
   /** The wall time in the zone, as a Date whose UTC fields read that wall time (what a spreadsheet holds). */
@@ -122,22 +111,16 @@ export class ZoneClock {
   }
 
   private offset(ms: number): number {
-    if (!this.format) return 0;
+    const zone = this.zone;
+    if (zone === undefined) return 0;
     const span = Math.floor(ms / SPAN_MS);
     if (span !== this.span) {
-      const start = this.exactOffset(span * SPAN_MS);
+      const start = offsetAt(span * SPAN_MS, zone);
       // the offset changes within this day (a DST switch): exact for every instant in it
       this.span = span;
-      this.spanOffset = start === this.exactOffset((span + 1) * SPAN_MS - 1) ? start : Number.NaN;
+      this.spanOffset = start === offsetAt((span + 1) * SPAN_MS - 1, zone) ? start : Number.NaN;
     }
-    return Number.isNaN(this.spanOffset) ? this.exactOffset(ms) : this.spanOffset;
-  }
-
-  private exactOffset(ms: number): number {
-    const p: Record<string, number> = {};
-    for (const part of (this.format as Intl.DateTimeFormat).formatToParts(new Date(ms))) p[part.type] = Number(part.value);
-    const local = Date.UTC(p.year as number, (p.month as number) - 1, p.day, p.hour, p.minute, p.second);
-    return local - (ms - (((ms % 1000) + 1000) % 1000));
+    return Number.isNaN(this.spanOffset) ? offsetAt(ms, zone) : this.spanOffset;
   }
 }
 

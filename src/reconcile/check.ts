@@ -9,8 +9,11 @@
 // - an entry without balance_after is `missing_balance_after`, and the chain is carried across it.
 // A purchases-only history (conflux) is checked differently: the drop between one purchase's balance and
 // the next purchase's starting point is consumption, never negative, summed for the identities.
+// The opening, closing and movements are the statement's roll-forward (rollforward.ts), run over the
+// entries checked, so reconcile and a statement of the same entries cannot disagree.
 import { Decimal, formatAmount } from '../core/money.js';
 import { IdSet } from '../providers/shared/id-set.js';
+import { consumptionBetween, RollForward, type RollForwardResult } from './rollforward.js';
 
 export const ISSUE_KINDS = [
   'chain_break',
@@ -87,10 +90,12 @@ export interface PurchaseTotals {
 
 export interface CheckResult {
   checked: number;
-  /** The balance before the oldest entry, where known. */
+  /** The balance before the oldest entry, where known: the roll-forward's opening. */
   opening: Decimal | null;
-  /** The newest entry's balance_after. */
+  /** The balance after the newest entry, where known: the roll-forward's closing. */
   closing: Decimal | null;
+  /** The roll-forward of the entries checked (each id once): the statement's figures for them. */
+  rollForward: RollForwardResult;
   oldest: CheckEntry | null;
   newest: CheckEntry | null;
   issues: Issue[];
@@ -220,22 +225,28 @@ class PurchaseRule {
     if (older === null && !openingZero) return;
     const before = older === null ? Decimal.ZERO : older.balanceAfter;
     if (before === null) return;
-    const drop = before.add(newer.amount).sub(newer.balanceAfter);
-    if (drop.isNegative() && drop.abs().cmp(this.tolerance) > 0) {
-      const expected = before.add(newer.amount);
-      this.log.add({
-        kind: 'chain_break',
-        entryId: newer.id,
-        previousId: older?.id ?? null,
-        expected,
-        actual: newer.balanceAfter,
-        delta: newer.balanceAfter.sub(expected),
-        createdAt: newer.createdAt,
-        message: `balance after purchase ${newer.id} is more than the balance before it plus the purchase`,
-      });
+    const drop = consumptionBetween(before, newer);
+    if (drop !== null) {
+      this.consumed = this.consumed.add(drop);
       return;
     }
-    this.consumed = this.consumed.add(drop);
+    const expected = before.add(newer.amount);
+    const rise = newer.balanceAfter.sub(expected);
+    if (rise.cmp(this.tolerance) <= 0) {
+      // a rise within the tolerance is no break; summed as the (negative) drop it is, so the identities stay exact
+      this.consumed = this.consumed.sub(rise);
+      return;
+    }
+    this.log.add({
+      kind: 'chain_break',
+      entryId: newer.id,
+      previousId: older?.id ?? null,
+      expected,
+      actual: newer.balanceAfter,
+      delta: rise,
+      createdAt: newer.createdAt,
+      message: `balance after purchase ${newer.id} is more than the balance before it plus the purchase`,
+    });
   }
 }
 
@@ -249,6 +260,7 @@ export class ChainChecker {
   private readonly mode: ChainMode;
   private readonly asc: boolean;
   private readonly fromZero: boolean;
+  private readonly roll: RollForward;
 
   private checked = 0;
   private first: CheckEntry | null = null;
@@ -280,6 +292,10 @@ export class ChainChecker {
     this.mode = options.mode ?? 'chain';
     this.asc = options.direction === 'asc';
     this.fromZero = options.fromZero ?? false;
+    this.roll = new RollForward({
+      direction: options.direction,
+      purchasesOnly: this.mode === 'purchases' ? true : this.mode === 'auto' ? 'auto' : false,
+    });
   }
 
   push(e: CheckEntry): void {
@@ -288,6 +304,7 @@ export class ChainChecker {
     if (this.first === null) this.first = e;
     this.last = e;
     if (e.type !== 'purchase') this.allPurchases = false;
+    this.roll.push(e);
     this.checkOrder(e);
     if (e.balanceAfter === null) {
       this.commonLog.add(
@@ -401,10 +418,12 @@ export class ChainChecker {
     const [oldest, newest] = this.asc ? [this.first, this.last] : [this.last, this.first];
     const judged = purchases ? this.purchaseLog : this.chainLog;
     const issues = [...this.commonLog.kept, ...judged.kept].sort(byPlace);
+    const rollForward = this.roll.finish();
     return {
       checked: this.checked,
-      opening: oldest?.balanceAfter ? oldest.balanceAfter.sub(oldest.amount) : null,
-      closing: newest?.balanceAfter ?? null,
+      opening: rollForward.opening,
+      closing: rollForward.closing,
+      rollForward,
       oldest,
       newest,
       issues,

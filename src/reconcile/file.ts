@@ -68,7 +68,9 @@ export function detectFormat(path: string): ExportFileFormat {
   }
   const firstLine = (text.split('\n')[0] as string).replace(/\r$/, '');
   let format: ExportFileFormat;
-  if (headerCells(firstLine).join(',') === CSV_HEADER.join(',')) format = 'csv';
+  const header = headerCells(firstLine).join(',');
+  if (header === CSV_HEADER.join(',')) format = 'csv';
+  else if (header === `profile,provider,${CSV_HEADER.join(',')}`) throw everyProfile(path);
   else if (text.startsWith('[')) format = 'json';
   else if (text.startsWith('{')) format = 'ndjson';
   else if (text.length === 0) throw notAnExport(path, 'it is empty');
@@ -90,9 +92,18 @@ export function detectFormat(path: string): ExportFileFormat {
   return format;
 }
 
+/** An `ledger export --all` holds several ledgers one after another: checked as one, it would report false breaks. */
+function everyProfile(path: string): UsageError {
+  return new UsageError(
+    `${path} is an export of every profile (ledger export --all): --file reconciles one profile's ledger`,
+    'export each on its own and reconcile that: tally -p NAME ledger export --out NAME.csv && tally reconcile --file NAME.csv',
+  );
+}
+
 function fromJson(path: string, where: string, raw: unknown): CheckEntry {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw notAnExport(path, `${where} is not an entry object`);
   const o = raw as Record<string, unknown>;
+  if ('profile' in o && 'provider' in o) throw everyProfile(path);
   return toEntry(path, where, o.id, o.createdAt, o.type, o.amount, o.balanceAfter, o.unit);
 }
 

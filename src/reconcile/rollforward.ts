@@ -58,18 +58,47 @@ export function totalMovement(movements: Record<Movement, Decimal>): Decimal {
   return MOVEMENTS.reduce((sum, m) => sum.add(movements[m]), Decimal.ZERO);
 }
 
+/** 10^n as a bigint, for aligning scales. */
+const POW10 = Array.from({ length: 19 }, (_, n) => 10n ** BigInt(n));
+const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
+
+/**
+ * An exact Σ of amounts that makes no Decimal per amount (reconcile pushes a million entries): integer units
+ * at the largest scale seen, in a bigint — never a float (SPEC §2).
+ */
+class AmountSum {
+  private units = 0n;
+  private scale = 0;
+
+  add(d: Decimal): void {
+    if (d.scale > this.scale) {
+      this.units *= pow10(d.scale - this.scale);
+      this.scale = d.scale;
+    }
+    this.units += d.scale === this.scale ? d.units : d.units * pow10(this.scale - d.scale);
+  }
+
+  value(): Decimal {
+    return Decimal.of(this.units, this.scale);
+  }
+}
+
 export interface RollForwardOptions {
   /** The order entries arrive in. */
   direction: 'asc' | 'desc';
-  /** The ledger lists purchases only: drops between purchases are consumption. */
-  purchasesOnly?: boolean;
+  /** The ledger lists purchases only: drops between purchases are consumption; `auto`: when every entry is a purchase. */
+  purchasesOnly?: boolean | 'auto';
 }
 
 /** Accumulates one period's roll-forward in constant memory, an entry at a time. */
 export class RollForward {
   private readonly asc: boolean;
-  private readonly purchasesOnly: boolean;
-  private readonly sums = new Map<string, Decimal>();
+  private readonly purchasesOnly: boolean | 'auto';
+  private allPurchases = true;
+  private readonly sums = new Map<string, AmountSum>();
+  /** The type pushed last and its sum: entries of one type tend to come in runs. */
+  private lastType: string | null = null;
+  private lastSum: AmountSum | null = null;
   private consumed = Decimal.ZERO;
   private count = 0;
   private first: RollEntry | null = null;
@@ -92,7 +121,7 @@ export class RollForward {
     this.count++;
     this.first ??= e;
     this.last = e;
-    this.sums.set(e.type, (this.sums.get(e.type) ?? Decimal.ZERO).add(e.amount));
+    this.sumOf(e.type).add(e.amount);
     if (this.asc) {
       if (this.oldestWithBalance === null) {
         this.amountsToOldest = this.amountsToOldest.add(e.amount);
@@ -112,7 +141,8 @@ export class RollForward {
         this.amountsToOldest = e.amount;
       } else this.amountsToOldest = this.amountsToOldest.add(e.amount);
     }
-    if (this.purchasesOnly && e.type === 'purchase') {
+    if (e.type !== 'purchase') this.allPurchases = false;
+    else if (this.purchasesOnly !== false) {
       const previous = this.previousPurchase;
       if (previous) {
         const [older, newer] = this.asc ? [previous, e] : [e, previous];
@@ -123,14 +153,27 @@ export class RollForward {
     }
   }
 
+  private sumOf(type: string): AmountSum {
+    if (type === this.lastType && this.lastSum) return this.lastSum;
+    let sum = this.sums.get(type);
+    if (!sum) {
+      sum = new AmountSum();
+      this.sums.set(type, sum);
+    }
+    this.lastType = type;
+    this.lastSum = sum;
+    return sum;
+  }
+
   finish(): RollForwardResult {
     const movements = noMovements();
     for (const [type, sum] of this.sums) {
       // a type outside the normalised ones cannot reach a ledger entry; counted as an adjustment if it did
       const key: Movement = (MOVEMENTS as readonly string[]).includes(type) ? (type as Movement) : 'adjustment';
-      movements[key] = movements[key].add(sum);
+      movements[key] = movements[key].add(sum.value());
     }
-    movements.consumption = this.consumed.neg();
+    const purchasesOnly = this.purchasesOnly === 'auto' ? this.allPurchases && this.count > 0 : this.purchasesOnly;
+    if (purchasesOnly) movements.consumption = this.consumed.neg();
     const oldest = this.oldestWithBalance;
     const newest = this.newestWithBalance;
     const opening = oldest?.balanceAfter ? oldest.balanceAfter.sub(this.amountsToOldest) : null;

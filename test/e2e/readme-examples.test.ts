@@ -8,6 +8,7 @@ import { execa, execaSync, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeKey } from '../../src/sandbox/common.js';
 import { BIN, TEST_TZ, waitFor } from '../helpers/tally.js';
+import { installed } from '../helpers/tools.js';
 
 const README = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
 /** The port the README's sandbox section uses: its example URL and key are pasted as they are. */
@@ -20,7 +21,7 @@ interface Expect {
   code?: number;
   /** Where its data goes: stdout (the default: more than a header line, or JSON that is not empty), a file
    *  it writes (more than a header line), or nowhere (-q on a clean run, a change to the config). */
-  data?: 'stdout' | 'none' | { file: string };
+  data?: 'stdout' | 'none' | { file: string; zip?: true };
   /** What stdout must contain besides. */
   shows?: string;
   /** The fewest lines of data (2 unless said: a table or CSV is more than its header). */
@@ -48,6 +49,10 @@ const EXPECT: Record<string, Expect> = {
   'mkfifo /tmp/ledger.pipe && (gzip < /tmp/ledger.pipe > ledger.csv.gz &) && tally ledger export --out /tmp/ledger.pipe': {
     skip: 'writes to a FIFO in /tmp shared by every run; test/e2e/files.test.ts exports into a FIFO of its own',
   },
+  'tally ledger export --all --out every-profile.csv': { data: { file: 'every-profile.csv' } },
+  'tally ledger export --all --keep-going --out every-profile.csv || echo "exit $?: a profile is missing"': {
+    data: { file: 'every-profile.csv' },
+  },
   'tally reconcile': { data: 'none' },
   'tally reconcile --json': { shows: '"ok": true' },
   'tally reconcile --all': {},
@@ -59,12 +64,28 @@ const EXPECT: Record<string, Expect> = {
     shows: '"verifiedAt"',
   },
   'TALLY_PROFILE=work tally reconcile --checkpoint -q': { data: 'none' },
+  'tally statement --all --month 2026-11': { shows: 'PROFILE\tPROVIDER' },
+  'tally ledger export --all --month 2026-11 --out month.csv': { data: { file: 'month.csv' } },
+  'tally ledger export --format xlsx --month 2026-11 --tz Europe/Berlin --out month.xlsx': { data: { file: 'month.xlsx', zip: true } },
+  'tally ledger export --format hledger --month 2026-11 --out month.journal && hledger -f month.journal check': {
+    data: { file: 'month.journal' },
+  },
+  'tally ledger export --format beancount --month 2026-11 --out month.beancount && bean-check month.beancount': {
+    data: { file: 'month.beancount' },
+  },
+  'TALLY_PROVIDER=conduit TALLY_BASE_URL=http://127.0.0.1:4010/conduit TALLY_API_KEY=sbx_conduit_bad_f18fbd58 tally statement --since 90d':
+    {
+      code: 1,
+      shows: 'difference\t0.07',
+    },
+  'TALLY_PROVIDER=bytespike TALLY_BASE_URL=http://127.0.0.1:4010/bytespike TALLY_API_KEY=sbx_bytespike_bad_ebcef337 tally ledger export --format hledger --out planted.journal && hledger -f planted.journal check':
+    { code: 1, data: { file: 'planted.journal' } },
   'tally usage --since 30d': {},
   'tally usage --by day --period monthly --json': {},
   'tally account': {},
   'tally packs': { shows: 'growth' },
   'tally -p home checkout growth --open': { shows: 'https://', lines: 1 },
-  'tally sandbox --port 4010': { skip: 'this test runs it first: it is the sandbox every example here talks to' },
+  'tally sandbox --port 4010 --entries 2000': { skip: 'this test runs it first: it is the sandbox every example here talks to' },
   'TALLY_PROVIDER=conduit TALLY_BASE_URL=http://127.0.0.1:4010/conduit TALLY_API_KEY=sbx_conduit_ok_30d72018 tally balance': {},
   'printf %s "$CONDUIT_KEY" | tally profiles add work --provider conduit --key-stdin': { data: 'none' },
   'tally profiles add spike --provider bytespike --key-env BYTESPIKE_API_KEY': { data: 'none' },
@@ -115,7 +136,8 @@ function readmeExamples(): string[] {
  * `...` of a key is the sandbox's key for that provider.
  */
 function localised(line: string): string {
-  let out = line.replace('https://api.example.com', base('account-api'));
+  // the month an accountant closes: the README writes 2026-11; here, the sandbox's last complete month
+  let out = line.replace('https://api.example.com', base('account-api')).replaceAll('--month 2026-11', `--month ${LAST_MONTH}`);
   const add = /tally profiles add \S+ --provider (\S+)/.exec(out);
   if (add && !out.includes('--base-url')) out = out.replace(add[0], `${add[0]} --base-url ${base(add[1] as string)}`);
   const provider = /TALLY_PROVIDER=(\S+)/.exec(out)?.[1];
@@ -129,6 +151,13 @@ let sandboxOut = '';
 let root: string;
 const key = (provider: string) => makeKey(provider, 'ok');
 const hasJq = execaSync('sh', ['-c', 'command -v jq'], { reject: false }).exitCode === 0;
+/** The last complete calendar month in UTC, which the README's sandbox (--entries 2000: ~80 days) holds whole. */
+const LAST_MONTH = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+/** The accountants' tools an example runs after tally: under CI a missing one fails, elsewhere the line is skipped. */
+const TOOLS = [
+  { command: 'hledger', pkg: 'hledger', found: installed('hledger', 'hledger') },
+  { command: 'bean-check', pkg: 'beancount', found: installed('bean-check', 'beancount') },
+];
 
 /** The state every example starts from: four saved profiles on the sandbox, an export and its quoted copy. */
 async function prepare(dir: string): Promise<void> {
@@ -221,6 +250,12 @@ describe('README examples', () => {
     if (added) without(dir, added);
     // `profiles use bytes` follows the README's rename: run the two in its order
     const script = line === 'tally profiles rename spike bytes' ? `${localised(line)} && tally profiles use bytes` : localised(line);
+    const tool = TOOLS.find((t) => line.includes(`&& ${t.command} `) && !t.found);
+    if (tool) {
+      if (process.env.CI === 'true')
+        throw new Error(`${tool.command} is not installed: CI needs the Debian package ${tool.pkg} (.ci/run installs it)`);
+      return;
+    }
     if (/\| jq\b/.test(line) && !hasJq) {
       if (process.env.CI === 'true') throw new Error('jq is not installed: CI needs the Debian package jq (.ci/run installs it)');
       console.warn(`skipping "${line}": jq is not installed (Debian package jq)`);
@@ -238,7 +273,9 @@ describe('README examples', () => {
     } else if (data !== 'none') {
       const file = data.file.startsWith('~/') ? join(dir, 'home', data.file.slice(2)) : join(dir, 'cwd', data.file);
       expect(existsSync(file), `${file} was written`).toBe(true);
-      expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBeGreaterThan(1);
+      // a workbook is a zip of more than its empty sheets; text is more than its header line
+      if (data.zip) expect(readFileSync(file).subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+      else expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBeGreaterThan(1);
     }
     if (expected.shows) expect(r.stdout).toContain(expected.shows);
   });

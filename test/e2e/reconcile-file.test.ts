@@ -151,3 +151,55 @@ describe('reconcile --file reads a CSV re-saved by a spreadsheet or a script', (
     expect((JSON.parse(r.stdout) as ReportJson).issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(liveIssues);
   });
 });
+
+describe('an export whose oldest and newest entries have no balance_after', () => {
+  it('opens and closes where the roll-forward carries the balances across them, and names both entries (exit 1)', async () => {
+    const env = sandboxEnv(sandbox, 'conduit');
+    const whole = join(dir, 'ok.ndjson');
+    expect((await tally(['ledger', 'export', '--ndjson', '--out', whole], { env })).exitCode).toBe(0);
+    const lines = readFileSync(whole, 'utf8').trimEnd().split('\n');
+    const entries = lines.map((l) => JSON.parse(l) as { id: string; amount: string; balanceAfter: string | null });
+    const [newest, oldest] = [entries[0]!, entries[entries.length - 1]!];
+    const gaps = join(dir, 'gaps.ndjson');
+    const blank = (e: (typeof entries)[number]) => JSON.stringify({ ...e, balanceAfter: null });
+    writeFileSync(gaps, [blank(newest), ...lines.slice(1, -1), blank(oldest)].join('\n') + '\n');
+    const full = JSON.parse((await tally(['reconcile', '--file', whole, '--json'], { env })).stdout) as ReportJson &
+      Record<string, unknown>;
+    const r = await tally(['reconcile', '--file', gaps, '--json'], { env });
+    expect(r.exitCode).toBe(1);
+    const report = JSON.parse(r.stdout) as ReportJson & { opening: string | null; closing: string | null };
+    expect([report.opening, report.closing]).toEqual([full.opening, full.closing]);
+    expect(report.opening).not.toBeNull();
+    expect(report.issues.map((i) => [i.kind, i.entryId])).toEqual([
+      ['missing_balance_after', newest.id],
+      ['missing_balance_after', oldest.id],
+    ]);
+  });
+});
+
+describe('an export of every profile (ledger export --all)', () => {
+  /** Two clean profiles in one export: each chain adds up, but not one after the other. */
+  async function exportOfAll(flag: string): Promise<string> {
+    const configDir = mkdtempSync(join(dir, 'config-'));
+    const profiles = Object.fromEntries(
+      ['conduit', 'bytespike'].map((p) => [p, { provider: p, baseUrl: sandbox.baseUrl(p), key: sandbox.key(p, 'ok') }]),
+    );
+    writeFileSync(join(configDir, 'config.json'), JSON.stringify({ profiles }));
+    const out = join(dir, `all${flag}`);
+    const r = await tally(['ledger', 'export', '--all', flag, '--out', out], { configDir });
+    expect(r.exitCode, r.stderr).toBe(0);
+    return out;
+  }
+
+  it.each(['--csv', '--json', '--ndjson'])('is refused with exit 2, not read as one chain of false breaks (%s)', async (flag) => {
+    const file = await exportOfAll(flag);
+    const r = await tally(['reconcile', '--file', file]);
+    expect(r).toMatchObject({
+      exitCode: 2,
+      stdout: '',
+      stderr:
+        `tally: ${file} is an export of every profile (ledger export --all): --file reconciles one profile's ledger\n` +
+        `  export each on its own and reconcile that: tally -p NAME ledger export --out NAME.csv && tally reconcile --file NAME.csv`,
+    });
+  });
+});

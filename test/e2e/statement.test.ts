@@ -1,5 +1,7 @@
 // `tally statement` against the sandbox (pinned end, so a month has data): figures held to sums the test
 // computes from `ledger export --ndjson` of the same period, planted breaks named, --tz months, --all.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/core/money.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
@@ -135,6 +137,26 @@ describe("a clean account's statement is the sum of its exported entries", () =>
     expect(Object.keys(json.movements ?? {})).toEqual(MOVEMENT_KEYS);
     for (const v of [json.opening, json.closing, json.difference, ...Object.values(json.movements ?? {})])
       expect(v).toMatch(/^-?\d+\.\d{2}$/);
+  });
+
+  it('says when the period has not ended, so its closing is the balance so far, not a closing', async () => {
+    const env = sandboxEnv(sandbox, 'conduit');
+    const note = 'note: the period has not ended: its closing is the balance so far';
+    for (const args of [
+      ['--month', '2026-12'],
+      ['--since', '2026-11-30'],
+    ]) {
+      const r = await run(['statement', ...args], env);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr.split('\n')).toContain(note);
+    }
+    const ended = await run(['statement', '--month', '2026-11'], env);
+    expect(ended.stderr).not.toContain('has not ended');
+    const all = await tallyInProcess(['statement', '--all', '--month', '2026-12'], {
+      env: { ...env, TALLY_CONFIG_DIR: join(tmpdir(), 'tally-test-no-config') },
+      now: END,
+    });
+    expect(all.stderr.split('\n')).toContain(note);
   });
 
   it('without a period states the last complete month in UTC, and says so', async () => {

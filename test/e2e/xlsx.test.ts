@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from '../../src/core/money.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { tallyInProcess as tally } from '../helpers/in-process.js';
-import { type ExportedEntry, parseNdjson } from '../helpers/ledger.js';
+import { type ExportedEntry, intlWallTime, parseNdjson } from '../helpers/ledger.js';
 import { withHttpServer } from '../helpers/http.js';
 import { BIN, sandboxEnv, waitFor } from '../helpers/tally.js';
 import { describeWithTool } from '../helpers/tools.js';
@@ -69,19 +69,7 @@ async function exportBoth(provider: string, account: string, extra: string[], na
 }
 
 /** The wall time of an instant in a zone, as openpyxl prints a naive datetime: computed here with Intl, not by tally. */
-function wallTime(iso: string, zone: string): string {
-  const f = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: zone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
-  return `${f.format(new Date(iso)).replace(' ', 'T')}.${iso.slice(20, 23)}`;
-}
+const wallTime = (iso: string, zone: string) => intlWallTime(Date.parse(iso), zone);
 
 /** The number format that shows an amount's decimals as the export writes them. */
 const formatOf = (amount: string) => (amount.includes('.') ? `0.${'0'.repeat(amount.length - amount.indexOf('.') - 1)}` : '0');

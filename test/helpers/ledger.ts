@@ -30,3 +30,21 @@ export function expectWholeChain(entries: ExportedEntry[]): void {
     expect(units(newer.balanceAfter!), `chain at ${newer.id}`).toBe(units(older.balanceAfter!) + units(newer.amount));
   }
 }
+
+/**
+ * The wall time of an instant in a zone, "2026-03-09T15:32:00.250", computed with Intl for every instant on
+ * its own, never by tally's code: what the workbook's cells (as openpyxl reads them back) must agree with.
+ */
+export function intlWallTime(ms: number, zone: string): string {
+  const f = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${f.format(new Date(ms)).replace(' ', 'T')}.${String(((ms % 1000) + 1000) % 1000).padStart(3, '0')}`;
+}

@@ -55,6 +55,27 @@ describe('the module graph', () => {
   });
 });
 
+describe('reconcile', () => {
+  const live = ['reconcile/check.ts', 'reconcile/checkpoint.ts', 'reconcile/file.ts', 'providers/session.ts'];
+
+  it('the command chooses live, file or --all and prints: the flow (head re-reads, checkpoints, identities) lives in src/reconcile/', () => {
+    const command = graph.get('commands/reconcile.ts') ?? [];
+    expect(command).toContain('reconcile/live.ts');
+    expect(command.filter((m) => live.includes(m))).toEqual([]);
+    expect(graph.get('reconcile/live.ts')).toEqual(expect.arrayContaining(['reconcile/check.ts', 'reconcile/checkpoint.ts']));
+    const offenders = sources(join(SRC, 'commands'))
+      .filter((f) => /\bnew (ChainChecker|CheckpointStore)\b/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(SRC, f));
+    expect(offenders).toEqual([]);
+  });
+
+  it("the chain checker takes its opening and closing from the statement's roll-forward, not a formula of its own", () => {
+    expect(graph.get('reconcile/check.ts')).toContain('reconcile/rollforward.ts');
+    const text = readFileSync(join(SRC, 'reconcile/check.ts'), 'utf8');
+    expect(text).not.toMatch(/balanceAfter\.sub\(\w+\.amount\)/);
+  });
+});
+
 describe('commands and providers', () => {
   it('no command compares a provider id with a literal: what differs lives in the provider info', () => {
     const ids = PROVIDERS.map((p) => p.id).join('|');

@@ -6,13 +6,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fetchBalance } from '../../src/commands/balance.js';
 import { readPages } from '../../src/commands/ledger/read.js';
 import { fetchPacks } from '../../src/commands/packs.js';
-import { reconcileLive } from '../../src/commands/reconcile.js';
 import { createContext, parseGlobalOptions } from '../../src/core/context.js';
 import { ExitCode, formatError, type TallyError } from '../../src/core/errors.js';
 import { Decimal } from '../../src/core/money.js';
 import { assertOffers, openProvider, unsupported } from '../../src/providers/session.js';
 import type { Target } from '../../src/providers/target.js';
 import { COMMANDS, type ProviderEntry, type ProviderInfo } from '../../src/providers/types.js';
+import { reconcileLive } from '../../src/reconcile/live.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-unsupported-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,10 +41,7 @@ describe('a command whose adapter method is missing', () => {
     ['packs', () => failure(() => fetchPacks(ctx, target))],
     [
       'reconcile',
-      () =>
-        failure(() =>
-          reconcileLive(ctx, target, { all: false, checkpoint: false, resetCheckpoint: false, full: false, tolerance: Decimal.ZERO }),
-        ),
+      () => failure(() => reconcileLive(ctx, target, { checkpoint: false, resetCheckpoint: false, full: false, tolerance: Decimal.ZERO })),
     ],
     ['ledger', () => failure(async () => readPages(ctx, { target, filter: {}, session: await openProvider(ctx, target) }))],
   ] as const)('%s exits 5 with the same two lines as a provider that does not list it', async (command, run) => {

@@ -1,19 +1,15 @@
 // `tally ledger export --format xlsx --out FILE`: the ledger as a workbook (output/xlsx.ts) with the statement of what it holds.
-import { isTerminal, openOutput, type OutputFile, resolveOutputTarget } from '../../core/atomic-file.js';
+import { isTerminal, type OutputFile, resolveOutputTarget } from '../../core/atomic-file.js';
 import type { Context } from '../../core/context.js';
 import { UsageError } from '../../core/errors.js';
-import { capYoungGeneration } from '../../core/memory.js';
 import { Decimal, formatAmount } from '../../core/money.js';
-import { ReverseSpool } from '../../core/spool.js';
-import { type EntryJson, entryToJson } from '../../output/ledger.js';
-import { type Progress, startProgress } from '../../output/progress.js';
+import { type EntryJson, entryToJson, type SectionOwner } from '../../output/ledger.js';
 import { findProvider } from '../../providers/registry.js';
 import { LedgerWorkbook, type WorkbookSink, type WorkbookStatement } from '../../output/xlsx.js';
 import type { LedgerFilter } from '../../providers/shared/filter.js';
 import { RollForward } from '../../reconcile/rollforward.js';
 import type { ExportOptions } from './export.command.js';
-import type { Section } from './export.js';
-import { openLedger, prepareLedger, readPages } from './read.js';
+import type { ExportSink } from './export.js';
 
 /** One profile's part of a workbook: its roll-forward over the entries written, for the Statement sheet. */
 export class WorkbookSection {
@@ -81,86 +77,12 @@ export function workbookSink(ctx: Context, file: OutputFile | undefined): Workbo
   return file ? (chunk) => file.write(chunk) : (chunk) => (ctx.io.stdout.write(chunk) ? undefined : ctx.io.drained());
 }
 
-export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
-  // parse has made sure of --out
-  const out = opts.out as string;
-  refuseTerminal(ctx, out);
-  const { target, filter } = prepareLedger(ctx, opts.filter);
-  // the output file is checked and created before any request: a bad path costs nothing
-  const file = await openOutput(out);
-  const spool = opts.order === 'asc' ? new ReverseSpool() : undefined;
-  const dropCleanup = ctx.onCleanup(() => {
-    file?.abort();
-    spool?.dispose();
-  });
-  capYoungGeneration();
-  const progress = startProgress(ctx, spool ? 'reading the ledger' : 'exporting');
-  const sink = workbookSink(ctx, file);
-  try {
-    // spreadsheets have no zones: the cells hold wall times in --tz, else in UTC as CSV and JSON do
-    const book = await LedgerWorkbook.open(sink, { zone: ctx.options.tz ?? 'UTC' });
-    const section = new WorkbookSection(target.profile, target.provider.id, {
-      direction: opts.order,
-      purchasesOnly: target.provider.ledgerKind === 'purchases',
-      filter,
-    });
-    const add = (e: EntryJson) => {
-      book.add(e);
-      section.push(e);
-    };
-    const open = await openLedger(ctx, target, filter);
-    let written = 0;
-    try {
-      const pages = readPages(ctx, open);
-      if (spool) {
-        // ascending without holding the ledger: spool newest-first to disk, read it back in reverse
-        for await (const page of pages) {
-          for (const e of page) spool.push(JSON.stringify(entryToJson(e)));
-          written += page.length;
-        }
-        progress?.phase('writing oldest first', written);
-        written = 0;
-        for (const line of spool.reversed()) {
-          add(JSON.parse(line) as EntryJson);
-          if (++written % 1024 === 0) {
-            progress?.advance(1024);
-            // the zip and the file are written as the loop turns: wait for them, and hear Ctrl-C
-            await book.drained();
-            await new Promise((resolve) => setImmediate(resolve));
-          }
-        }
-      } else {
-        for await (const page of pages) {
-          for (const e of page) add(entryToJson(e));
-          written += page.length;
-          await book.drained();
-        }
-      }
-    } finally {
-      await open.session.close();
-    }
-    const statement = section.statement();
-    await book.finish([statement]);
-    await file?.commit();
-    progress?.done(`exported ${written} entries${file ? ` to ${out}` : ''}`);
-    afterWorkbook(ctx, { entries: written, inexact: book.inexact, clipped: book.clipped, early: book.early, statements: [statement] });
-    return 0;
-  } catch (error) {
-    progress?.fail();
-    file?.abort();
-    throw error;
-  } finally {
-    spool?.dispose();
-    dropCleanup();
-  }
-}
-
-/** What a workbook's export says on stderr once it is written: amounts kept as text, statements that do not roll forward. */
+/** What a workbook's export says on stderr once it is written: amounts kept as text, texts cut, early dates, statements that do not roll forward. */
 export function afterWorkbook(
   ctx: Context,
-  written: { entries: number; inexact?: number; clipped?: number; early?: number; statements?: readonly WorkbookStatement[] },
+  written: { inexact: number; clipped?: number; early?: number; statements: readonly WorkbookStatement[] },
 ): void {
-  const inexact = written.inexact ?? 0;
+  const inexact = written.inexact;
   if (inexact > 0) {
     ctx.io.err(
       `tally: warning: ${inexact} amount${inexact === 1 ? ' has' : 's have'} more than 15 significant digits, which a spreadsheet's number would round: written as exact text\n`,
@@ -178,46 +100,71 @@ export function afterWorkbook(
       `tally: warning: ${early} date-time${early === 1 ? ' is' : 's are'} before 1900-03-01, which a spreadsheet cannot show as a date: written as text\n`,
     );
   }
-  for (const statement of written.statements ?? []) {
+  for (const statement of written.statements) {
     const warning = rollForwardWarning(statement);
     if (warning) ctx.io.err(warning);
   }
 }
 
 /**
- * `ledger export --all --format xlsx`: every profile's spooled section into one Ledger sheet (profile and
- * provider first in each row), and one Statement column per profile.
+ * The workbook as the export's sink (export.ts): one Ledger sheet, and one Statement column per profile —
+ * `--all` names every profile up front (profile and provider then lead each row, their widths known); one
+ * profile's export names just its own.
  */
-export async function writeWorkbook(
+export async function workbookExport(
   ctx: Context,
   opts: ExportOptions,
   file: OutputFile | undefined,
-  sections: readonly Section[],
-  progress?: Progress,
-): Promise<{ entries: number; inexact: number; clipped: number; early: number; statements: WorkbookStatement[] }> {
-  const owners = sections.map((s) => ({ profile: s.profile, provider: s.provider }));
-  const book = await LedgerWorkbook.open(workbookSink(ctx, file), { zone: ctx.options.tz ?? 'UTC', profiles: owners });
+  profiles: SectionOwner | readonly SectionOwner[],
+): Promise<ExportSink> {
+  const all = Array.isArray(profiles) ? (profiles as readonly SectionOwner[]) : undefined;
+  // spreadsheets have no zones: the cells hold wall times in --tz, else in UTC as CSV and JSON do
+  const book = await LedgerWorkbook.open(workbookSink(ctx, file), {
+    zone: ctx.options.tz ?? 'UTC',
+    profiles: all?.map((p) => ({ profile: p.profile, provider: p.provider })),
+  });
   const statements: WorkbookStatement[] = [];
+  let owner: SectionOwner | undefined;
+  let section: WorkbookSection | undefined;
   let entries = 0;
-  for (const s of sections) {
-    const who = { profile: s.profile, provider: s.provider };
-    const section = new WorkbookSection(s.profile, s.provider, {
+  const begin = (next: SectionOwner) => {
+    if (section) statements.push(section.statement());
+    owner = next;
+    section = new WorkbookSection(next.profile, next.provider, {
       direction: opts.order,
-      purchasesOnly: findProvider(s.provider)?.ledgerKind === 'purchases',
+      purchasesOnly: findProvider(next.provider)?.ledgerKind === 'purchases',
       filter: opts.filter,
     });
-    for (const line of s.lines()) {
-      const e = JSON.parse(line) as EntryJson;
-      book.add(e, who);
-      section.push(e);
-      if (++entries % 1024 === 0) {
-        progress?.advance(1024);
-        await book.drained();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
-    statements.push(section.statement());
-  }
-  await book.finish(statements);
-  return { entries, inexact: book.inexact, clipped: book.clipped, early: book.early, statements };
+  };
+  if (!all) begin(profiles as SectionOwner);
+  const add = (e: EntryJson) => {
+    book.add(e, all ? owner : undefined);
+    section?.push(e);
+    entries++;
+  };
+  return {
+    start: () => Promise.resolve(),
+    section(next) {
+      begin(next);
+      return Promise.resolve();
+    },
+    async page(es) {
+      for (const e of es) add(entryToJson(e));
+      await book.drained();
+    },
+    entry(e) {
+      add(e);
+      return Promise.resolve();
+    },
+    pause: () => book.drained(),
+    async end() {
+      if (section) statements.push(section.statement());
+      section = undefined;
+      await book.finish(statements);
+    },
+    get entries() {
+      return entries;
+    },
+    after: () => afterWorkbook(ctx, { inexact: book.inexact, clipped: book.clipped, early: book.early, statements }),
+  };
 }

@@ -10,7 +10,7 @@ import { exitCodeOf, formatError, UsageError, worstCode } from '../../core/error
 import { assertOffers } from '../../providers/session.js';
 import { findProvider } from '../../providers/registry.js';
 import { forEachProfile, isFailure, ProfileError, profileTargets, type Target } from '../../providers/target.js';
-import { ENTRY_TYPES, type ProviderEntry } from '../../providers/types.js';
+import { ENTRY_TYPES, type LedgerEntry, type ProviderEntry } from '../../providers/types.js';
 import type { LedgerFilter } from '../../providers/shared/filter.js';
 import { type ExportOptions, isJournalFormat, isStreamFormat } from './export.command.js';
 import { matchType, openLedger, prepareLedger, readPages } from './read.js';
@@ -49,13 +49,15 @@ class Output {
 export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   if (opts.all) return exportAll(ctx, opts);
   const format = opts.format;
-  if (format === 'xlsx') return (await import('./export-xlsx.js')).run(ctx, opts);
-  if (!isStreamFormat(format) && !isJournalFormat(format)) throw new UsageError(`--format ${format} is not written yet`);
+  const xlsx = format === 'xlsx' ? await import('./export-xlsx.js') : undefined;
+  xlsx?.refuseTerminal(ctx, opts.out as string);
   const { target, filter } = prepareLedger(ctx, opts.filter);
   // a journal (oldest first: parse has made --order asc) checks its accounts before the file or any request
   const encoder = isStreamFormat(format)
     ? new ExportEncoder(format, opts.bom, opts.formulaGuard)
-    : await (await import('./journal.js')).journalEncoder(ctx, target, opts, format);
+    : isJournalFormat(format)
+      ? await (await import('./journal.js')).journalEncoder(ctx, target, opts, format)
+      : undefined;
   // the output file is checked and created before any request: a bad path costs nothing
   const file = opts.out === undefined ? undefined : await openOutput(opts.out);
   const spool = opts.order === 'asc' ? new ReverseSpool() : undefined;
@@ -66,10 +68,12 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   capYoungGeneration();
   const progress = startProgress(ctx, spool ? 'reading the ledger' : 'exporting');
   try {
+    const sink = encoder
+      ? textSink(new Output(ctx.io, file), encoder)
+      : await (xlsx as NonNullable<typeof xlsx>).workbookExport(ctx, opts, file, { profile: target.profile, provider: target.provider.id });
     const open = await openLedger(ctx, target, filter);
-    const out = new Output(ctx.io, file);
     try {
-      await out.push(encoder.start());
+      await sink.start();
       const pages = readPages(ctx, open);
       if (spool) {
         // ascending without holding the ledger: spool newest-first to disk, read it back in reverse
@@ -79,21 +83,17 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
           spooled += page.length;
         }
         progress?.phase('writing oldest first', spooled);
-        await writeSpooled(out, encoder, spool.reversed(), progress);
+        await writeSpooled(sink, spool.reversed(), progress);
       } else {
-        for await (const page of pages) {
-          let text = '';
-          for (const e of page) text += encoder.add(e);
-          await out.push(text);
-        }
+        for await (const page of pages) await sink.page(page);
       }
-      await out.push(encoder.end());
-      await out.flush();
+      await sink.end();
     } finally {
       await open.session.close();
     }
     await file?.commit();
-    progress?.done(`exported ${encoder.entries} entries${file ? ` to ${opts.out}` : ''}`);
+    progress?.done(`exported ${sink.entries} entries${file ? ` to ${opts.out}` : ''}`);
+    sink.after();
     return 0;
   } catch (error) {
     progress?.fail();
@@ -105,23 +105,67 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
   }
 }
 
-/** What the writing stage needs of a format, whatever it is: an --all export's profiles, one section each. */
+/** What the writing stage needs of a text format, whatever it is: an --all export's profiles, one section each. */
 export interface SectionWriter {
   start(): string;
   /** The entries after this are this profile's. */
   section(owner: SectionOwner): string;
+  /** An entry from the ledger read (one profile, newest first, not spooled). */
+  add?(e: LedgerEntry): string;
   addEntryJson(e: EntryJson): string;
   end(): string;
   readonly entries: number;
 }
 
+/**
+ * Where an export's entries go, whatever the format: text through Output (CSV, JSON, NDJSON, the journals),
+ * or the workbook (export-xlsx.ts). One profile's pages come as read; spooled entries (--order asc, --all)
+ * one by one, with a pause every 1024 for the output to drain and a signal to be heard.
+ */
+export interface ExportSink {
+  start(): Promise<void>;
+  /** --all: the entries after this are this profile's. */
+  section(owner: SectionOwner): Promise<void>;
+  page(entries: readonly LedgerEntry[]): Promise<void>;
+  entry(e: EntryJson): Promise<void>;
+  pause(): Promise<void>;
+  end(): Promise<void>;
+  readonly entries: number;
+  /** What stderr says once the output is complete. */
+  after(): void;
+}
+
+function textSink(out: Output, writer: SectionWriter): ExportSink {
+  return {
+    start: () => out.push(writer.start()),
+    section: (owner) => out.push(writer.section(owner)),
+    async page(entries) {
+      let text = '';
+      if (writer.add) for (const e of entries) text += writer.add(e);
+      else for (const e of entries) text += writer.addEntryJson(entryToJson(e));
+      await out.push(text);
+    },
+    entry: (e) => out.push(writer.addEntryJson(e)),
+    pause: () => Promise.resolve(),
+    async end() {
+      await out.push(writer.end());
+      await out.flush();
+    },
+    get entries() {
+      return writer.entries;
+    },
+    after: () => undefined,
+  };
+}
+
 /** Entries read back from a spool, written out: a turn of the event loop now and then, so Ctrl-C is heard. */
-async function writeSpooled(out: Output, writer: Pick<SectionWriter, 'addEntryJson'>, lines: Iterable<string>, progress?: Progress) {
+async function writeSpooled(sink: ExportSink, lines: Iterable<string>, progress?: Progress) {
   let written = 0;
   for (const line of lines) {
-    await out.push(writer.addEntryJson(JSON.parse(line) as EntryJson));
+    await sink.entry(JSON.parse(line) as EntryJson);
     if (++written % 1024 === 0) {
       progress?.advance(1024);
+      await sink.pause();
       // a file is written synchronously: without this, a signal waits for the whole file
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -237,14 +281,15 @@ async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
     }
     const total = sections.reduce((n, s) => n + s.count, 0);
     progress?.phase('writing', total);
-    const written = encoder
-      ? await writeSections(new Output(ctx.io, file), encoder, sections, progress)
-      : await (xlsx as NonNullable<typeof xlsx>).writeWorkbook(ctx, opts, file, sections, progress);
+    const sink = encoder
+      ? textSink(new Output(ctx.io, file), encoder)
+      : await (xlsx as NonNullable<typeof xlsx>).workbookExport(ctx, opts, file, sections);
+    await writeSections(sink, sections, progress);
     await file?.commit();
-    if (xlsx) xlsx.afterWorkbook(ctx, written);
+    sink.after();
     const where = file ? ` to ${opts.out}` : '';
     if (failures.length === 0) {
-      progress?.done(`exported ${written.entries} entries of ${sections.length} profile${sections.length === 1 ? '' : 's'}${where}`);
+      progress?.done(`exported ${sink.entries} entries of ${sections.length} profile${sections.length === 1 ? '' : 's'}${where}`);
       return 0;
     }
     progress?.fail();
@@ -262,18 +307,11 @@ async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
 }
 
 /** The writing stage of --all, the same for every format: each profile's section in turn, then the end. */
-async function writeSections(
-  out: Output,
-  writer: SectionWriter,
-  sections: readonly Section[],
-  progress?: Progress,
-): Promise<{ entries: number }> {
-  await out.push(writer.start());
+async function writeSections(sink: ExportSink, sections: readonly Section[], progress?: Progress): Promise<void> {
+  await sink.start();
   for (const section of sections) {
-    await out.push(writer.section({ profile: section.profile, provider: section.provider }));
-    await writeSpooled(out, writer, section.lines(), progress);
+    await sink.section({ profile: section.profile, provider: section.provider });
+    await writeSpooled(sink, section.lines(), progress);
   }
-  await out.push(writer.end());
-  await out.flush();
-  return { entries: writer.entries };
+  await sink.end();
 }

@@ -27,6 +27,7 @@ export async function journalEncoder(ctx: Context, target: Target, opts: ExportO
   });
   return {
     start: () => writer.start(),
+    section: () => '',
     add: (e: LedgerEntry) => stream.add(entryToJson(e)),
     addEntryJson: (e: EntryJson) => stream.add(e),
     end: () => stream.end() + writer.end(),
