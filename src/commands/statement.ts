@@ -36,19 +36,21 @@ export async function run(ctx: Context, opts: StatementOptions): Promise<number>
     const row = await statementFor(ctx, target, opts).finally(() => progress?.fail());
     return report(ctx, [row], opts, false);
   }
-  const each = (t: Target) => statementFor(ctx, t, opts);
+  const each = (t: Target) => statementFor(ctx, t, opts, true);
   const rows = await forEachProfile(ctx.options, ctx.env, ctx.config(), ctx.configDir, each, profilesDone(progress));
   progress?.fail();
   return report(ctx, rows, opts, true);
 }
 
-async function statementFor(ctx: Context, target: Target, opts: StatementOptions): Promise<Row> {
+async function statementFor(ctx: Context, target: Target, opts: StatementOptions, all = false): Promise<Row> {
   assertOffers(target, 'ledger');
   const purchasesOnly = target.provider.ledgerKind === 'purchases';
   const session = await openProvider(ctx, target);
   try {
     // --since is not sent: the read goes one entry past the period's start, for the balance carried in
-    const pages = readPages(ctx, { target, session, filter: { until: opts.until } });
+    // under --all a warning names its profile, as ledger export --all's do
+    const label = all ? (target.profile ?? undefined) : undefined;
+    const pages = readPages(ctx, { target, session, filter: { until: opts.until }, label });
     const figures = await statementOf(pages, opts.since, purchasesOnly);
     const types = new Set<Movement>(Object.values(target.provider.entryTypes));
     if (purchasesOnly) types.add('consumption');

@@ -27,7 +27,11 @@ export const beancountSyntax: JournalSyntax = {
     const meta = t.tags.map(([name, value]) => `  ${name}: ${beancountString(value)}\n`).join('');
     return `${t.day} * ${beancountString(t.payee)} ${beancountString(t.narration)}\n${meta}${t.postings.map(posting).join('')}\n`;
   },
-  dayClose: (c: DayClose) => `${nextDay(c.day)} balance ${c.account}  ${c.balance} ${c.commodity}\n\n`,
+  dayClose(c: DayClose): string {
+    const day = nextDay(c.day);
+    // after 9999-12-31 there is no day to check it on
+    return day === null ? '' : `${day} balance ${c.account}  ${c.balance} ${c.commodity}\n\n`;
+  },
   declarations(commodities, accounts) {
     if (accounts.size === 0) return '';
     const lines = ['; what this file uses, from the day of its first use'];

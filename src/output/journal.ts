@@ -108,8 +108,16 @@ export function journalAccounts(providerName: string, asset: string | undefined,
   const defaults = defaultAccounts(providerName);
   const accounts: JournalAccounts = { ...defaults, asset: asset ?? defaults.asset, counter: { ...defaults.counter, ...map } };
   for (const m of MOVEMENTS) {
-    if (accounts.counter[m] === accounts.asset) {
+    const counter = accounts.counter[m];
+    if (counter === accounts.asset) {
       throw new UsageError(`--map ${m}=${accounts.asset} is the asset account itself`, 'a counter-account must differ from --account');
+    }
+    // Beancount's balance of an account counts its sub-accounts' postings, and so do hledger's totals
+    if (counter.startsWith(`${accounts.asset}:`)) {
+      throw new UsageError(
+        `--map ${m}=${counter} is inside the asset account ${accounts.asset}`,
+        "a counter-account must be outside it: the asset account's balance (Beancount's balance checks, hledger's totals) would count it",
+      );
     }
   }
   return accounts;
@@ -137,10 +145,11 @@ export function dayOf(iso: string, zone: string): string {
   return zone === 'UTC' ? iso.slice(0, 10) : formatInZone(iso, zone).slice(0, 10);
 }
 
-/** The day after a YYYY-MM-DD day. */
-export function nextDay(day: string): string {
-  const t = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)) + 1);
-  return new Date(t).toISOString().slice(0, 10);
+/** The day after a YYYY-MM-DD day; null after 9999-12-31, which has none of four digits. */
+export function nextDay(day: string): string | null {
+  // parsed whole: Date.UTC would read years 0-99 as 1900-1999 (a provider's zero time is 0001-01-01)
+  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+  return next.length === 24 ? next.slice(0, 10) : null;
 }
 
 export interface Posting {

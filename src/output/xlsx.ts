@@ -62,6 +62,15 @@ const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 /** Offsets are looked up once a day: no zone changes its offset and back within one. */
 const SPAN_MS = 86_400_000;
 
+/**
+ * The first wall time a spreadsheet shows as itself: Excel counts 1900 as a leap year (its serial 60 is
+ * 1900-02-29, a day that never was) and has no day before 1900-01-01. An earlier time is written as text.
+ */
+const FIRST_DATE_MS = Date.UTC(1900, 2, 1);
+
+/** The most characters a cell holds (Excel's limit; it "repairs" a workbook with a longer one, dropping it). */
+export const CELL_TEXT_LIMIT = 32_767;
+
 type ExcelJs = typeof import('exceljs');
 type CellValue = Date | number | boolean | { richText: { text: string }[] } | null;
 
@@ -154,6 +163,10 @@ class SinkStream extends Writable {
 export class LedgerWorkbook {
   /** Amounts written as text because a double cannot carry them exactly (EXACT_DIGITS). */
   inexact = 0;
+  /** Texts cut to CELL_TEXT_LIMIT. */
+  clipped = 0;
+  /** Date-times before FIRST_DATE_MS, written as text. */
+  early = 0;
   private rows = 0;
   private collectedAt = 0;
   private readonly clock: ZoneClock;
@@ -290,20 +303,42 @@ export class LedgerWorkbook {
     const at = values.length;
     if (e.balanceAfter === null) styles[at + 5] = this.textStyle;
     values.push(
-      this.clock.wallTime(e.createdAt),
-      textCell(e.id),
+      this.when(e.createdAt, styles, at),
+      this.text(e.id),
       textCell(e.type),
-      textCell(e.providerType),
+      this.text(e.providerType),
       this.amount(e.amount, styles, at + 4),
       e.balanceAfter === null ? null : this.amount(e.balanceAfter, styles, at + 5),
       textCell(e.unit),
-      textCell(e.description),
-      textCell(e.reference),
+      this.text(e.description),
+      this.text(e.reference),
     );
     const row = this.sheet.addRow(values);
     styleRow(row, styles);
     row.commit();
     this.rows++;
+  }
+
+  /** A date-time cell of the wall time in the zone (its style set in `styles[index]`), or its text before 1900-03-01. */
+  private when(iso: string, styles: Partial<Style>[], index: number): CellValue {
+    const wall = this.clock.wallTime(iso);
+    if (wall.getTime() >= FIRST_DATE_MS) {
+      styles[index] = this.dateStyle;
+      return wall;
+    }
+    this.early++;
+    styles[index] = this.textStyle;
+    return textCell(wall.toISOString().slice(0, 19).replace('T', ' '));
+  }
+
+  /** A text cell of the provider's text, cut to what a cell holds (and counted) when longer. */
+  private text(value: string | null): CellValue {
+    if (value === null || value.length <= CELL_TEXT_LIMIT) return textCell(value);
+    this.clipped++;
+    let end = CELL_TEXT_LIMIT - 1;
+    // not between the halves of a surrogate pair
+    if (/[\ud800-\udbff]/.test(value.charAt(end - 1))) end--;
+    return textCell(`${value.slice(0, end)}…`);
   }
 
   /** A number cell (its style set in `styles[index]`), or the exact text when a double cannot hold it. */
@@ -335,8 +370,12 @@ export class LedgerWorkbook {
     const sheet = this.book.addWorksheet('Statement', { views: [{ state: 'frozen', xSplit: 1, ySplit: 1 }] });
     type Cell = { value: CellValue; style: Partial<Style>; shown: string };
     const text = (t: string | null): Cell => ({ value: textCell(t), style: this.textStyle, shown: t ?? '' });
-    const when = (iso: string | null): Cell =>
-      iso === null ? text(null) : { value: this.clock.wallTime(iso), style: this.dateStyle, shown: DATE_FORMAT };
+    const when = (iso: string | null): Cell => {
+      if (iso === null) return text(null);
+      const styles: Partial<Style>[] = [];
+      const value = this.when(iso, styles, 0);
+      return { value, style: styles[0] as Partial<Style>, shown: DATE_FORMAT };
+    };
     const money = (d: Decimal | null, unit: string | null): Cell => {
       if (d === null) return text(null);
       const shown = formatAmount(d, unit ?? '');

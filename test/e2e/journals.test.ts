@@ -384,6 +384,59 @@ describeWithTool('bean-check', 'beancount', 'bean-check on one file of every pro
   });
 });
 
+describeWithTool('bean-check', 'beancount', 'bean-check on a ledger at the edges of the calendar', () => {
+  it('dates the balance after a day of year 1 the next day of year 1, and writes none after 9999-12-31', async () => {
+    // a provider's zero time (Go's 0001-01-01) and its "never"; newest first, as conduit lists them
+    const times = ['9999-12-31T23:59:59.000Z', '2026-11-10T10:00:00.000Z', '0001-01-01T00:00:00.000Z'];
+    const entries = times.map((createdAt, i) => ({
+      id: `edge-${i}`,
+      type: 'SUPPORT_CREDIT',
+      amountInCents: 100,
+      balanceAfterInCents: 1000 - i * 100,
+      metadata: {},
+      createdAt,
+    }));
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
+      const offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset') ?? 0);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ entries: offset === 0 ? entries : [], limit: 100, offset, count: offset === 0 ? entries.length : 0 }));
+    };
+    await withHttpServer(handler, async (baseUrl) => {
+      const out = await exportJournal('beancount', { ...sandboxEnv(sandbox, 'conduit'), TALLY_BASE_URL: baseUrl }, 'calendar-edges');
+      const balances = readFileSync(out, 'utf8')
+        .split('\n')
+        .filter((l) => /^\S+ balance /.test(l));
+      expect(balances).toEqual([
+        '0001-01-02 balance Assets:Prepaid:Conduit  8.00 USD',
+        '2026-11-11 balance Assets:Prepaid:Conduit  9.00 USD',
+      ]);
+      const check = await tool('bean-check', [out]);
+      expect(check.stderr).toBe('');
+      expect(check.exitCode).toBe(0);
+    });
+  });
+});
+
+describeWithTool('hledger', 'hledger', 'profiles whose names make the same account part (--all)', () => {
+  it('gives two profiles that both read as AB an asset account each, so both journals check', async () => {
+    const configDir = mkdtempSync(join(dir, 'config-'));
+    const profile = { provider: 'conduit', baseUrl: sandbox.baseUrl('conduit'), key: sandbox.key('conduit', 'ok') };
+    writeFileSync(join(configDir, 'config.json'), JSON.stringify({ profiles: { 'a.b': profile, a_b: profile } }));
+    for (const format of ['hledger', 'beancount'] as const) {
+      const out = join(dir, `same-part.${EXT[format]}`);
+      const r = await tally(['ledger', 'export', '--all', '--format', format, '--out', out], { configDir });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      const check = format === 'hledger' ? await tool('hledger', ['-f', out, 'check', '--strict']) : await tool('bean-check', [out]);
+      expect(check.stderr).toBe('');
+      expect(check.exitCode).toBe(0);
+      const text = readFileSync(out, 'utf8');
+      expect(text).toMatch(/^ +Assets:Prepaid:Conduit:AB +50\.00 USD/m);
+      expect(text).toMatch(/^ +Assets:Prepaid:Conduit:AB-2 +50\.00 USD/m);
+    }
+  });
+});
+
 describe('journal flags that cannot work are refused before any request (exit 2)', () => {
   const env = () => sandboxEnv(sandbox, 'conduit');
   const refused = async (args: string[]) => {
@@ -432,8 +485,35 @@ describe('journal flags that cannot work are refused before any request (exit 2)
       ['--format', 'hledger', '--map', 'refund=Assets:Prepaid:Conduit'],
       usage('--map refund=Assets:Prepaid:Conduit is the asset account itself', 'a counter-account must differ from --account'),
     ],
+    [
+      ['--format', 'beancount', '--map', 'usage=Assets:Prepaid:Conduit:Used'],
+      usage(
+        '--map usage=Assets:Prepaid:Conduit:Used is inside the asset account Assets:Prepaid:Conduit',
+        "a counter-account must be outside it: the asset account's balance (Beancount's balance checks, hledger's totals) would count it",
+      ),
+    ],
+    [
+      ['--format', 'hledger', '--account', 'Expenses:Conduit', '--map', 'usage=Expenses:Conduit:Usage'],
+      usage(
+        '--map usage=Expenses:Conduit:Usage is inside the asset account Expenses:Conduit',
+        "a counter-account must be outside it: the asset account's balance (Beancount's balance checks, hledger's totals) would count it",
+      ),
+    ],
   ])('ledger export %j', async (args, expected) => {
     expect(await refused(args)).toEqual(expected);
+  });
+
+  it("refuses under --all a --map account that is a profile's own asset account, before any request", async () => {
+    const configDir = mkdtempSync(join(dir, 'config-'));
+    // nothing listens here: a request would fail the export with exit 4, not 2
+    const profile = { provider: 'conduit', baseUrl: 'http://127.0.0.1:9', key: sandbox.key('conduit', 'ok') };
+    writeFileSync(join(configDir, 'config.json'), JSON.stringify({ profiles: { work: profile } }));
+    const r = await tally(['ledger', 'export', '--all', '--format', 'hledger', '--map', 'usage=Assets:Prepaid:Conduit:Work'], {
+      configDir,
+    });
+    expect({ exitCode: r.exitCode, stderr: r.stderr, stdout: r.stdout }).toEqual(
+      usage('--map usage=Assets:Prepaid:Conduit:Work is the asset account itself', 'a counter-account must differ from --account'),
+    );
   });
 
   it('writes no file when an account is refused', async () => {

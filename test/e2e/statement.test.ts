@@ -531,6 +531,21 @@ describe('statement --all', () => {
       await add('gone', 'indigenius', 'revoked');
     }
   });
+
+  it('names the profile in a warning of an entry listed twice, as ledger export --all does', async () => {
+    await add('twice', 'bytespike', 'bad');
+    try {
+      // the whole ledger: the duplicate is wherever the sandbox planted it
+      const r = await tallyInProcess(['statement', '--all', '--since', '2020-01-01', '--until', '2027-01-01'], {
+        configDir: cfg.dir,
+        now: END,
+      });
+      expect(r.stderr).toMatch(/^tally: warning: twice: entry \S+ is listed twice by the provider; it is kept once$/m);
+      expect(r.stderr).not.toMatch(/^tally: warning: entry /m);
+    } finally {
+      await tallyInProcess(['profiles', 'remove', 'twice'], { configDir: cfg.dir });
+    }
+  });
 });
 
 describe('statement refuses what it cannot state (exit 2)', () => {

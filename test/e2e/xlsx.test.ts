@@ -360,6 +360,92 @@ describeWithTool(
       });
     });
 
+    it('cuts a text longer than a cell holds (32,767 characters) to the limit, ending in …, and says so', async () => {
+      const entry = {
+        id: 8,
+        created_at: '2026-11-02T10:00:00.000Z',
+        kind: 'topup',
+        amount_usd: 5,
+        balance_after_usd: 5,
+        source: {},
+        note: 'x'.repeat(40_000),
+      };
+      const page: RequestListener = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ items: [entry], page: 1, page_size: 200, total: 1 }));
+      };
+      await withHttpServer(page, async (baseUrl) => {
+        const out = join(dir, 'long-text.xlsx');
+        const r = await tally(['ledger', 'export', '--format', 'xlsx', '--out', out, '--base-url', baseUrl], {
+          env: sandboxEnv(sandbox, 'bytespike'),
+        });
+        expect(r.stderr).toBe(
+          "tally: warning: 1 text is longer than a spreadsheet cell's 32,767 characters: cut to them, ending in … (CSV and NDJSON keep it whole)",
+        );
+        expect(r.exitCode).toBe(0);
+        const description = sheet(readBack(out), 'Ledger').rows[1]?.[7];
+        expect(description).toEqual({ type: 'str', value: `${'x'.repeat(32_766)}…`, format: 'General', formula: false });
+      });
+    });
+
+    it('writes a date-time before 1900-03-01, which a spreadsheet cannot show, as its text, and says so', async () => {
+      // newest first; a provider's zero time (Go's 0001-01-01), and a day Excel's serials put one day off
+      const items = ['2026-11-02T10:00:00.000Z', '1900-02-28T12:00:00.000Z', '0001-01-01T00:00:00.000Z'].map((created_at, i) => ({
+        id: 20 - i,
+        created_at,
+        kind: 'topup',
+        amount_usd: 1,
+        balance_after_usd: 3 - i,
+        source: {},
+        note: null,
+      }));
+      const page: RequestListener = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ items, page: 1, page_size: 200, total: items.length }));
+      };
+      await withHttpServer(page, async (baseUrl) => {
+        const out = join(dir, 'early.xlsx');
+        const r = await tally(['ledger', 'export', '--format', 'xlsx', '--out', out, '--base-url', baseUrl], {
+          env: sandboxEnv(sandbox, 'bytespike'),
+        });
+        // two entries, and the statement's "from" (the oldest entry's time)
+        expect(r.stderr).toBe(
+          'tally: warning: 3 date-times are before 1900-03-01, which a spreadsheet cannot show as a date: written as text',
+        );
+        expect(r.exitCode).toBe(0);
+        const book = readBack(out);
+        expect(
+          sheet(book, 'Ledger')
+            .rows.slice(1)
+            .map((row) => row[0]),
+        ).toEqual([
+          { type: 'datetime', value: '2026-11-02T10:00:00.000', format: 'yyyy-mm-dd hh:mm:ss', formula: false },
+          text('1900-02-28 12:00:00'),
+          text('0001-01-01 00:00:00'),
+        ]);
+        expect(sheet(book, 'Statement').rows.find((row) => row[0]?.value === 'from')?.[1]).toEqual(text('0001-01-01 00:00:00'));
+      });
+    });
+
+    it('says of a ledger with no balance at all that it cannot be rolled forward, sending no one to reconcile', async () => {
+      const items = [
+        { id: 30, created_at: '2026-11-02T10:00:00.000Z', kind: 'topup', amount_usd: 1, balance_after_usd: null, source: {}, note: null },
+      ];
+      const page: RequestListener = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ items, page: 1, page_size: 200, total: items.length }));
+      };
+      await withHttpServer(page, async (baseUrl) => {
+        const r = await tally(['ledger', 'export', '--format', 'xlsx', '--out', join(dir, 'no-balance.xlsx'), '--base-url', baseUrl], {
+          env: sandboxEnv(sandbox, 'bytespike'),
+        });
+        expect(r.stderr).toBe(
+          'tally: warning: bytespike: no entry exported carries a balance: the Statement sheet shows the movements, not whether they roll forward',
+        );
+        expect(r.exitCode).toBe(0);
+      });
+    });
+
     it('pipes the workbook on with --out - when standard output is not a terminal', async () => {
       const out = join(dir, 'piped.xlsx');
       const { execa } = await import('execa');

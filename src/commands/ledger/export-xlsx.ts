@@ -55,8 +55,10 @@ export class WorkbookSection {
 export function rollForwardWarning(s: WorkbookStatement): string | undefined {
   if (s.ok || s.types) return undefined;
   const who = s.profile ?? s.provider;
-  const by =
-    s.difference === null ? 'no balance to start or end from' : `off by ${formatAmount(s.difference, s.unit ?? '')} ${s.unit ?? ''}`;
+  // no balance at all: nothing is off, so there is no entry for reconcile to find
+  if (s.difference === null)
+    return `tally: warning: ${who}: no entry exported carries a balance: the Statement sheet shows the movements, not whether they roll forward\n`;
+  const by = `off by ${formatAmount(s.difference, s.unit ?? '')} ${s.unit ?? ''}`;
   return `tally: warning: ${who}: opening + movements does not make the closing balance (${by.trimEnd()}); the Statement sheet shows it, tally reconcile finds the entry\n`;
 }
 
@@ -75,12 +77,27 @@ export function workbookSink(ctx: Context, file: OutputFile | undefined): Workbo
   return file ? (chunk) => file.write(chunk) : (chunk) => (ctx.io.stdout.write(chunk) ? undefined : ctx.io.drained());
 }
 
-/** What a workbook's export says on stderr once it is written: amounts kept as text, statements that do not roll forward. */
-export function afterWorkbook(ctx: Context, written: { inexact: number; statements: readonly WorkbookStatement[] }): void {
+/** What a workbook's export says on stderr once it is written: amounts kept as text, texts cut, early dates, statements that do not roll forward. */
+export function afterWorkbook(
+  ctx: Context,
+  written: { inexact: number; clipped?: number; early?: number; statements: readonly WorkbookStatement[] },
+): void {
   const inexact = written.inexact;
   if (inexact > 0) {
     ctx.io.err(
       `tally: warning: ${inexact} amount${inexact === 1 ? ' has' : 's have'} more than 15 significant digits, which a spreadsheet's number would round: written as exact text\n`,
+    );
+  }
+  const clipped = written.clipped ?? 0;
+  if (clipped > 0) {
+    ctx.io.err(
+      `tally: warning: ${clipped} text${clipped === 1 ? ' is' : 's are'} longer than a spreadsheet cell's 32,767 characters: cut to them, ending in … (CSV and NDJSON keep ${clipped === 1 ? 'it' : 'them'} whole)\n`,
+    );
+  }
+  const early = written.early ?? 0;
+  if (early > 0) {
+    ctx.io.err(
+      `tally: warning: ${early} date-time${early === 1 ? ' is' : 's are'} before 1900-03-01, which a spreadsheet cannot show as a date: written as text\n`,
     );
   }
   for (const statement of written.statements) {
@@ -148,6 +165,6 @@ export async function workbookExport(
     get entries() {
       return entries;
     },
-    after: () => afterWorkbook(ctx, { inexact: book.inexact, statements }),
+    after: () => afterWorkbook(ctx, { inexact: book.inexact, clipped: book.clipped, early: book.early, statements }),
   };
 }

@@ -75,7 +75,7 @@ export const exportCommand: CommandSpec<ExportOptions> = {
     },
     {
       flags: '--account <name>',
-      help: 'journals: the asset account (default Assets:Prepaid:<Provider>, e.g. Assets:Prepaid:AccountAPI); with --all each profile has its own, this plus :<Profile>',
+      help: 'journals: the asset account (default Assets:Prepaid:<Provider>, e.g. Assets:Prepaid:AccountAPI); with --all each profile has its own, this plus :<Profile> (-2, -3 after a second name that makes the same part)',
     },
     {
       flags: '--map <type=account>',
