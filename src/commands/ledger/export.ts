@@ -286,13 +286,14 @@ async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
       : await (xlsx as NonNullable<typeof xlsx>).workbookExport(ctx, opts, file, sections);
     await writeSections(sink, sections, progress);
     await file?.commit();
-    sink.after();
     const where = file ? ` to ${opts.out}` : '';
     if (failures.length === 0) {
       progress?.done(`exported ${sink.entries} entries of ${sections.length} profile${sections.length === 1 ? '' : 's'}${where}`);
+      sink.after();
       return 0;
     }
     progress?.fail();
+    sink.after();
     tell();
     ctx.io.err(`tally: exported ${sections.length} of ${rows.length} profiles; ${failedText(failures)}\n`);
     return code;
