@@ -66,11 +66,13 @@ const EXPECT: Record<string, Expect> = {
   'TALLY_PROFILE=work tally reconcile --checkpoint -q': { data: 'none' },
   'tally statement --all --month 2026-11': { shows: 'PROFILE\tPROVIDER' },
   'tally ledger export --all --month 2026-11 --out month.csv': { data: { file: 'month.csv' } },
-  'tally ledger export --format xlsx --month 2026-11 --tz Europe/Berlin --out month.xlsx': { data: { file: 'month.xlsx', zip: true } },
-  'tally ledger export --format hledger --month 2026-11 --out month.journal && hledger -f month.journal check': {
+  'tally ledger export --all --format xlsx --month 2026-11 --tz Europe/Berlin --out month.xlsx': {
+    data: { file: 'month.xlsx', zip: true },
+  },
+  'tally ledger export --all --format hledger --month 2026-11 --out month.journal && hledger -f month.journal check': {
     data: { file: 'month.journal' },
   },
-  'tally ledger export --format beancount --month 2026-11 --out month.beancount && bean-check month.beancount': {
+  'tally ledger export --all --format beancount --month 2026-11 --out month.beancount && bean-check month.beancount': {
     data: { file: 'month.beancount' },
   },
   'TALLY_PROVIDER=conduit TALLY_BASE_URL=http://127.0.0.1:4010/conduit TALLY_API_KEY=sbx_conduit_bad_f18fbd58 tally statement --since 90d':
@@ -193,6 +195,8 @@ function shell(dir: string, line: string) {
       TALLY_CONFIG_DIR: join(dir, 'config'),
       TZ: TEST_TZ,
       NO_COLOR: '1',
+      // a user's shell has a UTF-8 locale: hledger reads a journal in the locale's encoding (see the README)
+      LANG: 'C.UTF-8',
       CONDUIT_KEY: key('conduit'),
       BYTESPIKE_API_KEY: key('bytespike'),
     },
