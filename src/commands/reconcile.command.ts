@@ -54,7 +54,7 @@ export const reconcileCommand: CommandSpec<ReconcileOptions> = {
       );
     }
     if (opts.checkpoint && (since || until))
-      throw new UsageError('--checkpoint covers the whole ledger; it does not go with --since or --until');
+      throw new UsageError('--checkpoint covers the whole ledger; it does not go with --since, --until or --month');
     return opts;
   },
   load: () => import('./reconcile.js'),

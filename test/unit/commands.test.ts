@@ -173,7 +173,10 @@ describe('every command parses its command line into typed Options', () => {
       usage('--reset-checkpoint goes with --checkpoint', 'such as tally reconcile --checkpoint --full'),
     );
     expect(await refusal(['reconcile', '--checkpoint', '--since', '7d'])).toEqual(
-      usage('--checkpoint covers the whole ledger; it does not go with --since or --until'),
+      usage('--checkpoint covers the whole ledger; it does not go with --since, --until or --month'),
+    );
+    expect(await refusal(['reconcile', '--checkpoint', '--month', '2026-11'])).toEqual(
+      usage('--checkpoint covers the whole ledger; it does not go with --since, --until or --month'),
     );
   });
 
