@@ -57,7 +57,7 @@ const NUMBER_SLACK = 3;
 /** exceljs queues a sheet's XML for the zip without waiting; past this the writer waits for it to drain. */
 const QUEUED_LIMIT = 1 << 20;
 /** Rows between full collections (core/memory.ts collectGarbage: the buffers exceljs lets go of). */
-const COLLECT_EVERY = 16_384;
+const COLLECT_EVERY = 4_096;
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 /** Offsets are looked up once a day: no zone changes its offset and back within one. */
 const SPAN_MS = 86_400_000;

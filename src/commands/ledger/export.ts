@@ -2,7 +2,7 @@
 import { openOutput, type OutputFile } from '../../core/atomic-file.js';
 import type { Context } from '../../core/context.js';
 import type { IOStreams } from '../../core/io.js';
-import { capYoungGeneration } from '../../core/memory.js';
+import { capYoungGeneration, WORKBOOK_YOUNG_GENERATION_CAP } from '../../core/memory.js';
 import { ReverseSpool } from '../../core/spool.js';
 import { type EntryJson, entryToJson, ExportEncoder, type SectionOwner } from '../../output/ledger.js';
 import { profilesDone, type Progress, startProgress } from '../../output/progress.js';
@@ -65,7 +65,7 @@ export async function run(ctx: Context, opts: ExportOptions): Promise<number> {
     file?.abort();
     spool?.dispose();
   });
-  capYoungGeneration();
+  capYoungGeneration(xlsx ? WORKBOOK_YOUNG_GENERATION_CAP : undefined);
   const progress = startProgress(ctx, spool ? 'reading the ledger' : 'exporting');
   try {
     const sink = encoder
@@ -232,7 +232,7 @@ async function exportAll(ctx: Context, opts: ExportOptions): Promise<number> {
     file?.abort();
     disposeAll();
   });
-  capYoungGeneration();
+  capYoungGeneration(xlsx ? WORKBOOK_YOUNG_GENERATION_CAP : undefined);
   const progress = startProgress(ctx, 'reading the ledgers');
   const read = async (target: Target): Promise<Section> => {
     const owner = { profile: target.profile, provider: target.provider.id };
