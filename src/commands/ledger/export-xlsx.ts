@@ -5,47 +5,61 @@ import { UsageError } from '../../core/errors.js';
 import { Decimal, formatAmount } from '../../core/money.js';
 import { type EntryJson, entryToJson, type SectionOwner } from '../../output/ledger.js';
 import { findProvider } from '../../providers/registry.js';
+import type { LedgerEntry } from '../../providers/types.js';
 import { LedgerWorkbook, type WorkbookSink, type WorkbookStatement } from '../../output/xlsx.js';
 import type { LedgerFilter } from '../../providers/shared/filter.js';
-import { RollForward } from '../../reconcile/rollforward.js';
+import { StatementBuilder, type StatementEntry } from '../../reconcile/statement.js';
 import type { ExportOptions } from './export.command.js';
 import type { ExportSink } from './export.js';
 
-/** One profile's part of a workbook: its roll-forward over the entries written, for the Statement sheet. */
+/** One profile's part of a workbook: the statement of the entries written (reconcile/statement.ts), for the Statement sheet. */
 export class WorkbookSection {
-  private readonly roll: RollForward;
-  private unit: string | null = null;
+  private readonly builder: StatementBuilder;
 
   constructor(
     readonly profile: string | null,
     readonly provider: string,
     private readonly options: { direction: 'asc' | 'desc'; purchasesOnly: boolean; filter: LedgerFilter },
   ) {
-    this.roll = new RollForward({ direction: options.direction, purchasesOnly: options.purchasesOnly });
+    this.builder = new StatementBuilder({ direction: options.direction, purchasesOnly: options.purchasesOnly });
   }
 
-  /** An entry written to the workbook, in the order written. */
-  push(e: EntryJson): void {
-    this.unit ??= e.unit;
-    this.roll.push({
-      createdAt: e.createdAt,
-      type: e.type,
-      amount: Decimal.parse(e.amount),
-      balanceAfter: e.balanceAfter === null ? null : Decimal.parse(e.balanceAfter),
+  /** An entry written to the workbook, in the order written: as read (its amounts already exact), or from a spool. */
+  push(e: StatementEntry | EntryJson): void {
+    if (typeof e.amount !== 'string') {
+      this.builder.push(e as StatementEntry);
+      return;
+    }
+    const j = e as EntryJson;
+    this.builder.push({
+      id: j.id,
+      createdAt: j.createdAt,
+      type: j.type,
+      unit: j.unit,
+      amount: Decimal.parse(j.amount),
+      balanceAfter: j.balanceAfter === null ? null : Decimal.parse(j.balanceAfter),
     });
   }
 
-  /** The statement (SPEC §8) of the period exported: --since/--until when given, else the first and last entries. */
+  /**
+   * The statement (SPEC §8) of the period exported: --since/--until when given, else the first and last
+   * entries. It opens where the first exported entry started: the export reads nothing before the period.
+   */
   statement(): WorkbookStatement {
-    const r = this.roll.finish();
+    const f = this.builder.finish();
     const { since, until, types } = this.options.filter;
     return {
-      ...r,
       profile: this.profile,
       provider: this.provider,
-      unit: this.unit,
-      from: since?.toISOString() ?? r.from,
-      to: until?.toISOString() ?? r.to,
+      unit: f.unit,
+      from: since?.toISOString() ?? f.first,
+      to: until?.toISOString() ?? f.last,
+      opening: f.opening,
+      movements: f.movements,
+      closing: f.closing,
+      entries: f.entries,
+      ok: f.ok,
+      difference: f.difference,
       types,
     };
   }
@@ -137,9 +151,10 @@ export async function workbookExport(
     });
   };
   if (!all) begin(profiles as SectionOwner);
-  const add = (e: EntryJson) => {
+  const add = (e: EntryJson, read?: LedgerEntry) => {
     book.add(e, all ? owner : undefined);
-    section?.push(e);
+    // an entry as read carries its amounts exact already: no second parse of what entryToJson printed
+    section?.push(read ?? e);
     entries++;
   };
   return {
@@ -149,7 +164,7 @@ export async function workbookExport(
       return Promise.resolve();
     },
     async page(es) {
-      for (const e of es) add(entryToJson(e));
+      for (const e of es) add(entryToJson(e), e);
       await book.drained();
     },
     entry(e) {
