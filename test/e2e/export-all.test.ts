@@ -304,6 +304,26 @@ describe('ledger export --all at a terminal', () => {
     expect((await run.exited).exitCode).toBe(0);
     expect(run.text()).toContain(`exported ${3 * ENTRIES} entries of 3 profiles to ${out}`);
   });
+
+  it('says a workbook statement does not roll forward on a line of its own, after the line that says it is written', async () => {
+    const slow = await startSandbox({ port: 0, seed: 3, entries: ENTRIES, faults: 'slow=300' });
+    undo.push(() => slow.close());
+    const out = join(tempDir('tally-all-out-'), 'all.xlsx');
+    const profiles: ProfileSpec[] = [
+      ['clean', 'conduit', 'ok'],
+      ['indi', 'indigenius', 'bad'],
+    ];
+    const run = tallyInPty(['ledger', 'export', '--all', '--format', 'xlsx', '--out', out], { configDir: configWith(profiles, slow) });
+    expect((await run.exited).exitCode).toBe(0);
+    const lines = run
+      .screen()
+      .split('\n')
+      .map((l) => l.trimEnd());
+    const done = lines.findIndex((l) => l.includes(`exported ${2 * ENTRIES} entries of 2 profiles to ${out}`));
+    const warning = lines.findIndex((l) => l.startsWith('tally: warning: indi: opening + movements does not make the closing'));
+    expect(done, run.text()).toBeGreaterThanOrEqual(0);
+    expect(warning, run.text()).toBeGreaterThan(done);
+  });
 });
 
 describe('ledger export --all leaves no spool file', () => {
