@@ -64,7 +64,7 @@ export function csvCell(value: string): string {
 
 /** A text cell (id, provider type, unit, description, reference): formula-neutralised (unless the guard is
  *  off, for pipelines that are not spreadsheets), then quoted as needed. */
-function textCell(value: string | null, guard: boolean): string {
+export function textCell(value: string | null, guard = true): string {
   return value === null || value === '' ? '' : csvCell(guard ? neutraliseFormula(value) : value);
 }
 

@@ -3,7 +3,7 @@ import { formatAmount } from '../core/money.js';
 import type { Decimal } from '../core/money.js';
 import { MOVEMENTS, type Movement } from '../reconcile/rollforward.js';
 import type { StatementFigures } from '../reconcile/statement.js';
-import { csvCell, neutraliseFormula } from './ledger.js';
+import { textCell } from './ledger.js';
 
 /** A profile's statement of a period, as the command (and a workbook's statement sheet) reports it. */
 export interface ProfileStatement {
@@ -100,21 +100,20 @@ export const STATEMENT_CSV_HEADER_LINE = `${STATEMENT_CSV_HEADER.join(',')}\r\n`
 
 /** One statement as a CSV record (RFC 4180, CRLF); text cells are guarded against formulas, as in the ledger CSV. */
 export function statementCsvRow(j: StatementJson): string {
-  const text = (v: string | null) => (v === null || v === '' ? '' : csvCell(neutraliseFormula(v)));
   const cells = [
-    text(j.profile),
-    text(j.provider),
-    text(j.unit),
+    textCell(j.profile),
+    textCell(j.provider),
+    textCell(j.unit),
     j.from ?? '',
     j.to ?? '',
-    text(j.zone),
+    textCell(j.zone),
     j.opening ?? '',
     ...MOVEMENTS.map((m) => j.movements?.[m] ?? ''),
     j.closing ?? '',
     String(j.entries),
     String(j.ok),
     j.difference ?? '',
-    text(j.error?.message ?? null),
+    textCell(j.error?.message ?? null),
   ];
   return `${cells.join(',')}\r\n`;
 }
