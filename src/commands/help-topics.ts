@@ -16,9 +16,9 @@ export const HELP_TOPICS: Record<string, string> = {
   143  terminated (SIGTERM); the same clean-up
   129  hung up (SIGHUP); the same clean-up
 
-When profiles fail in different ways (balance --all, ledger export --all), one code stands for them
-all, in this order: 70, then 2, 3, 5 (what only you can fix), then 4 (what may pass), then 1 (a check
-that ran and failed).
+When profiles fail in different ways under --all (balance, reconcile, statement, ledger export, with
+or without --keep-going), one code stands for them all, in this order: 70, then 2, 3, 5 (what only you
+can fix), then 4 (what may pass), then 1 (a check that ran and failed).
 
 Example, from cron:
   tally reconcile --checkpoint -q || echo "reconcile failed with exit $?"

@@ -1,7 +1,7 @@
 // `tally reconcile`: prove a ledger adds up — live, from an exported file, or incrementally from a checkpoint.
 import type { Context } from '../core/context.js';
 import { formatInZone, formatSpanInZone } from '../core/dates.js';
-import { ExitCode, exitCodeOf } from '../core/errors.js';
+import { ExitCode, exitCodeOf, worstCode } from '../core/errors.js';
 import { capYoungGeneration, RECONCILE_YOUNG_GENERATION_CAP } from '../core/memory.js';
 import { type Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
@@ -63,7 +63,7 @@ function reportJson(r: Report) {
 
 async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: boolean): Promise<number> {
   let code: number = ExitCode.ok;
-  for (const r of rows) code = Math.max(code, isFailure(r) ? exitCodeOf(r.error) : r.issueCount > 0 ? ExitCode.checkFailed : 0);
+  for (const r of rows) code = worstCode(code, isFailure(r) ? exitCodeOf(r.error) : r.issueCount > 0 ? ExitCode.checkFailed : ExitCode.ok);
   if (ctx.options.json) {
     const json = rows.map((r) =>
       isFailure(r)

@@ -118,11 +118,13 @@ export function systemReason(error: unknown): string {
 }
 
 /**
- * Which code wins when profiles fail in different ways (balance, statement, ledger export --all): what only the
- * user can fix (a bug in tally, the configuration, a refused key, a command the provider lacks) before what
- * may pass (the provider failing), and any failure before a check that ran and failed (below --min or --min-days).
+ * Which code wins when profiles fail in different ways, for every --all command (balance, reconcile, statement,
+ * ledger export): what only the user can fix (a bug in tally, the configuration, a refused key, a command the
+ * provider lacks) before what may pass (the provider failing), and any failure before a check that ran and failed
+ * (discrepancies, a statement that does not roll forward, below --min or --min-days). `tally help exit-codes`
+ * says this order in words; a test holds the two together.
  */
-const PRECEDENCE: readonly ExitCodeValue[] = [
+export const EXIT_PRECEDENCE: readonly ExitCodeValue[] = [
   ExitCode.internal,
   ExitCode.usage,
   ExitCode.auth,
@@ -132,10 +134,10 @@ const PRECEDENCE: readonly ExitCodeValue[] = [
   ExitCode.ok,
 ];
 
-/** Of two exit codes, the one that stands for both (PRECEDENCE). */
+/** Of two exit codes, the one that stands for both (EXIT_PRECEDENCE): the one way every --all command aggregates. */
 export function worstCode(a: number, b: number): number {
   const rank = (c: number) => {
-    const i = PRECEDENCE.indexOf(c as ExitCodeValue);
+    const i = EXIT_PRECEDENCE.indexOf(c as ExitCodeValue);
     return i < 0 ? -1 : i;
   };
   return rank(b) < rank(a) ? b : a;

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXIT_PRECEDENCE, worstCode } from '../../src/core/errors.js';
 import { type ProviderJson, providersMarkdown } from '../helpers/providers-table.js';
 import { tallyInProcess as tally } from '../helpers/in-process.js';
 
@@ -51,6 +52,23 @@ describe('help', () => {
     }
     const unknown = await tally(['help', 'nope']);
     expect(unknown.exitCode).toBe(2);
+  });
+
+  it('says the one order every --all command picks its exit code by, as worstCode applies it, in `help exit-codes` and the README', async () => {
+    const [bug, usage, auth, unsupported, provider, check] = EXIT_PRECEDENCE;
+    const order = `${bug}, then ${usage}, ${auth}, ${unsupported} (what only you can fix), then ${provider} (what may pass), then ${check}`;
+    const words = (text: string) => text.replace(/\s+/g, ' ');
+    const help = words((await tally(['help', 'exit-codes'])).stdout);
+    expect(help).toContain(
+      `under --all (balance, reconcile, statement, ledger export, with or without --keep-going), one code stands for them all, in this order: ${order}`,
+    );
+    expect(words(README)).toContain(order);
+    for (const [i, first] of EXIT_PRECEDENCE.entries()) {
+      for (const later of EXIT_PRECEDENCE.slice(i + 1)) {
+        expect(worstCode(first, later)).toBe(first);
+        expect(worstCode(later, first)).toBe(first);
+      }
+    }
   });
 
   it.each([
