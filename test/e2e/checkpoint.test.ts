@@ -2,9 +2,9 @@
 // (--full), --reset-checkpoint, and broken checkpoint files. Commands run in process (test/helpers/
 // in-process.ts); the races of many processes for one lock are in checkpoint-races.test.ts.
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConduitAccount } from '../helpers/conduit-account.js';
 import { withHttpServer } from '../helpers/http.js';
 import { tallyInProcess as tally } from '../helpers/in-process.js';
 import { plantLock } from '../helpers/locks.js';
@@ -12,40 +12,6 @@ import { tempConfigDir } from '../helpers/tally.js';
 
 const KEY = 'sk-conduit-test-0001';
 const env = (baseUrl: string, key = KEY) => ({ TALLY_PROVIDER: 'conduit', TALLY_BASE_URL: baseUrl, TALLY_API_KEY: key });
-
-/** A conduit account the test writes: entries oldest first, amounts in cents, each balance following. */
-class ConduitAccount {
-  entries: Array<{ id: string; type: string; amountInCents: number; balanceAfterInCents: number; createdAt: string }> = [];
-  constructor(count: number, start = Date.UTC(2026, 0, 1)) {
-    for (let i = 0; i < count; i++) this.post(i % 25 === 0 ? 5000 : -(7 + (i % 13)), start + i * 60_000);
-  }
-
-  post(amount: number, at = Date.parse(this.entries.at(-1)!.createdAt) + 60_000): void {
-    const before = this.entries.at(-1)?.balanceAfterInCents ?? 0;
-    const i = this.entries.length;
-    this.entries.push({
-      id: `clx${i.toString(36).padStart(7, '0')}`,
-      type: amount > 0 ? 'CREDIT_PURCHASE' : 'USAGE_DEBIT',
-      amountInCents: amount,
-      balanceAfterInCents: before + amount,
-      createdAt: new Date(at).toISOString(),
-    });
-  }
-
-  handler = (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    res.setHeader('content-type', 'application/json');
-    if (url.pathname === '/api/billing/balance') {
-      const cents = this.entries.at(-1)?.balanceAfterInCents ?? 0;
-      res.end(JSON.stringify({ balanceInCents: cents, balanceInDollars: cents / 100 }));
-      return;
-    }
-    const limit = Number(url.searchParams.get('limit') ?? 10);
-    const offset = Number(url.searchParams.get('offset') ?? 0);
-    const page = [...this.entries].reverse().slice(offset, offset + limit);
-    res.end(JSON.stringify({ entries: page.map((e) => ({ ...e, metadata: {} })), limit, offset, count: page.length }));
-  };
-}
 
 interface ReportJson {
   checked: number;
