@@ -62,17 +62,17 @@ const STABLE_ATTEMPTS = 10;
 
 /**
  * The live balance and the newest entry as of one moment: the balance is read between two reads of the
- * newest entry, and only counts when both reads agree (nothing posted meanwhile).
+ * newest entry, and only counts when both reads agree (nothing posted meanwhile). The entry is null when the
+ * ledger lists none.
  */
-async function stableHead(ctx: Context, session: ProviderSession): Promise<{ entry: LedgerEntry; balance: Balance } | null> {
+async function stableHead(ctx: Context, session: ProviderSession): Promise<{ entry: LedgerEntry | null; balance: Balance } | null> {
   const balanceOf = session.adapter.balance;
   if (!balanceOf) return null;
   for (let attempt = 0; attempt < STABLE_ATTEMPTS; attempt++) {
     const before = await newestEntry(ctx, session);
     const balance = await balanceOf(session.pctx);
     const after = await newestEntry(ctx, session);
-    if (!before || !after) return null;
-    if (before.id === after.id && before.balanceAfter?.toString() === after.balanceAfter?.toString()) return { entry: after, balance };
+    if (before?.id === after?.id && before?.balanceAfter?.toString() === after?.balanceAfter?.toString()) return { entry: after, balance };
   }
   throw new ProviderError(
     `${session.adapter.info.id}: the ledger kept changing while tally compared its newest entry with the live balance`,
@@ -222,21 +222,37 @@ async function check(
     );
   } else if (live?.balance && !purchasesOnly) {
     if (opts.until) notes.push('--until leaves out the newest entries, so the head was not checked against the live balance');
-    else if (newestNow?.balanceAfter && !within(newestNow.balanceAfter, live.balance, opts.tolerance)) {
-      // they may differ only because entries posted since the balance was read: compare a still snapshot
-      const snapshot = await stableHead(ctx, session);
-      const top = snapshot?.entry;
-      const now = snapshot?.balance.balance;
-      if (top?.balanceAfter && now && within(top.balanceAfter, now, opts.tolerance)) {
-        notes.push('entries posted while the ledger was read; the newest entry agrees with the live balance');
-      } else if (top?.balanceAfter && now) {
-        extra.push(
-          mismatch('head_mismatch', top.balanceAfter, now, {
-            entryId: top.id,
-            createdAt: top.createdAt,
-            message: `the live balance ${formatAmount(now, snapshot.balance.unit)} differs from the newest entry's balance_after ${formatAmount(top.balanceAfter, top.unit)}`,
-          }),
-        );
+    else {
+      // nothing read: the whole ledger lists nothing (its balance is zero), or --since or the checkpoint stopped
+      // the read above its newest entry, which is read on its own; an empty read is never clean by default
+      let top = newestNow;
+      if (!top && !wholeHistory) {
+        top = await newestEntry(ctx, session);
+        if (top?.balanceAfter && opts.since && !checkpoint) {
+          notes.push(`nothing is listed since --since; the head was checked with the newest entry before it, ${top.id}`);
+        }
+      }
+      const headBalance = top ? top.balanceAfter : Decimal.ZERO;
+      if (headBalance && !within(headBalance, live.balance, opts.tolerance)) {
+        // they may differ only because entries posted since the balance was read: compare a still snapshot
+        const snapshot = await stableHead(ctx, session);
+        const still = snapshot?.entry ?? null;
+        const was = still ? still.balanceAfter : Decimal.ZERO;
+        const now = snapshot?.balance.balance;
+        if (was && now && within(was, now, opts.tolerance)) {
+          notes.push('entries posted while the ledger was read; the newest entry agrees with the live balance');
+        } else if (was && now) {
+          const liveText = formatAmount(now, snapshot.balance.unit);
+          extra.push(
+            mismatch('head_mismatch', was, now, {
+              entryId: still?.id ?? null,
+              createdAt: still?.createdAt ?? null,
+              message: still
+                ? `the live balance ${liveText} differs from the newest entry's balance_after ${formatAmount(was, still.unit)}`
+                : `the ledger lists no entries, but the live balance is ${liveText}`,
+            }),
+          );
+        }
       }
     }
   }
