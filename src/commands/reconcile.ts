@@ -16,18 +16,18 @@ import type { ReconcileOptions } from './reconcile.command.js';
 
 export async function run(ctx: Context, opts: ReconcileOptions): Promise<number> {
   capYoungGeneration(RECONCILE_YOUNG_GENERATION_CAP);
-  if (opts.file) return output(ctx, [await reconcileFile(ctx, opts, opts.file)], false);
+  if (opts.file) return output(ctx, [await reconcileFile(ctx, opts, opts.file)], opts, false);
   if (!opts.all) {
     const target = resolveTarget(ctx.options, ctx.env, ctx.config(), ctx.configDir);
     const progress = startProgress(ctx, 'reconciling');
     const report = await reconcileLive(ctx, target, opts).finally(() => progress?.fail());
-    return output(ctx, [report], false);
+    return output(ctx, [report], opts, false);
   }
   const progress = startProgress(ctx, 'reconciling');
   const each = (t: Target) => reconcileLive(ctx, t, opts);
   const rows = await forEachProfile(ctx.options, ctx.env, ctx.config(), ctx.configDir, each, profilesDone(progress));
   progress?.fail();
-  return output(ctx, rows, true);
+  return output(ctx, rows, opts, true);
 }
 
 function amountText(value: Decimal | null, unit: string | null): string | null {
@@ -47,7 +47,30 @@ function issueJson(i: Issue, unit: string | null) {
   };
 }
 
-function reportJson(r: Report) {
+/** What --tolerance let pass, in words: "--tolerance 0.05 absorbed 2 differences, the largest 0.03"; null when nothing. */
+function toleratedText(r: Report, tolerance: Decimal): string | null {
+  const { count, largest } = r.tolerated;
+  if (count === 0 || largest === null) return null;
+  const size = amountText(largest, r.unit);
+  const what = count === 1 ? `1 difference of ${size}` : `${count} differences, the largest ${size}`;
+  return `--tolerance ${tolerance.toString()} absorbed ${what}`;
+}
+
+/** `withinTolerance` in --json (a name SPEC's report does not use), only when the tolerance absorbed a difference. */
+function toleratedJson(r: Report, tolerance: Decimal) {
+  const { count, largest } = r.tolerated;
+  if (count === 0 || largest === null) return {};
+  return { withinTolerance: { tolerance: tolerance.toString(), count, largest: amountText(largest, r.unit) } };
+}
+
+/** The verdict: `clean` ("no issues", "ok") or "2 issues", and what the tolerance absorbed. */
+function verdictText(r: Report, tolerance: Decimal, clean = 'no issues'): string {
+  const verdict = r.issueCount === 0 ? clean : `${r.issueCount} issue${r.issueCount === 1 ? '' : 's'}`;
+  const absorbed = toleratedText(r, tolerance);
+  return absorbed ? `${verdict} (${absorbed})` : verdict;
+}
+
+function reportJson(r: Report, tolerance: Decimal) {
   return {
     profile: r.profile,
     provider: r.provider,
@@ -58,10 +81,16 @@ function reportJson(r: Report) {
     currentBalance: amountText(r.currentBalance, r.unit),
     issues: r.issues.map((i) => issueJson(i, r.unit)),
     ...(r.checkpoint !== undefined ? { checkpoint: r.checkpoint } : {}),
+    ...toleratedJson(r, tolerance),
   };
 }
 
-async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: boolean): Promise<number> {
+async function output(
+  ctx: Context,
+  rows: Array<Report | ProfileFailure>,
+  opts: Pick<ReconcileOptions, 'tolerance'>,
+  many: boolean,
+): Promise<number> {
   let code: number = ExitCode.ok;
   for (const r of rows) code = worstCode(code, isFailure(r) ? exitCodeOf(r.error) : r.issueCount > 0 ? ExitCode.checkFailed : ExitCode.ok);
   if (ctx.options.json) {
@@ -78,7 +107,7 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
             issues: [],
             error: { code: exitCodeOf(r.error), message: r.error.message },
           }
-        : reportJson(r),
+        : reportJson(r, opts.tolerance),
     );
     writeJson(ctx.io, many ? json : json[0]);
     return code;
@@ -111,8 +140,8 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
               amountText(r.closing, r.unit) ?? '',
               r.unit ?? '',
               r.issueCount === 0
-                ? { text: 'ok', tone: 'positive' as const }
-                : { text: `${r.issueCount} issue${r.issueCount === 1 ? '' : 's'}`, tone: 'negative' as const },
+                ? { text: verdictText(r, opts.tolerance, 'ok'), tone: 'positive' as const }
+                : { text: verdictText(r, opts.tolerance), tone: 'negative' as const },
             ],
       ),
     );
@@ -122,7 +151,7 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
   // the summary and notes are about the table, not in it: stdout carries the table alone (a pipe gets one
   // header line and the rows), whether stdout is a terminal or not, so `2>/dev/null` always leaves the data
   if (!ctx.options.quiet) {
-    ctx.io.err(`${summaryLine(ctx, r, await painter(ctx.io.colorStderr))}\n`);
+    ctx.io.err(`${summaryLine(ctx, r, opts.tolerance, await painter(ctx.io.colorStderr))}\n`);
     for (const note of r.notes) ctx.io.err(`note: ${note}\n`);
   }
   // a terminal needs no empty table under "no issues"; a pipe gets the header alone, the shape of a full one,
@@ -159,7 +188,7 @@ async function output(ctx: Context, rows: Array<Report | ProfileFailure>, many: 
   return code;
 }
 
-function summaryLine(ctx: Context, r: Report, paint: Awaited<ReturnType<typeof painter>>): string {
+function summaryLine(ctx: Context, r: Report, tolerance: Decimal, paint: Awaited<ReturnType<typeof painter>>): string {
   const zone = ctx.options.zone;
   const who = r.profile ? `${r.provider} (profile ${r.profile})` : (r.provider ?? 'export');
   const period = r.from && r.to ? `, ${formatSpanInZone(r.from, r.to, zone)}` : '';
@@ -167,8 +196,7 @@ function summaryLine(ctx: Context, r: Report, paint: Awaited<ReturnType<typeof p
   const balances =
     r.opening && r.closing ? `, opening ${amountText(r.opening, r.unit)} → closing ${amountText(r.closing, r.unit)}${unit}` : '';
   const live = r.currentBalance ? `, live balance ${amountText(r.currentBalance, r.unit)}${unit}` : '';
-  const verdict =
-    r.issueCount === 0 ? paint('positive', 'no issues') : paint('negative', `${r.issueCount} issue${r.issueCount === 1 ? '' : 's'}`);
+  const verdict = paint(r.issueCount === 0 ? 'positive' : 'negative', verdictText(r, tolerance));
   const count = `${r.checked} ${r.resumedFrom ? 'new ' : ''}entr${r.checked === 1 ? 'y' : 'ies'} checked`;
   const since = r.resumedFrom ? ` since checkpoint ${r.resumedFrom.id} (${formatInZone(r.resumedFrom.createdAt, zone)} ${zone})` : '';
   return `${who}: ${count}${since}${r.checked > 0 ? `${period}${balances}` : ''}${live}; ${verdict}`;

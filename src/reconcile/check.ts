@@ -88,6 +88,12 @@ export interface PurchaseTotals {
   consumedBetween: Decimal;
 }
 
+/** The differences a tolerance let pass: how many, and the largest by size (null when none). */
+export interface Tolerated {
+  count: number;
+  largest: Decimal | null;
+}
+
 export interface CheckResult {
   checked: number;
   /** The balance before the oldest entry, where known: the roll-forward's opening. */
@@ -104,6 +110,26 @@ export interface CheckResult {
   /** The mode the result was judged in (auto resolves to one of the two). */
   mode: 'chain' | 'purchases';
   purchases: PurchaseTotals;
+  /** What the tolerance absorbed, so a report can say so. */
+  tolerated: Tolerated;
+}
+
+/** Counts the non-zero differences a tolerance let pass, keeping the largest. */
+export class ToleratedLog implements Tolerated {
+  count = 0;
+  largest: Decimal | null = null;
+  add(difference: Decimal): void {
+    if (difference.eq(Decimal.ZERO)) return;
+    const size = difference.abs();
+    this.count++;
+    if (this.largest === null || size.cmp(this.largest) > 0) this.largest = size;
+  }
+  /** Adds what another log counted. */
+  merge(other: Tolerated): this {
+    this.count += other.count;
+    if (other.largest !== null && (this.largest === null || other.largest.cmp(this.largest) > 0)) this.largest = other.largest;
+    return this;
+  }
 }
 
 /** Content prints made at once for at most this many entries (4 MiB); more grow as they come. */
@@ -153,6 +179,7 @@ const expectedFor = (link: Link): Decimal => (link.older.balanceAfter as Decimal
 /** The full-ledger chain rule over links between entries that carry a balance, with one link of lookahead. */
 class ChainRule {
   private pending: Link | undefined;
+  readonly tolerated = new ToleratedLog();
   constructor(
     private readonly log: IssueLog,
     private readonly tolerance: Decimal,
@@ -161,15 +188,22 @@ class ChainRule {
     private readonly unit: string,
   ) {}
 
-  private holds(link: Link): boolean {
-    return this.agrees(link.older, link.newer, link.moved);
+  private holds(link: Link, tolerated?: ToleratedLog): boolean {
+    return this.agrees(link.older, link.newer, link.moved, tolerated);
   }
 
-  /** newer.balanceAfter == older.balanceAfter + moved, within the tolerance. */
-  private agrees(older: CheckEntry, newer: CheckEntry, moved: Decimal): boolean {
+  /**
+   * newer.balanceAfter == older.balanceAfter + moved, within the tolerance; a difference let pass goes to
+   * `tolerated` (given for each real link once, never for the link across a wrong balance, which is a guess).
+   */
+  private agrees(older: CheckEntry, newer: CheckEntry, moved: Decimal, tolerated?: ToleratedLog): boolean {
     const actual = newer.balanceAfter as Decimal;
     const expected = (older.balanceAfter as Decimal).add(moved);
-    return actual.eq(expected) || actual.sub(expected).abs().cmp(this.tolerance) <= 0;
+    if (actual.eq(expected)) return true;
+    const difference = actual.sub(expected);
+    if (difference.abs().cmp(this.tolerance) > 0) return false;
+    tolerated?.add(difference);
+    return true;
   }
 
   private report(link: Link): void {
@@ -178,12 +212,12 @@ class ChainRule {
 
   /** A link between two entries with balances; the object is only made when it broke. */
   step(older: CheckEntry, newer: CheckEntry, moved: Decimal): void {
-    if (this.pending === undefined && this.agrees(older, newer, moved)) return;
+    if (this.pending === undefined && this.agrees(older, newer, moved, this.tolerated)) return;
     this.link({ older, newer, moved });
   }
 
   private link(link: Link): void {
-    const broken = !this.holds(link);
+    const broken = !this.holds(link, this.tolerated);
     const held = this.pending;
     this.pending = undefined;
     if (held) {
@@ -212,6 +246,7 @@ class ChainRule {
 class PurchaseRule {
   purchased = Decimal.ZERO;
   consumed = Decimal.ZERO;
+  readonly tolerated = new ToleratedLog();
   constructor(
     private readonly log: IssueLog,
     /** a rise beyond the purchase up to this is not a break */
@@ -234,6 +269,7 @@ class PurchaseRule {
     const rise = newer.balanceAfter.sub(expected);
     if (rise.cmp(this.tolerance) <= 0) {
       // a rise within the tolerance is no break; summed as the (negative) drop it is, so the identities stay exact
+      this.tolerated.add(rise);
       this.consumed = this.consumed.sub(rise);
       return;
     }
@@ -430,6 +466,7 @@ export class ChainChecker {
       issueCount: this.commonLog.count + judged.count,
       mode: purchases ? 'purchases' : 'chain',
       purchases: { purchased: this.purchaseRule.purchased, consumedBetween: this.purchaseRule.consumed },
+      tolerated: purchases ? this.purchaseRule.tolerated : this.chain.tolerated,
     };
   }
 }

@@ -7,7 +7,7 @@ import { assertOffers, openProvider, type ProviderSession, unsupported } from '.
 import type { Target } from '../providers/target.js';
 import { applyFilter, inFilter } from '../providers/shared/filter.js';
 import type { Balance, LedgerEntry } from '../providers/types.js';
-import { ChainChecker, type CheckEntry, type Issue, makeIssue } from './check.js';
+import { ChainChecker, type CheckEntry, type Issue, makeIssue, ToleratedLog } from './check.js';
 import {
   type Checkpoint,
   checkpointKey,
@@ -40,8 +40,12 @@ class PurchasedDuringRead extends ProviderError {
 
 const toCheck = (e: LedgerEntry): CheckEntry => e;
 
-function within(a: Decimal, b: Decimal, tolerance: Decimal): boolean {
-  return a.eq(b) || a.sub(b).abs().cmp(tolerance) <= 0;
+/** a == b within the tolerance; a difference let pass is counted in `tolerated`. */
+function within(a: Decimal, b: Decimal, tolerance: Decimal, tolerated: ToleratedLog): boolean {
+  if (a.eq(b)) return true;
+  if (a.sub(b).abs().cmp(tolerance) > 0) return false;
+  tolerated.add(a.sub(b));
+  return true;
 }
 
 function mismatch(kind: Issue['kind'], expected: Decimal, actual: Decimal, fields: Partial<Issue> & { message: string }): Issue {
@@ -125,6 +129,8 @@ async function check(
   const { adapter, pctx } = session;
   const notes: string[] = [];
   const extra: Issue[] = [];
+  // what the tolerance let pass outside the chain: the head and the identities (each comparison made once)
+  const tolerated = new ToleratedLog();
   // --full: everything is read and checked from zero, and compared block by block with the digest
   const full = opts.full && checkpoint !== null;
   const wholeHistory = !opts.since && !opts.until && (!checkpoint || full);
@@ -233,13 +239,13 @@ async function check(
         }
       }
       const headBalance = top ? top.balanceAfter : Decimal.ZERO;
-      if (headBalance && !within(headBalance, live.balance, opts.tolerance)) {
+      if (headBalance && !within(headBalance, live.balance, opts.tolerance, tolerated)) {
         // they may differ only because entries posted since the balance was read: compare a still snapshot
         const snapshot = await stableHead(ctx, session);
         const still = snapshot?.entry ?? null;
         const was = still ? still.balanceAfter : Decimal.ZERO;
         const now = snapshot?.balance.balance;
-        if (was && now && within(was, now, opts.tolerance)) {
+        if (was && now && within(was, now, opts.tolerance, tolerated)) {
           notes.push('entries posted while the ledger was read; the newest entry agrees with the live balance');
         } else if (was && now) {
           const liveText = formatAmount(now, snapshot.balance.unit);
@@ -260,7 +266,7 @@ async function check(
   // identities the provider exposes
   if (live?.balance && live.available && live.reserved) {
     const sum = live.available.add(live.reserved);
-    if (!within(live.balance, sum, opts.tolerance)) {
+    if (!within(live.balance, sum, opts.tolerance, tolerated)) {
       extra.push(
         mismatch('identity_mismatch', sum, live.balance, {
           message: `balance ${formatAmount(live.balance, live.unit)} should equal available + reserved (${formatAmount(sum, live.unit)})`,
@@ -277,7 +283,7 @@ async function check(
     const unit = after.unit;
     const balanceNow = after.balance;
     const expectedBalance = purchased.sub(consumed);
-    if (!within(balanceNow, expectedBalance, opts.tolerance)) {
+    if (!within(balanceNow, expectedBalance, opts.tolerance, tolerated)) {
       extra.push(
         mismatch('identity_mismatch', expectedBalance, balanceNow, {
           message: `balance ${formatAmount(balanceNow, unit)} should equal total_purchased - total_consumed (${formatAmount(expectedBalance, unit)})`,
@@ -297,7 +303,7 @@ async function check(
         purchased: base.purchased.add(result.purchases.purchased),
         consumedBetween: base.consumedBetween.add(result.purchases.consumedBetween),
       };
-      if (!within(totals.purchased, purchased, opts.tolerance)) {
+      if (!within(totals.purchased, purchased, opts.tolerance, tolerated)) {
         extra.push(
           mismatch('identity_mismatch', totals.purchased, purchased, {
             message: `total_purchased ${formatAmount(purchased, unit)} should equal the sum of purchases in the history (${formatAmount(totals.purchased, unit)})`,
@@ -306,7 +312,7 @@ async function check(
       }
       const newestBalance = newestNow?.balanceAfter ?? Decimal.ZERO;
       const consumedExpected = totals.consumedBetween.add(newestBalance.sub(balanceNow));
-      if (!within(consumed, consumedExpected, opts.tolerance)) {
+      if (!within(consumed, consumedExpected, opts.tolerance, tolerated)) {
         extra.push(
           mismatch('identity_mismatch', consumedExpected, consumed, {
             message: `total_consumed ${formatAmount(consumed, unit)} should equal the drops between purchases plus the drop since the newest (${formatAmount(consumedExpected, unit)})`,
@@ -332,6 +338,7 @@ async function check(
     currentBalance: live?.source === 'balance endpoint' ? live.balance : null,
     issues,
     issueCount,
+    tolerated: tolerated.merge(result.tolerated),
     from: result.oldest?.createdAt ?? null,
     to: result.newest?.createdAt ?? null,
     notes,

@@ -68,6 +68,7 @@ export async function reconcileFile(ctx: Context, opts: FileOptions, path: strin
     currentBalance: null,
     issues: result.issues,
     issueCount: result.issueCount,
+    tolerated: result.tolerated,
     from: result.oldest?.createdAt ?? null,
     to: result.newest?.createdAt ?? null,
     notes: [

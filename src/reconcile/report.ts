@@ -1,6 +1,6 @@
 // What one reconciliation found, live or from a file: the shape the command prints and `--json` writes.
 import type { Decimal } from '../core/money.js';
-import type { Issue } from './check.js';
+import type { Issue, Tolerated } from './check.js';
 
 /** One reconciliation's outcome (SPEC §4 `reconcile --json`), plus what the human report also says. */
 export interface Report {
@@ -15,6 +15,8 @@ export interface Report {
   issueCount: number;
   from: string | null;
   to: string | null;
+  /** The differences --tolerance let pass (chain links, the head, the identities): none counted is count 0. */
+  tolerated: Tolerated;
   /** Checks not made and why (offline, no balance endpoint, a filtered period). */
   notes: string[];
   /** The checkpoint the run started from, when it did. */

@@ -467,3 +467,56 @@ describe('breaks apart and defaults', () => {
     expect(checker.finish().issues.map((i) => [i.kind, i.entryId, i.previousId])).toEqual([['order', list[1]!.id, list[0]!.id]]);
   });
 });
+
+// What a --tolerance let pass: each difference it absorbed counted and the largest kept, so reconcile can say so
+// instead of accepting a tolerance larger than any difference in silence.
+const absorbed = (r: CheckResult) => ({ count: r.tolerated.count, largest: r.tolerated.largest?.toString() ?? null });
+
+describe('the differences a tolerance absorbed', () => {
+  it.each(DIRECTIONS)('counts each link the tolerance let pass and keeps the largest by size (%s)', (direction) => {
+    const entries = ledger(['1', '1', '1', '1', '1']);
+    // e1 moved 0.01 more than its amount says; e3 0.03 less: two links off, each within 0.05
+    entries[1] = { ...entries[1]!, amount: D('0.99') };
+    entries[3] = { ...entries[3]!, amount: D('1.03') };
+    const r = check(entries, { direction, tolerance: D('0.05') });
+    expect(r.issues).toEqual([]);
+    expect(absorbed(r)).toEqual({ count: 2, largest: '0.03' });
+  });
+
+  it.each(DIRECTIONS)('counts nothing on a clean ledger, or with no tolerance (%s)', (direction) => {
+    expect(absorbed(check(ledger(['1', '-2', '3']), { direction, tolerance: D('5') }))).toEqual({ count: 0, largest: null });
+    const entries = ledger(['1', '1', '1']);
+    entries[1] = { ...entries[1]!, amount: D('0.99') };
+    const strict = check(entries, { direction });
+    expect(strict.issues.map((i) => i.kind)).toEqual(['chain_break']);
+    expect(absorbed(strict)).toEqual({ count: 0, largest: null });
+  });
+
+  it.each(DIRECTIONS)('does not count a difference beyond the tolerance, which is a break (%s)', (direction) => {
+    const entries = ledger(['1', '1', '1', '1']);
+    entries[1] = { ...entries[1]!, amount: D('0.99') };
+    entries[2] = { ...entries[2]!, amount: D('1.5') };
+    const r = check(entries, { direction, tolerance: D('0.05') });
+    expect(r.issues.map((i) => i.entryId)).toEqual(['e2']);
+    expect(absorbed(r)).toEqual({ count: 1, largest: '0.01' });
+  });
+
+  it.each(DIRECTIONS)('counts the two links around one balance_after off by a cent once each (%s)', (direction) => {
+    const entries = ledger(['1', '1', '1']);
+    entries[1] = { ...entries[1]!, balanceAfter: D('102.01') };
+    const r = check(entries, { direction, tolerance: D('0.01') });
+    expect(r.issues).toEqual([]);
+    expect(absorbed(r)).toEqual({ count: 2, largest: '0.01' });
+  });
+
+  it.each(DIRECTIONS)('counts a purchases-only rise the tolerance let pass (%s)', (direction) => {
+    // conflux: purchases only; the second starts 0.02 above what the first left
+    const entries: CheckEntry[] = [
+      { id: 'p0', createdAt: at(0), type: 'purchase', amount: D('10'), balanceAfter: D('10') },
+      { id: 'p1', createdAt: at(1), type: 'purchase', amount: D('10'), balanceAfter: D('20.02') },
+    ];
+    const r = check(entries, { direction, mode: 'purchases', fromZero: true, tolerance: D('0.05') });
+    expect(r.issues).toEqual([]);
+    expect(absorbed(r)).toEqual({ count: 1, largest: '0.02' });
+  });
+});
