@@ -122,7 +122,8 @@ function runwayOf(row: BalanceRow): number | null {
 
 /**
  * Prints the rows and returns the exit code: a failed profile's own code, else 1 below a threshold. A
- * threshold is the flag's, else the profile's own (`thresholds`).
+ * threshold is the flag's, else the profile's own (`thresholds`). Each profile that failed a threshold gets
+ * one line on stderr naming it, the figure and the threshold, with --quiet too: a cron line must say which.
  */
 export async function report(
   ctx: Context,
@@ -132,49 +133,56 @@ export async function report(
   thresholds: (row: BalanceRow) => Thresholds = () => ({}),
 ): Promise<number> {
   let code: number = ExitCode.ok;
-  const below: string[] = [];
-  const errors: string[] = [];
+  let below = false;
+  // one line per profile, in the profiles' order
+  const lines: string[] = [];
   for (const row of rows) {
+    const label = row.profile ?? row.provider;
     if (row.error) {
       code = worstCode(code, exitCodeOf(row.error));
+      // with --quiet no table says why a profile failed: stderr does (cron mails it)
+      if (ctx.options.quiet && many) lines.push(`${label}: ${row.error.message}`);
       continue;
     }
     const b = row.balance;
     if (!b) continue;
     const own = thresholds(row);
-    const label = row.profile ?? row.provider;
     const amount = spendable(b);
+    // what this profile's thresholds found: a check that failed, or one that could not run (an error)
+    const failed: string[] = [];
     const min = opts.min ?? own.min;
     if (min) {
       const named = `${opts.min ? '--min' : "the profile's min"} ${min.toString(min.scale)}`;
-      if (amount === null) below.push(`${label}: no balance to compare with ${named}`);
-      else if (amount.cmp(min) < 0) below.push(`${label}: ${formatAmount(amount, b.unit)} ${b.unit} is below ${named}`);
+      if (amount === null || amount.cmp(min) < 0) {
+        below = true;
+        failed.push(
+          amount === null ? `no balance to compare with ${named}` : `${formatAmount(amount, b.unit)} ${b.unit} is below ${named}`,
+        );
+      }
     }
     const minDays = opts.minDays ?? own.minDays;
     if (minDays) {
       const named = `${opts.minDays ? '--min-days' : "the profile's minDays"} ${minDays.toString(minDays.scale)}`;
       if (row.burnError) {
         code = worstCode(code, exitCodeOf(row.burnError));
-        errors.push(`${label}: no runway to compare with ${named}: ${row.burnError.message}`);
-      } else if (amount === null || !row.burn) below.push(`${label}: no runway to compare with ${named}`);
-      else if (runwayBelow(amount, row.burn, minDays)) {
+        failed.push(`no runway to compare with ${named}: ${row.burnError.message}`);
+      } else if (amount === null || !row.burn) {
+        below = true;
+        failed.push(`no runway to compare with ${named}`);
+      } else if (runwayBelow(amount, row.burn, minDays)) {
+        below = true;
         const days = runwayDays(amount, row.burn) ?? 0;
         const rate = `${formatAmount(row.burn.perDay, b.unit)} ${b.unit}/day`;
-        below.push(`${label}: ${daysText(days)} of runway at ${rate} is below ${named}`);
+        failed.push(`${daysText(days)} of runway at ${rate} is below ${named}`);
       }
     }
+    if (failed.length > 0) lines.push(`${label}: ${failed.join('; ')}`);
   }
-  if (below.length > 0) code = worstCode(code, ExitCode.checkFailed);
+  if (below) code = worstCode(code, ExitCode.checkFailed);
 
   if (ctx.options.json) writeJson(ctx.io, many ? rows.map(toJson) : toJson(rows[0] as BalanceRow));
   else if (!ctx.options.quiet) await renderBalances(ctx, rows);
-  // a check that could not run is an error, said even with --quiet; a check that failed is said without it
-  for (const line of errors) ctx.io.err(`tally: ${line}\n`);
-  // with --quiet no table says why a profile failed: stderr does (cron mails it)
-  if (ctx.options.quiet && many) {
-    for (const row of rows) if (row.error) ctx.io.err(`tally: ${row.profile ?? row.provider}: ${row.error.message}\n`);
-  }
-  if (!ctx.options.quiet) for (const line of below) ctx.io.err(`tally: ${line}\n`);
+  for (const line of lines) ctx.io.err(`tally: ${line}\n`);
   return code;
 }
 

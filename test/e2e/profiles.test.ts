@@ -469,6 +469,24 @@ describe('profiles show, set and rename', () => {
 });
 
 describe('balance --all with thresholds saved on the profiles', () => {
+  /** A clock an hour after the profile's newest entry, whenever the sandbox's ledgers end. */
+  async function anHourAfterNewest(profile: string): Promise<Date> {
+    const [newest] = JSON.parse((await run(['-p', profile, 'ledger', 'list', '--json', '--limit', '1'])).stdout) as Array<{
+      createdAt: string;
+    }>;
+    return new Date(Date.parse(newest?.createdAt ?? '') + 3_600_000);
+  }
+
+  /** Every profile's balance, burn and runway as `balance --all --json` gives them at `now`. */
+  async function balancesAt(now: Date) {
+    return JSON.parse((await run(['balance', '--all', '--json'], { now })).stdout) as Array<{
+      profile: string;
+      balance: string;
+      runwayDays: number;
+      burnPerDay: string;
+    }>;
+  }
+
   it('compares each profile with its own min, in its own unit: USD and credits in one cron line', async () => {
     await addSandboxProfile('usd', 'conduit');
     await addSandboxProfile('credits', 'conflux');
@@ -490,15 +508,8 @@ describe('balance --all with thresholds saved on the profiles', () => {
     await addSandboxProfile('usd', 'conduit');
     await addSandboxProfile('credits', 'conflux');
     // the clock an hour after the newest purchase, whenever the sandbox's ledgers end
-    const [newest] = JSON.parse((await run(['-p', 'credits', 'ledger', 'list', '--json', '--limit', '1'])).stdout) as Array<{
-      createdAt: string;
-    }>;
-    const now = new Date(Date.parse(newest?.createdAt ?? '') + 3_600_000);
-    const rows = JSON.parse((await run(['balance', '--all', '--json'], { now })).stdout) as Array<{
-      profile: string;
-      runwayDays: number;
-      burnPerDay: string;
-    }>;
+    const now = await anHourAfterNewest('credits');
+    const rows = await balancesAt(now);
     const credits = rows.find((b) => b.profile === 'credits');
     const days = Math.ceil((credits?.runwayDays ?? 0) + 1);
     await run(['profiles', 'set', 'credits', '--min-days', String(days)]);
@@ -519,13 +530,46 @@ describe('balance --all with thresholds saved on the profiles', () => {
     const three = await run(['--retries', '0', 'balance', '--all', '--min', '999999999']);
     expect(three.exitCode).toBe(3);
     expect(three.stderr).toContain('low:');
-    // with --quiet, no table says why: stderr names each failed profile
+    // with --quiet, no table says why: stderr names each failed profile, and the one below --min, in the profiles' order
     const quiet = await run(['--retries', '0', '-q', 'balance', '--all', '--min', '999999999']);
     expect(quiet).toMatchObject({ exitCode: 3, stdout: '' });
     expect(quiet.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^tally: low: \d+\.\d\d USD is below --min 999999999$/),
       expect.stringMatching(/^tally: down: bytespike \(profile down\): .*connection refused/),
       expect.stringMatching(/^tally: refused: indigenius \(profile refused\) refused the key \(401\)/),
     ]);
+  });
+
+  it('under -q names each profile that failed a threshold on one line, with the figure and the threshold, and nothing for the others', async () => {
+    await addSandboxProfile('usd', 'conduit');
+    await addSandboxProfile('credits', 'conflux');
+    await addSandboxProfile('spare', 'bytespike');
+    const now = await anHourAfterNewest('usd');
+    const rows = await balancesAt(now);
+    const usd = rows.find((b) => b.profile === 'usd');
+    const credits = rows.find((b) => b.profile === 'credits');
+    const cent = ((Math.round(Number(usd?.balance) * 100) + 1) / 100).toFixed(2);
+    const usdDays = Math.ceil((usd?.runwayDays ?? 0) + 1);
+    const creditsDays = Math.ceil((credits?.runwayDays ?? 0) + 1);
+    // usd fails both of its own thresholds, credits its minDays, spare has none
+    await run(['profiles', 'set', 'usd', '--min', cent, '--min-days', String(usdDays)]);
+    await run(['profiles', 'set', 'credits', '--min-days', String(creditsDays)]);
+    const r = await run(['-q', 'balance', '--all'], { now });
+    expect(r).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: [
+        `tally: usd: ${usd?.balance} USD is below the profile's min ${cent}; ${usd?.runwayDays} days of runway at ${usd?.burnPerDay} USD/day is below the profile's minDays ${usdDays}`,
+        `tally: credits: ${credits?.runwayDays} days of runway at ${credits?.burnPerDay} credits/day is below the profile's minDays ${creditsDays}`,
+      ].join('\n'),
+    });
+    // a flag is named as the flag; without -q the same lines follow the table
+    const flagged = await run(['-q', 'balance', '--all', '--min-days', String(creditsDays)], { now });
+    expect(flagged.stderr.split('\n')).toContain(
+      `tally: credits: ${credits?.runwayDays} days of runway at ${credits?.burnPerDay} credits/day is below --min-days ${creditsDays}`,
+    );
+    const loud = await run(['balance', '--all'], { now });
+    expect(loud.stderr).toBe(r.stderr);
   });
 });
 
