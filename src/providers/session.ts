@@ -4,7 +4,7 @@ import { UnsupportedError } from '../core/errors.js';
 import { HttpClient } from '../core/http.js';
 import { VERSION } from '../version.js';
 import { PROVIDERS } from './registry.js';
-import type { Target } from './target.js';
+import { refusedKeyHint, type Target } from './target.js';
 import type { CommandName, ProviderAdapter, ProviderContext } from './types.js';
 
 export interface ProviderSession {
@@ -83,9 +83,7 @@ export async function openProvider(ctx: Context, target: Target): Promise<Provid
       providerName: target.profile ? `${info.id} (profile ${target.profile})` : info.id,
       errorMessage: adapter.errorMessage,
       forbiddenHint: info.forbiddenHint,
-      refusedKeyHint: target.profile
-        ? `give the profile a new key: tally profiles set ${target.profile} --key-stdin`
-        : `check TALLY_API_KEY, or save a key: tally profiles add ${info.id} --provider ${info.id} --key-stdin`,
+      refusedKeyHint: refusedKeyHint(target),
       trace: ctx.options.verbose ? (line) => ctx.trace(line) : undefined,
       onRetry: (event) => ctx.activity.retry(event),
       userAgent: `tally/${VERSION}`,

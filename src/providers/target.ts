@@ -6,12 +6,25 @@ import { parseBaseUrl } from '../core/url.js';
 import { findProvider, providerIds } from './registry.js';
 import type { ProviderEntry } from './types.js';
 
+/** Where a target's key came from: what a refused key's advice must fix, and nothing else. */
+export type KeySource =
+  | { from: 'TALLY_API_KEY' }
+  | { from: 'profile' }
+  | { from: 'keyEnv'; variable: string }
+  /** a command that needs none, with none configured */
+  | { from: 'none' };
+
+/** Where a target's base URL came from. */
+export type BaseUrlSource = '--base-url' | 'TALLY_BASE_URL' | 'profile' | 'default';
+
 export interface Target {
   /** The profile used, or null when flags and environment alone describe the target. */
   profile: string | null;
   provider: ProviderEntry;
   baseUrl: URL;
   key: string;
+  keySource: KeySource;
+  baseUrlSource: BaseUrlSource;
   /** Every saved profile's provider by name, so a command the provider lacks can name the profiles that have it. */
   saved?: Readonly<Record<string, string>>;
 }
@@ -120,14 +133,14 @@ export function targetFor(
   env: Env,
   requireKey = true,
 ): Target {
-  const [urlText, urlSource] =
+  const [urlText, urlSource, baseUrlSource]: [string | null, string, BaseUrlSource] =
     flags.baseUrl !== undefined
-      ? [flags.baseUrl, '--base-url']
+      ? [flags.baseUrl, '--base-url', '--base-url']
       : env.TALLY_BASE_URL
-        ? [env.TALLY_BASE_URL, 'TALLY_BASE_URL']
+        ? [env.TALLY_BASE_URL, 'TALLY_BASE_URL', 'TALLY_BASE_URL']
         : profile?.baseUrl
-          ? [profile.baseUrl, `profile "${profileName}" baseUrl`]
-          : [provider.defaultBaseUrl, 'default base URL'];
+          ? [profile.baseUrl, `profile "${profileName}" baseUrl`, 'profile']
+          : [provider.defaultBaseUrl, 'default base URL', 'default'];
   if (!urlText) {
     throw new UsageError(
       `${provider.id} has no default base URL`,
@@ -135,12 +148,19 @@ export function targetFor(
     );
   }
   const baseUrl = parseBaseUrl(urlText, urlSource);
-  const key = requireKey ? resolveKey(provider, profileName, profile, env) : (tryKey(provider, profileName, profile, env) ?? '');
-  return { profile: profileName, provider, baseUrl, key };
+  const { key, keySource } = requireKey
+    ? resolveKey(provider, profileName, profile, env)
+    : (tryKey(provider, profileName, profile, env) ?? { key: '', keySource: { from: 'none' } as const });
+  return { profile: profileName, provider, baseUrl, key, keySource, baseUrlSource };
+}
+
+interface ResolvedKey {
+  key: string;
+  keySource: KeySource;
 }
 
 /** The key if one is configured; for commands that do not need one. */
-function tryKey(provider: ProviderEntry, profileName: string | null, profile: Profile | undefined, env: Env): string | undefined {
+function tryKey(provider: ProviderEntry, profileName: string | null, profile: Profile | undefined, env: Env): ResolvedKey | undefined {
   try {
     return resolveKey(provider, profileName, profile, env);
   } catch {
@@ -148,12 +168,14 @@ function tryKey(provider: ProviderEntry, profileName: string | null, profile: Pr
   }
 }
 
-function resolveKey(provider: ProviderEntry, profileName: string | null, profile: Profile | undefined, env: Env): string {
-  if (env.TALLY_API_KEY) return checkKey(env.TALLY_API_KEY, 'TALLY_API_KEY', KEY_AT_USE_HINT);
-  if (profile?.key) return checkKey(profile.key, `profile "${profileName}"`, KEY_AT_USE_HINT);
+function resolveKey(provider: ProviderEntry, profileName: string | null, profile: Profile | undefined, env: Env): ResolvedKey {
+  if (env.TALLY_API_KEY)
+    return { key: checkKey(env.TALLY_API_KEY, 'TALLY_API_KEY', KEY_AT_USE_HINT), keySource: { from: 'TALLY_API_KEY' } };
+  if (profile?.key) return { key: checkKey(profile.key, `profile "${profileName}"`, KEY_AT_USE_HINT), keySource: { from: 'profile' } };
   if (profile?.keyEnv) {
     const value = env[profile.keyEnv];
-    if (value) return checkKey(value, `$${profile.keyEnv}`, KEY_AT_USE_HINT);
+    if (value)
+      return { key: checkKey(value, `$${profile.keyEnv}`, KEY_AT_USE_HINT), keySource: { from: 'keyEnv', variable: profile.keyEnv } };
     throw new UsageError(
       `profile "${profileName}" reads its key from $${profile.keyEnv}, which is not set`,
       `export ${profile.keyEnv}=… in the environment that runs tally`,
@@ -163,6 +185,47 @@ function resolveKey(provider: ProviderEntry, profileName: string | null, profile
     `no API key for ${provider.id}`,
     `set TALLY_API_KEY, or save a profile: tally profiles add ${provider.id} --provider ${provider.id} --key-stdin`,
   );
+}
+
+/**
+ * What to do about a key the provider refused (401), saying where the key and the base URL came from when
+ * anything but the profile's own key went out: the advice fixes that source only (TALLY_API_KEY, the profile's
+ * keyEnv variable, the profile), and names --base-url or TALLY_BASE_URL when the request went where they said.
+ */
+export function refusedKeyHint(target: Pick<Target, 'profile' | 'provider' | 'baseUrl' | 'keySource' | 'baseUrlSource'>): string {
+  const { profile, keySource, baseUrlSource } = target;
+  const id = target.provider.id;
+  const owner = `profile ${profile ?? ''}'s`;
+  let key: string;
+  let fix: string;
+  switch (keySource.from) {
+    case 'TALLY_API_KEY':
+      key = `the key came from TALLY_API_KEY${profile ? ` (not ${owner})` : ''}`;
+      fix = `set TALLY_API_KEY to a key ${id} accepts`;
+      break;
+    case 'keyEnv':
+      key = `the key came from $${keySource.variable} (${owner} keyEnv)`;
+      fix = `set ${keySource.variable} to a key ${id} accepts`;
+      break;
+    case 'profile':
+      key = `the key is ${owner}`;
+      fix = `give the profile a new key: tally profiles set ${profile ?? ''} --key-stdin`;
+      break;
+    case 'none':
+      key = 'no key was sent';
+      fix = `set TALLY_API_KEY to a key ${id} accepts`;
+      break;
+  }
+  const urlGiven = baseUrlSource === '--base-url' || baseUrlSource === 'TALLY_BASE_URL';
+  // the profile's own key to its own host: the first line names the profile, and nothing overrode it
+  if (keySource.from === 'profile' && !urlGiven) return fix;
+  const where = target.baseUrl.href.replace(/\/$/, '');
+  const url = urlGiven
+    ? ` and the base URL from ${baseUrlSource} (${where})`
+    : keySource.from === 'TALLY_API_KEY'
+      ? ` and the base URL is ${baseUrlSource === 'profile' ? owner : `${id}'s default`} (${where})`
+      : '';
+  return `${key}${url}: ${fix}${urlGiven ? `, or check ${baseUrlSource}` : ''}`;
 }
 
 /** A profile that could not be resolved (bad URL, unset key variable), kept as its row's error. */

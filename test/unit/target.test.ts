@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigData } from '../../src/core/config.js';
-import { resolveTarget } from '../../src/providers/target.js';
+import { resolveTarget, type Target } from '../../src/providers/target.js';
 
 const config: ConfigData = {
   defaultProfile: 'main',
@@ -46,6 +46,23 @@ describe('resolveTarget: flags > environment > profile > defaults', () => {
   it('reads the key from the variable the profile names, and says when it is unset', () => {
     expect(resolveTarget({ profile: 'acct' }, { ACCT_JWT: 'jwt-abcdefghijkl' }, config, '/cfg').key).toBe('jwt-abcdefghijkl');
     expect(() => resolveTarget({ profile: 'acct' }, {}, config, '/cfg')).toThrow(/\$ACCT_JWT, which is not set/);
+  });
+
+  it('says where the key and the base URL came from, by the same precedence', () => {
+    const sources = (t: Target) => [t.keySource, t.baseUrlSource];
+    expect(sources(resolveTarget({}, {}, config, '/cfg'))).toEqual([{ from: 'profile' }, 'default']);
+    expect(sources(resolveTarget({ profile: 'spike' }, {}, config, '/cfg'))).toEqual([{ from: 'profile' }, 'profile']);
+    expect(sources(resolveTarget({ profile: 'acct' }, { ACCT_JWT: 'jwt-abcdefghijkl' }, config, '/cfg'))).toEqual([
+      { from: 'keyEnv', variable: 'ACCT_JWT' },
+      'profile',
+    ]);
+    const env = { TALLY_API_KEY: 'env-key-xxxxxxxx', TALLY_BASE_URL: 'https://env.example.com' };
+    expect(sources(resolveTarget({}, env, config, '/cfg'))).toEqual([{ from: 'TALLY_API_KEY' }, 'TALLY_BASE_URL']);
+    expect(sources(resolveTarget({ baseUrl: 'https://flag.example.com' }, env, config, '/cfg'))).toEqual([
+      { from: 'TALLY_API_KEY' },
+      '--base-url',
+    ]);
+    expect(sources(resolveTarget({ provider: 'bytespike' }, {}, config, '/cfg', false))).toEqual([{ from: 'none' }, 'default']);
   });
 
   it('fails with usage errors for what is missing or unknown', () => {

@@ -21,7 +21,14 @@ const ctx = createContext(parseGlobalOptions({}), { TALLY_CONFIG_DIR: dir });
 /** A provider whose list claims every command while its adapter has none of them (what the conformance suite forbids). */
 const info: ProviderInfo = { id: 'bare', name: 'Bare', auth: 'bearer', defaultBaseUrl: null, commands: COMMANDS, entryTypes: {} };
 const bare: ProviderEntry = { ...info, load: () => Promise.resolve({ info }) };
-const target: Target = { profile: null, provider: bare, baseUrl: new URL('http://127.0.0.1:9'), key: 'k' };
+const target: Target = {
+  profile: null,
+  provider: bare,
+  baseUrl: new URL('http://127.0.0.1:9'),
+  key: 'k',
+  keySource: { from: 'TALLY_API_KEY' },
+  baseUrlSource: '--base-url',
+};
 
 const expected = (command: string) =>
   `tally: bare does not offer \`${command}\`\n  providers that do: ${command === 'packs' ? 'conflux' : 'conduit, account-api, bytespike, conflux, indigenius'}\n`;

@@ -5,6 +5,7 @@ import { ExitCode, TallyError } from '../../core/errors.js';
 import { formatAmount } from '../../core/money.js';
 import { parseBaseUrl } from '../../core/url.js';
 import { openProvider } from '../../providers/session.js';
+import type { Target } from '../../providers/target.js';
 import type { ProviderEntry } from '../../providers/types.js';
 
 /** What the check found, for the line that says the key works: "balance 42.50 USD", or why none was made. */
@@ -15,7 +16,15 @@ const NOT_SAVED = (name: string) =>
 
 export async function verifyKey(ctx: Context, name: string, provider: ProviderEntry, baseUrl: string, key: string): Promise<KeyCheck> {
   if (!provider.commands.includes('balance')) return { checked: false, why: `${provider.id} has no request to check a key with` };
-  const target = { profile: name, provider, baseUrl: parseBaseUrl(baseUrl, '--base-url'), key };
+  // the key and base URL about to be the profile's (a refused key's advice is NOT_SAVED's, below)
+  const target: Target = {
+    profile: name,
+    provider,
+    baseUrl: parseBaseUrl(baseUrl, '--base-url'),
+    key,
+    keySource: { from: 'profile' },
+    baseUrlSource: 'profile',
+  };
   const session = await openProvider(ctx, target);
   try {
     const b = await session.adapter.balance?.(session.pctx);
