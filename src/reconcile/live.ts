@@ -2,7 +2,7 @@
 // balance, the provider's identities, and the checkpoint a clean run anchors the next one to.
 import type { Context } from '../core/context.js';
 import { ProviderError } from '../core/errors.js';
-import { Decimal, formatAmount } from '../core/money.js';
+import { Decimal, formatAmount, withinDoubleNoise } from '../core/money.js';
 import { assertOffers, openProvider, type ProviderSession, unsupported } from '../providers/session.js';
 import type { Target } from '../providers/target.js';
 import { applyFilter, inFilter } from '../providers/shared/filter.js';
@@ -17,7 +17,7 @@ import {
   HistoryDigest,
   HistoryVerifier,
 } from './checkpoint.js';
-import type { Report } from './report.js';
+import { openingUnitOf, type Report } from './report.js';
 
 /** What a live reconciliation is asked (reconcile's options less the choice of live, file or --all). */
 export interface LiveOptions {
@@ -40,8 +40,15 @@ class PurchasedDuringRead extends ProviderError {
 
 const toCheck = (e: LedgerEntry): CheckEntry => e;
 
-function within(a: Decimal, b: Decimal, tolerance: Decimal): boolean {
-  return a.eq(b) || a.sub(b).abs().cmp(tolerance) <= 0;
+/**
+ * a == b within the tolerance, or, where figures came as JSON numbers, within the noise of the provider's double
+ * arithmetic (SPEC §2): `figures` read, `additions` made to reach them.
+ */
+function within(a: Decimal, b: Decimal, tolerance: Decimal, figures = 2, additions = 0): boolean {
+  if (a.eq(b)) return true;
+  const difference = a.sub(b);
+  if (difference.abs().cmp(tolerance) <= 0) return true;
+  return difference.fromDouble && withinDoubleNoise(difference, a.abs().cmp(b.abs()) >= 0 ? a : b, figures, additions);
 }
 
 function mismatch(kind: Issue['kind'], expected: Decimal, actual: Decimal, fields: Partial<Issue> & { message: string }): Issue {
@@ -222,7 +229,16 @@ async function check(
     );
   } else if (live?.balance && !purchasesOnly) {
     if (opts.until) notes.push('--until leaves out the newest entries, so the head was not checked against the live balance');
-    else if (newestNow?.balanceAfter && !within(newestNow.balanceAfter, live.balance, opts.tolerance)) {
+    else if (newestNow && newestNow.unit !== live.unit) {
+      // a balance in one unit is never compared with a balance in another
+      extra.push(
+        makeIssue('unit_change', {
+          entryId: newestNow.id,
+          createdAt: newestNow.createdAt,
+          message: `the live balance is in ${live.unit}, the newest entry ${newestNow.id} in ${newestNow.unit}: balances in different units are never compared`,
+        }),
+      );
+    } else if (newestNow?.balanceAfter && !within(newestNow.balanceAfter, live.balance, opts.tolerance)) {
       // they may differ only because entries posted since the balance was read: compare a still snapshot
       const snapshot = await stableHead(ctx, session);
       const top = snapshot?.entry;
@@ -244,7 +260,7 @@ async function check(
   // identities the provider exposes
   if (live?.balance && live.available && live.reserved) {
     const sum = live.available.add(live.reserved);
-    if (!within(live.balance, sum, opts.tolerance)) {
+    if (!within(live.balance, sum, opts.tolerance, 3, 1)) {
       extra.push(
         mismatch('identity_mismatch', sum, live.balance, {
           message: `balance ${formatAmount(live.balance, live.unit)} should equal available + reserved (${formatAmount(sum, live.unit)})`,
@@ -309,6 +325,7 @@ async function check(
     profile: target.profile,
     provider: target.provider.id,
     unit,
+    ...openingUnitOf(result.oldest, unit),
     checked: fresh,
     // resumed: the period opens at the verified entry's balance (its own amount was checked before)
     opening: checkpoint && !full && anchor ? anchor.balanceAfter : result.opening,
