@@ -8,6 +8,7 @@
 // what was consumed since the newest purchase at least 7 days old (its balance_after, plus the purchases
 // since, less the balance now) over the time since it; an account younger than that counts from its first
 // purchase. The span is then a little over 7 days, and said.
+import { ProviderError } from '../core/errors.js';
 import { Decimal, minFractionFor } from '../core/money.js';
 import { applyFilter } from '../providers/shared/filter.js';
 import type { EntryType, LedgerEntry, LedgerRead } from '../providers/types.js';
@@ -38,13 +39,24 @@ function burnOf(spent: Decimal, spanMs: number, from: string, unit: string): Bur
   return { spent, spanMs, from, perDay };
 }
 
-/** What the spending entries of the 7 days before `now` took out, per day. */
+/**
+ * What the spending entries of the 7 days before `now` took out, per day. Spending in another unit than the
+ * balance's is never summed with it: the burn is then not known (a ProviderError, shown as why).
+ */
 export async function chainBurn(open: OpenRead, now: Date, unit: string): Promise<Burn> {
   const since = new Date(now.getTime() - BURN_WINDOW_MS);
   const read = open(since);
   let spent = Decimal.ZERO;
   for await (const page of applyFilter(read.pages, { since }, read.applied)) {
-    for (const e of page) if (SPENDING.has(e.type) && e.amount.isNegative()) spent = spent.sub(e.amount);
+    for (const e of page) {
+      if (!SPENDING.has(e.type) || !e.amount.isNegative()) continue;
+      if (e.unit !== unit) {
+        throw new ProviderError(
+          `entry ${e.id} of the last 7 days is in ${e.unit}, the balance in ${unit}: spending in different units is never summed`,
+        );
+      }
+      spent = spent.sub(e.amount);
+    }
   }
   return burnOf(spent, BURN_WINDOW_MS, since.toISOString(), unit);
 }

@@ -193,8 +193,12 @@ function summaryLine(ctx: Context, r: Report, tolerance: Decimal, paint: Awaited
   const who = r.profile ? `${r.provider} (profile ${r.profile})` : (r.provider ?? 'export');
   const period = r.from && r.to ? `, ${formatSpanInZone(r.from, r.to, zone)}` : '';
   const unit = r.unit ? ` ${r.unit}` : '';
+  // a ledger whose unit changes (a unit_change) opens in one unit and closes in another: each is named
+  const openingUnit = r.openingUnit ? ` ${r.openingUnit}` : '';
   const balances =
-    r.opening && r.closing ? `, opening ${amountText(r.opening, r.unit)} → closing ${amountText(r.closing, r.unit)}${unit}` : '';
+    r.opening && r.closing
+      ? `, opening ${amountText(r.opening, r.openingUnit ?? r.unit)}${openingUnit} → closing ${amountText(r.closing, r.unit)}${unit}`
+      : '';
   const live = r.currentBalance ? `, live balance ${amountText(r.currentBalance, r.unit)}${unit}` : '';
   const verdict = paint(r.issueCount === 0 ? 'positive' : 'negative', verdictText(r, tolerance));
   const count = `${r.checked} ${r.resumedFrom ? 'new ' : ''}entr${r.checked === 1 ? 'y' : 'ies'} checked`;

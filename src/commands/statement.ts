@@ -51,7 +51,7 @@ async function statementFor(ctx: Context, target: Target, opts: StatementOptions
     // under --all a warning names its profile, as ledger export --all's do
     const label = all ? (target.profile ?? undefined) : undefined;
     const pages = readPages(ctx, { target, session, filter: { until: opts.until }, label });
-    const figures = await statementOf(pages, opts.since, purchasesOnly);
+    const figures = await statementOf(pages, opts.since, purchasesOnly, who(target));
     const types = new Set<Movement>(Object.values(target.provider.entryTypes));
     if (purchasesOnly) types.add('consumption');
     return {
@@ -69,7 +69,10 @@ async function statementFor(ctx: Context, target: Target, opts: StatementOptions
   }
 }
 
-const who = (r: { profile: string | null; provider: string }) => (r.profile ? `${r.provider} (profile ${r.profile})` : r.provider);
+const who = (r: { profile: string | null; provider: string | { id: string } }) => {
+  const id = typeof r.provider === 'string' ? r.provider : r.provider.id;
+  return r.profile ? `${id} (profile ${r.profile})` : id;
+};
 
 /** "2026-11, 2026-11-01 00:00:00 → 2026-12-01 00:00:00 (UTC)": the period as the zone's clocks show it. */
 function periodText(opts: StatementOptions): string {
@@ -159,6 +162,13 @@ async function summary(ctx: Context, rows: Array<Row | ProfileFailure>, opts: St
     if (carried) {
       const at = formatInZone(carried.createdAt, r.zone);
       ctx.io.err(`note: the opening is the balance after ${carried.id} (${at} ${r.zone}), the last entry before the period\n`);
+    }
+    const other = r.figures.beforeInOtherUnit;
+    if (other) {
+      const at = formatInZone(other.createdAt, r.zone);
+      ctx.io.err(
+        `note: the last entry before the period, ${other.id} (${at} ${r.zone}), is in ${other.unit}, so the opening is what the period's first entry started from\n`,
+      );
     }
     if (n === 0 && !carried) ctx.io.err('note: the ledger has no entry in the period or before it: there is no balance to state\n');
     if (r.purchasesOnly) {

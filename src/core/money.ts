@@ -4,6 +4,17 @@ const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const PLAIN_DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 /** Below this magnitude a double's neighbours are less than a cent away (ulp at most 2^-8). */
 const CENTS_EXACT_BELOW = 2 ** 45;
+/**
+ * The noise of a provider's double arithmetic (SPEC §2): a figure that came as a JSON number is read as the
+ * shortest decimal within 2^-44 of its size (a double keeps 2^-52; 0.1 added up 500 times in doubles is
+ * 50.00000000000044, 2^-47 off) and never more than NOISE_ABSOLUTE from it, so noise is neither printed nor a
+ * discrepancy while a hundredth of a cent is always one.
+ */
+const NOISE_RELATIVE = 2 ** -44;
+/** Half a hundredth of a cent: no reading or comparison of doubles ever absorbs more. */
+const NOISE_ABSOLUTE = 0.00005;
+/** The rounding of one addition in doubles, relative to its result. */
+const DOUBLE_ROUNDING = 2 ** -52;
 const POW10: bigint[] = [];
 function pow10(n: number): bigint {
   let p = POW10[n];
@@ -20,7 +31,7 @@ export class Decimal {
   readonly #digits: string | undefined;
 
   /** value = units / 10^scale; give units, or the digit string they are parsed from on first use. */
-  private constructor(
+  protected constructor(
     units: bigint | undefined,
     readonly scale: number,
     digits?: string,
@@ -79,8 +90,10 @@ export class Decimal {
   }
 
   /**
-   * Reads a JSON number through its shortest round-trip decimal string, so 0.1 is exactly 0.1.
-   * An integer beyond 2^53 cannot have come through JSON.parse intact, so it is refused.
+   * Reads a JSON number: an integer exactly; a fraction as the shortest decimal within the noise of double
+   * arithmetic (NOISE_RELATIVE, NOISE_ABSOLUTE), so 0.1 is exactly 0.1 and 0.30000000000000004 is 0.3. A fraction
+   * read so remembers it came from a double (`fromDouble`), and so do sums it takes part in. An integer beyond
+   * 2^53 cannot have come through JSON.parse intact, so it is refused.
    */
   static fromNumber(n: number): Decimal {
     if (!Number.isFinite(n)) throw new RangeError(`${n} is not a finite number`);
@@ -90,18 +103,40 @@ export class Decimal {
     if (Number.isInteger(n)) return new Decimal(undefined, 0, String(n));
     // Cents, the usual case: when k/100 (a correctly rounded division) is n, the decimal k/100 reads
     // back as n, and below 2^45 the doubles are closer together than a cent, so no shorter decimal
-    // does: k/100 is the shortest string's value, found without the costlier double-to-string.
+    // does: k/100 is the shortest string's value, found without the costlier double-to-string. No
+    // shorter decimal is within the noise either: it would be a cent or more away.
     if (n < CENTS_EXACT_BELOW && n > -CENTS_EXACT_BELOW) {
       const k = Math.round(n * 100);
       if (k / 100 === n) {
-        return k % 10 === 0 ? new Decimal(undefined, 1, String(k / 10)) : new Decimal(undefined, 2, String(k));
+        return k % 10 === 0 ? new DoubleRead(undefined, 1, String(k / 10)) : new DoubleRead(undefined, 2, String(k));
       }
     }
-    const text = String(n);
+    const text = withoutNoise(n);
     const dot = text.indexOf('.');
     // plain notation (the usual case) needs no regex: the digits without the point, scaled
-    if (dot > 0 && !text.includes('e')) return new Decimal(undefined, text.length - dot - 1, text.slice(0, dot) + text.slice(dot + 1));
-    return Decimal.parse(text);
+    if (dot > 0 && !text.includes('e')) return new DoubleRead(undefined, text.length - dot - 1, text.slice(0, dot) + text.slice(dot + 1));
+    const parsed = Decimal.parse(text);
+    return new DoubleRead(parsed.units, parsed.scale);
+  }
+
+  /**
+   * A figure an export wrote (reconcile --file). The file does not say whether the provider sent it as a JSON
+   * number, so where a double could have carried it (17 significant digits or fewer) it is held to the noise
+   * rule of doubles, as it was when read live; it is read exactly, digit for digit, either way.
+   */
+  static parseExported(text: string): Decimal {
+    const d = Decimal.parse(text);
+    return significantDigits(text) <= 17 ? new DoubleRead(d.units, d.scale) : d;
+  }
+
+  /** Whether this came from a JSON number (a double), or from arithmetic one took part in: see `withinDoubleNoise`. */
+  get fromDouble(): boolean {
+    return false;
+  }
+
+  /** A result of arithmetic on this and `other`: from a double when either is. */
+  private result(units: bigint, scale: number, other?: Decimal): Decimal {
+    return this.fromDouble || other?.fromDouble === true ? new DoubleRead(units, scale) : new Decimal(units, scale);
   }
 
   private align(other: Decimal): [bigint, bigint, number] {
@@ -113,15 +148,15 @@ export class Decimal {
   }
 
   add(other: Decimal): Decimal {
-    if (this.scale === other.scale) return new Decimal(this.units + other.units, this.scale);
+    if (this.scale === other.scale) return this.result(this.units + other.units, this.scale, other);
     const [a, b, s] = this.align(other);
-    return new Decimal(a + b, s);
+    return this.result(a + b, s, other);
   }
 
   sub(other: Decimal): Decimal {
-    if (this.scale === other.scale) return new Decimal(this.units - other.units, this.scale);
+    if (this.scale === other.scale) return this.result(this.units - other.units, this.scale, other);
     const [a, b, s] = this.align(other);
-    return new Decimal(a - b, s);
+    return this.result(a - b, s, other);
   }
 
   mul(other: Decimal): Decimal {
@@ -144,8 +179,11 @@ export class Decimal {
 
   neg(): Decimal {
     const d = this.#digits;
-    if (d !== undefined) return new Decimal(undefined, this.scale, d.startsWith('-') ? d.slice(1) : /^0+$/.test(d) ? d : `-${d}`);
-    return new Decimal(-this.units, this.scale);
+    if (d !== undefined) {
+      const digits = d.startsWith('-') ? d.slice(1) : /^0+$/.test(d) ? d : `-${d}`;
+      return this.fromDouble ? new DoubleRead(undefined, this.scale, digits) : new Decimal(undefined, this.scale, digits);
+    }
+    return this.result(-this.units, this.scale);
   }
 
   abs(): Decimal {
@@ -226,6 +264,72 @@ export class Decimal {
   toJSON(): string {
     return this.toString();
   }
+}
+
+/** A Decimal read from a JSON number (Decimal.fromNumber), or a sum one took part in. */
+class DoubleRead extends Decimal {
+  override get fromDouble(): boolean {
+    return true;
+  }
+}
+
+/** Significant digits of a double's shortest string ("-0.00120" → 2, "1.5e-10" → 2). */
+function significantDigits(text: string): number {
+  let count = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 101) break; // e
+    if (c < 48 || c > 57) continue;
+    if (leading && c === 48) continue;
+    leading = false;
+    count++;
+  }
+  return count;
+}
+
+/**
+ * The shortest decimal within the noise of `n` (see NOISE_RELATIVE), as a string. A double's shortest string of
+ * 13 significant digits or fewer has no shorter decimal that near (the nearest is 10^-13 of it away or more).
+ * More digits only come nearer, so the fewest that are near enough are found by halving the range.
+ */
+function withoutNoise(n: number): string {
+  const text = String(n);
+  const digits = significantDigits(text);
+  if (digits <= 13) return text;
+  const tolerance = Math.min(Math.abs(n) * NOISE_RELATIVE, NOISE_ABSOLUTE);
+  const near = (p: number) => Math.abs(Number(n.toPrecision(p)) - n) <= tolerance;
+  if (!near(digits - 1)) return text;
+  let lo = 1;
+  let hi = digits - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (near(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return trimZeros(n.toPrecision(lo));
+}
+
+/** "7.1000" → "7.1", "1.2300e-7" → "1.23e-7", "100" stays. */
+function trimZeros(text: string): string {
+  const e = text.indexOf('e');
+  const mantissa = e < 0 ? text : text.slice(0, e);
+  if (!mantissa.includes('.')) return text;
+  const trimmed = mantissa.replace(/0+$/, '').replace(/\.$/, '');
+  return e < 0 ? trimmed : trimmed + text.slice(e);
+}
+
+/**
+ * Whether `difference`, between figures of up to `magnitude` of which some came as JSON numbers (`fromDouble`),
+ * is only the noise of the provider's double arithmetic and of reading it (SPEC §2): each of `figures` read
+ * within NOISE_RELATIVE, each of `additions` the provider made rounded by DOUBLE_ROUNDING, and never more than
+ * NOISE_ABSOLUTE, so a hundredth of a cent is always a difference. Only for figures from doubles: integers and
+ * decimal strings are exact, and so is their comparison.
+ */
+export function withinDoubleNoise(difference: Decimal, magnitude: Decimal, figures: number, additions: number): boolean {
+  const size = Math.abs(Number(magnitude.toString()));
+  const bound = Math.min((figures * NOISE_RELATIVE + additions * DOUBLE_ROUNDING) * size, NOISE_ABSOLUTE);
+  return Math.abs(Number(difference.toString())) <= bound;
 }
 
 /** n / d (d > 0) to the nearest whole number, halves away from zero. */

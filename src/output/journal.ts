@@ -11,7 +11,7 @@ import { formatInZone } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { Decimal, formatAmount } from '../core/money.js';
 import type { ProviderInfo } from '../providers/types.js';
-import { consumptionBetween, MOVEMENTS, type Movement } from '../reconcile/rollforward.js';
+import { consumptionBetween, MOVEMENTS, type Movement, OneUnit } from '../reconcile/rollforward.js';
 import type { EntryJson } from './ledger.js';
 
 /** Where an entry's other side is posted, per normalised type (and conflux's derived consumption). */
@@ -29,7 +29,7 @@ export interface JournalAccounts {
 export interface JournalSource {
   /** Named in each transaction's tags, when known. */
   profile: string | null;
-  provider: Pick<ProviderInfo, 'name' | 'ledgerKind'>;
+  provider: Pick<ProviderInfo, 'id' | 'name' | 'ledgerKind'>;
   accounts: JournalAccounts;
   /** The export begins after the ledger's start (a --since): an opening balance is written even when it is 0. */
   since: boolean;
@@ -245,6 +245,8 @@ export class JournalWriter {
  */
 export class JournalStream {
   private readonly purchasesOnly: boolean;
+  /** A journal asserts balances in one commodity: an entry in another unit fails the export (exit 4). */
+  private readonly units: OneUnit;
   private held: EntryJson[] = [];
   private opened = false;
   /** The balance after the previous entry, where it is known (conflux's consumption is measured from it). */
@@ -258,9 +260,12 @@ export class JournalStream {
     private readonly source: JournalSource,
   ) {
     this.purchasesOnly = source.provider.ledgerKind === 'purchases';
+    const { id } = source.provider;
+    this.units = new OneUnit(source.profile === null ? id : `${id} (profile ${source.profile})`, 'asc');
   }
 
   add(e: EntryJson): string {
+    this.units.check(e);
     if (this.opened) return this.entry(e);
     this.held.push(e);
     if (e.balanceAfter === null) return '';

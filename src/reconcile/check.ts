@@ -6,12 +6,14 @@
 // - a break that later entries continue from is one break, at the first entry off the chain;
 // - a single wrong balance_after (the entries around it agree with each other) is one break, at it;
 // - a repeated id is one `duplicate`, however far from the first, and the copy is skipped so it does not cascade;
-// - an entry without balance_after is `missing_balance_after`, and the chain is carried across it.
+// - an entry without balance_after is `missing_balance_after`, and the chain is carried across it;
+// - an entry in another unit than the one before it is `unit_change`, and the chain starts again from it:
+//   amounts in different units are never summed.
 // A purchases-only history (conflux) is checked differently: the drop between one purchase's balance and
 // the next purchase's starting point is consumption, never negative, summed for the identities.
 // The opening, closing and movements are the statement's roll-forward (rollforward.ts), run over the
 // entries checked, so reconcile and a statement of the same entries cannot disagree.
-import { Decimal, formatAmount } from '../core/money.js';
+import { Decimal, formatAmount, withinDoubleNoise } from '../core/money.js';
 import { IdSet } from '../providers/shared/id-set.js';
 import { consumptionBetween, RollForward, type RollForwardResult } from './rollforward.js';
 
@@ -23,6 +25,7 @@ export const ISSUE_KINDS = [
   'order',
   'missing_balance_after',
   'checkpoint_mismatch',
+  'unit_change',
 ] as const;
 export type IssueKind = (typeof ISSUE_KINDS)[number];
 
@@ -145,6 +148,8 @@ interface Link {
   newer: CheckEntry;
   /** Σ amounts of the entries after `older` up to and including `newer`. */
   moved: Decimal;
+  /** How many amounts `moved` adds up. */
+  steps: number;
 }
 
 /** Issues in arrival order, the first `max` kept in full. */
@@ -189,18 +194,24 @@ class ChainRule {
   ) {}
 
   private holds(link: Link, tolerated?: ToleratedLog): boolean {
-    return this.agrees(link.older, link.newer, link.moved, tolerated);
+    return this.agrees(link.older, link.newer, link.moved, link.steps, tolerated);
   }
 
   /**
-   * newer.balanceAfter == older.balanceAfter + moved, within the tolerance; a difference let pass goes to
-   * `tolerated` (given for each real link once, never for the link across a wrong balance, which is a guess).
+   * newer.balanceAfter == older.balanceAfter + moved: exactly, or where figures came as JSON numbers within the
+   * noise of the provider's double arithmetic (SPEC §2), or within the tolerance; a difference the tolerance let
+   * pass goes to `tolerated` (given for each real link once, never for the link across a wrong balance, which is
+   * a guess).
    */
-  private agrees(older: CheckEntry, newer: CheckEntry, moved: Decimal, tolerated?: ToleratedLog): boolean {
+  private agrees(older: CheckEntry, newer: CheckEntry, moved: Decimal, steps: number, tolerated?: ToleratedLog): boolean {
     const actual = newer.balanceAfter as Decimal;
     const expected = (older.balanceAfter as Decimal).add(moved);
     if (actual.eq(expected)) return true;
     const difference = actual.sub(expected);
+    if (difference.fromDouble) {
+      const magnitude = actual.abs().cmp(expected.abs()) >= 0 ? actual : expected;
+      if (withinDoubleNoise(difference, magnitude, 2 + steps, steps)) return true;
+    }
     if (difference.abs().cmp(this.tolerance) > 0) return false;
     tolerated?.add(difference);
     return true;
@@ -211,9 +222,9 @@ class ChainRule {
   }
 
   /** A link between two entries with balances; the object is only made when it broke. */
-  step(older: CheckEntry, newer: CheckEntry, moved: Decimal): void {
-    if (this.pending === undefined && this.agrees(older, newer, moved, this.tolerated)) return;
-    this.link({ older, newer, moved });
+  step(older: CheckEntry, newer: CheckEntry, moved: Decimal, steps: number): void {
+    if (this.pending === undefined && this.agrees(older, newer, moved, steps, this.tolerated)) return;
+    this.link({ older, newer, moved, steps });
   }
 
   private link(link: Link): void {
@@ -224,7 +235,12 @@ class ChainRule {
       // two links in a row broke; they share the middle entry
       const [first, second] = this.asc ? [held, link] : [link, held];
       if (broken) {
-        const across: Link = { older: first.older, newer: second.newer, moved: first.moved.add(second.moved) };
+        const across: Link = {
+          older: first.older,
+          newer: second.newer,
+          moved: first.moved.add(second.moved),
+          steps: first.steps + second.steps,
+        };
         if (this.holds(across)) {
           // the entries either side agree: only the middle entry's balance is wrong, one break there
           this.report(first);
@@ -306,6 +322,8 @@ export class ChainChecker {
   private readonly ids: IdSet | undefined;
   /** a 32-bit print of each entry's content, by its ordinal in `ids` (see contentPrint) */
   private prints: Int32Array;
+  /** the last entry pushed that names its unit, in arrival order */
+  private lastUnit: CheckEntry | null = null;
   // order check: the two entries before the current one, in arrival order
   private beforePrevious: CheckEntry | null = null;
   private previous: CheckEntry | null = null;
@@ -313,6 +331,8 @@ export class ChainChecker {
   // chain: the last entry with a balance, and the amounts moved since (arrival-order dependent)
   private anchor: CheckEntry | null = null;
   private moved = Decimal.ZERO;
+  /** how many amounts `moved` adds up */
+  private steps = 0;
   // purchases: the previous purchase in arrival order
   private previousPurchase: CheckEntry | null = null;
 
@@ -342,6 +362,7 @@ export class ChainChecker {
     if (e.type !== 'purchase') this.allPurchases = false;
     this.roll.push(e);
     this.checkOrder(e);
+    if (e.unit !== undefined) this.checkUnit(e);
     if (e.balanceAfter === null) {
       this.commonLog.add(
         makeIssue('missing_balance_after', {
@@ -414,24 +435,50 @@ export class ChainChecker {
     this.previous = e;
   }
 
+  /** A unit that changes between two entries: one `unit_change`, at the newer; nothing is summed across it. */
+  private checkUnit(e: CheckEntry): void {
+    const last = this.lastUnit;
+    this.lastUnit = e;
+    if (last === null || last.unit === e.unit) return;
+    const [older, newer] = this.asc ? [last, e] : [e, last];
+    this.commonLog.add(
+      makeIssue('unit_change', {
+        entryId: newer.id,
+        previousId: older.id,
+        createdAt: newer.createdAt,
+        message: `entry ${newer.id} is in ${newer.unit}, the entry before it (${older.id}) in ${older.unit}: amounts in different units are never summed`,
+      }),
+    );
+    this.chain.finish();
+    this.anchor = null;
+    this.moved = Decimal.ZERO;
+    this.steps = 0;
+  }
+
   private stepChain(e: CheckEntry): void {
     if (this.asc) {
       // oldest first: amounts accumulate up to the next entry with a balance
       this.moved = this.moved.add(e.amount);
+      this.steps++;
       if (e.balanceAfter === null) return;
-      if (this.anchor) this.chain.step(this.anchor, e, this.moved);
+      if (this.anchor) this.chain.step(this.anchor, e, this.moved, this.steps);
       this.anchor = e;
       this.moved = Decimal.ZERO;
+      this.steps = 0;
       return;
     }
     // newest first: the anchor is newer; its amount and those without balances in between are the movement
     if (e.balanceAfter === null) {
-      if (this.anchor) this.moved = this.moved.add(e.amount);
+      if (this.anchor) {
+        this.moved = this.moved.add(e.amount);
+        this.steps++;
+      }
       return;
     }
-    if (this.anchor) this.chain.step(e, this.anchor, this.moved);
+    if (this.anchor) this.chain.step(e, this.anchor, this.moved, this.steps);
     this.anchor = e;
     this.moved = e.amount;
+    this.steps = 1;
   }
 
   private stepPurchases(e: CheckEntry): void {

@@ -124,8 +124,9 @@ function toEntry(
   let amountValue: Decimal;
   let balance: Decimal | null;
   try {
-    amountValue = Decimal.parse(String(amount));
-    balance = balanceAfter === null || balanceAfter === undefined || balanceAfter === '' ? null : Decimal.parse(String(balanceAfter));
+    amountValue = Decimal.parseExported(String(amount));
+    balance =
+      balanceAfter === null || balanceAfter === undefined || balanceAfter === '' ? null : Decimal.parseExported(String(balanceAfter));
   } catch {
     throw notAnExport(path, `${where} has an amount that is not a decimal`);
   }

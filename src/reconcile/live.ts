@@ -2,7 +2,7 @@
 // balance, the provider's identities, and the checkpoint a clean run anchors the next one to.
 import type { Context } from '../core/context.js';
 import { ProviderError } from '../core/errors.js';
-import { Decimal, formatAmount } from '../core/money.js';
+import { Decimal, formatAmount, withinDoubleNoise } from '../core/money.js';
 import { assertOffers, openProvider, type ProviderSession, unsupported } from '../providers/session.js';
 import type { Target } from '../providers/target.js';
 import { applyFilter, inFilter } from '../providers/shared/filter.js';
@@ -17,7 +17,7 @@ import {
   HistoryDigest,
   HistoryVerifier,
 } from './checkpoint.js';
-import type { Report } from './report.js';
+import { openingUnitOf, type Report } from './report.js';
 
 /** What a live reconciliation is asked (reconcile's options less the choice of live, file or --all). */
 export interface LiveOptions {
@@ -40,11 +40,17 @@ class PurchasedDuringRead extends ProviderError {
 
 const toCheck = (e: LedgerEntry): CheckEntry => e;
 
-/** a == b within the tolerance; a difference let pass is counted in `tolerated`. */
-function within(a: Decimal, b: Decimal, tolerance: Decimal, tolerated: ToleratedLog): boolean {
+/**
+ * a == b: exactly, or where figures came as JSON numbers within the noise of the provider's double arithmetic
+ * (SPEC §2: `figures` read, `additions` made to reach them), or within the tolerance; a difference the tolerance
+ * let pass is counted in `tolerated`.
+ */
+function within(a: Decimal, b: Decimal, tolerance: Decimal, tolerated: ToleratedLog, figures = 2, additions = 0): boolean {
   if (a.eq(b)) return true;
-  if (a.sub(b).abs().cmp(tolerance) > 0) return false;
-  tolerated.add(a.sub(b));
+  const difference = a.sub(b);
+  if (difference.fromDouble && withinDoubleNoise(difference, a.abs().cmp(b.abs()) >= 0 ? a : b, figures, additions)) return true;
+  if (difference.abs().cmp(tolerance) > 0) return false;
+  tolerated.add(difference);
   return true;
 }
 
@@ -239,7 +245,16 @@ async function check(
         }
       }
       const headBalance = top ? top.balanceAfter : Decimal.ZERO;
-      if (headBalance && !within(headBalance, live.balance, opts.tolerance, tolerated)) {
+      if (top && top.unit !== live.unit) {
+        // a balance in one unit is never compared with a balance in another
+        extra.push(
+          makeIssue('unit_change', {
+            entryId: top.id,
+            createdAt: top.createdAt,
+            message: `the live balance is in ${live.unit}, the newest entry ${top.id} in ${top.unit}: balances in different units are never compared`,
+          }),
+        );
+      } else if (headBalance && !within(headBalance, live.balance, opts.tolerance, tolerated)) {
         // they may differ only because entries posted since the balance was read: compare a still snapshot
         const snapshot = await stableHead(ctx, session);
         const still = snapshot?.entry ?? null;
@@ -266,7 +281,7 @@ async function check(
   // identities the provider exposes
   if (live?.balance && live.available && live.reserved) {
     const sum = live.available.add(live.reserved);
-    if (!within(live.balance, sum, opts.tolerance, tolerated)) {
+    if (!within(live.balance, sum, opts.tolerance, tolerated, 3, 1)) {
       extra.push(
         mismatch('identity_mismatch', sum, live.balance, {
           message: `balance ${formatAmount(live.balance, live.unit)} should equal available + reserved (${formatAmount(sum, live.unit)})`,
@@ -331,6 +346,7 @@ async function check(
     profile: target.profile,
     provider: target.provider.id,
     unit,
+    ...openingUnitOf(result.oldest, unit),
     checked: fresh,
     // resumed: the period opens at the verified entry's balance (its own amount was checked before)
     opening: checkpoint && !full && anchor ? anchor.balanceAfter : result.opening,

@@ -5,7 +5,7 @@ import type { Decimal } from '../core/money.js';
 import { findProvider } from '../providers/registry.js';
 import { ChainChecker, type CheckEntry, type CheckResult } from './check.js';
 import { detectFormat, readExportFile } from './file.js';
-import type { Report } from './report.js';
+import { openingUnitOf, type Report } from './report.js';
 
 /** What reconcile --file is asked. */
 export interface FileOptions {
@@ -58,10 +58,12 @@ export async function reconcileFile(ctx: Context, opts: FileOptions, path: strin
     for (const b of buffered) checker.push(b);
   }
   const result: CheckResult = checker.finish();
+  const closingUnit = result.newest?.unit ?? unit;
   return {
     profile: null,
     provider: provider ?? null,
-    unit,
+    unit: closingUnit,
+    ...openingUnitOf(result.oldest, closingUnit),
     checked: result.checked,
     opening: result.opening,
     closing: result.closing,

@@ -7,6 +7,8 @@ export interface Report {
   profile: string | null;
   provider: string | null;
   unit: string | null;
+  /** The opening's unit, where the ledger's unit changes (a `unit_change`) and it is not `unit`. */
+  openingUnit?: string;
   checked: number;
   opening: Decimal | null;
   closing: Decimal | null;
@@ -23,4 +25,9 @@ export interface Report {
   resumedFrom?: { id: string; createdAt: string };
   /** On a --checkpoint run: the checkpoint used, or null when there was none (or it was reset). */
   checkpoint?: { id: string; createdAt: string; verifiedAt: string } | null;
+}
+
+/** `openingUnit` for a report in `unit` whose oldest entry checked is in another (a ledger whose unit changes). */
+export function openingUnitOf(oldest: { unit?: string } | null, unit: string | null): { openingUnit?: string } {
+  return oldest?.unit !== undefined && unit !== null && oldest.unit !== unit ? { openingUnit: oldest.unit } : {};
 }

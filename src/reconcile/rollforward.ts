@@ -5,7 +5,8 @@
 // A purchases-only history (conflux) lists no usage: the drop from one purchase's balance to the balance
 // just before the next purchase is `consumption`. A drop is never negative: a rise there is no consumption
 // but a break, and it stays in the difference, where the roll-forward fails on it.
-import { Decimal } from '../core/money.js';
+import { ProviderError } from '../core/errors.js';
+import { Decimal, withinDoubleNoise } from '../core/money.js';
 import { ENTRY_TYPES } from '../providers/types.js';
 
 /** The movements a statement shows: the normalised entry types, and a purchases-only ledger's consumption. */
@@ -33,8 +34,10 @@ export interface RollForwardResult {
   to: string | null;
   /** opening + Σ movements == closing (true for an empty period). */
   ok: boolean;
-  /** closing − (opening + Σ movements); zero when ok, null when there is no opening or closing. */
+  /** closing − (opening + Σ movements); zero when ok (or only the noise of doubles), null when there is no opening or closing. */
   difference: Decimal | null;
+  /** Some figure came as a JSON number (a double): its noise is no difference (SPEC §2). */
+  doubles: boolean;
 }
 
 /**
@@ -56,6 +59,54 @@ export function noMovements(): Record<Movement, Decimal> {
 /** Σ of a period's movements. */
 export function totalMovement(movements: Record<Movement, Decimal>): Decimal {
   return MOVEMENTS.reduce((sum, m) => sum.add(movements[m]), Decimal.ZERO);
+}
+
+/**
+ * Whether a period's roll-forward closes: closing − (opening + Σ movements) is zero, or, where figures came as JSON
+ * numbers, no more than the noise of the provider's double arithmetic over the period's entries (SPEC §2).
+ */
+export function closes(
+  difference: Decimal,
+  figures: { opening: Decimal; movements: Record<Movement, Decimal>; entries: number; doubles: boolean },
+): boolean {
+  if (difference.units === 0n) return true;
+  if (!figures.doubles) return false;
+  // no balance in the period was further from zero than the opening and every movement together
+  const magnitude = MOVEMENTS.reduce((sum, m) => sum.add(figures.movements[m].abs()), figures.opening.abs());
+  return withinDoubleNoise(difference, magnitude, 2 + figures.entries, figures.entries);
+}
+
+/** What the unit check needs of an entry. */
+export interface UnitEntry {
+  id: string;
+  createdAt: string;
+  unit: string;
+}
+
+/**
+ * A statement, a journal or a workbook sums its entries: in one unit only (SPEC §4 `unit_change`). The first
+ * entry's unit is the period's; an entry in another fails the deliverable (exit 4) naming where the unit
+ * changes, and the user narrows the period to one unit. Reconcile reports the same change as an issue.
+ */
+export class OneUnit {
+  private last: UnitEntry | null = null;
+
+  constructor(
+    /** Whose ledger, for the message: "indigenius (profile work)". */
+    private readonly who: string,
+    private readonly direction: 'asc' | 'desc',
+  ) {}
+
+  check(e: UnitEntry): void {
+    const last = this.last;
+    this.last = e;
+    if (last === null || last.unit === e.unit) return;
+    const [older, newer] = this.direction === 'asc' ? [last, e] : [e, last];
+    throw new ProviderError(
+      `${this.who}: the ledger changes unit at entry ${newer.id} (${newer.createdAt}): ${older.unit} before it, ${newer.unit} from it; amounts in different units are never summed`,
+      'narrow the period to one unit with --since or --until',
+    );
+  }
 }
 
 /** 10^n as a bigint, for aligning scales. */
@@ -111,6 +162,8 @@ export class RollForward {
   private amountsAfterNewest = Decimal.ZERO;
   /** purchases only: the previous purchase pushed. */
   private previousPurchase: RollEntry | null = null;
+  /** some figure came as a JSON number */
+  private doubles = false;
 
   constructor(options: RollForwardOptions) {
     this.asc = options.direction === 'asc';
@@ -122,6 +175,7 @@ export class RollForward {
     this.first ??= e;
     this.last = e;
     this.sumOf(e.type).add(e.amount);
+    if (!this.doubles && (e.amount.fromDouble || e.balanceAfter?.fromDouble === true)) this.doubles = true;
     if (this.asc) {
       if (this.oldestWithBalance === null) {
         this.amountsToOldest = this.amountsToOldest.add(e.amount);
@@ -180,15 +234,18 @@ export class RollForward {
     const closing = newest?.balanceAfter ? newest.balanceAfter.add(this.amountsAfterNewest) : null;
     const difference = opening && closing ? closing.sub(opening.add(totalMovement(movements))) : null;
     const [from, to] = this.asc ? [this.first, this.last] : [this.last, this.first];
+    const doubles = this.doubles;
+    const entries = this.count;
     return {
       opening,
       movements,
       closing,
-      entries: this.count,
+      entries,
       from: from?.createdAt ?? null,
       to: to?.createdAt ?? null,
-      ok: this.count === 0 || (difference !== null && difference.units === 0n),
-      difference: this.count === 0 ? Decimal.ZERO : difference,
+      ok: entries === 0 || (difference !== null && opening !== null && closes(difference, { opening, movements, entries, doubles })),
+      difference: entries === 0 ? Decimal.ZERO : difference,
+      doubles,
     };
   }
 }

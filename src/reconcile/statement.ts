@@ -11,7 +11,7 @@
 // counted in that purchase's period (the drop from the last purchase before the period included). Consumption
 // after a period's last purchase shows in the period of the next.
 import { Decimal } from '../core/money.js';
-import { consumptionBetween, type Movement, type RollEntry, RollForward, totalMovement } from './rollforward.js';
+import { closes, consumptionBetween, type Movement, OneUnit, type RollEntry, RollForward, totalMovement } from './rollforward.js';
 
 /** An entry as a statement reads it. */
 export interface StatementEntry extends RollEntry {
@@ -37,29 +37,40 @@ export interface StatementFigures {
   carried: { id: string; createdAt: string; balanceAfter: Decimal } | null;
   /** A break at the period's start: the balance carried over and the one the period's first entry started from. */
   boundary: { entryId: string; createdAt: string; carried: Decimal; startedFrom: Decimal } | null;
+  /**
+   * The last entry before the period, when it is in another unit than the period's: its balance is no opening,
+   * so the period opens where its first entry started.
+   */
+  beforeInOtherUnit: { id: string; createdAt: string; unit: string } | null;
 }
 
 export interface StatementOptions {
   direction: 'asc' | 'desc';
   /** The ledger lists purchases only (conflux): drops between purchases are consumption. */
   purchasesOnly: boolean;
+  /** Whose ledger, for a failure's message: "indigenius (profile work)". */
+  who: string;
 }
 
 /** A period's statement, an entry at a time, in constant memory: push the period's entries, and the last one before it. */
 export class StatementBuilder {
   private readonly roll: RollForward;
+  private readonly units: OneUnit;
   private unit: string | null = null;
   private carried: StatementEntry | null = null;
+  private beforeInOtherUnit: StatementEntry | null = null;
   /** The period's oldest entry, and its oldest purchase (purchases only). */
   private oldest: StatementEntry | null = null;
   private oldestPurchase: StatementEntry | null = null;
 
   constructor(private readonly options: StatementOptions) {
     this.roll = new RollForward(options);
+    this.units = new OneUnit(options.who, options.direction);
   }
 
   /** An entry of the period, in the builder's direction. */
   push(e: StatementEntry): void {
+    this.units.check(e);
     this.roll.push(e);
     this.unit ??= e.unit;
     if (this.options.direction === 'desc' || this.oldest === null) this.oldest = e;
@@ -68,13 +79,19 @@ export class StatementBuilder {
 
   /** The last entry before the period: the balance the period opens with. */
   carriedFrom(e: StatementEntry): void {
+    if (this.unit !== null && e.unit !== this.unit) {
+      this.beforeInOtherUnit = e;
+      return;
+    }
     this.carried = e;
     this.unit ??= e.unit;
   }
 
   finish(): StatementFigures {
     const r = this.roll.finish();
-    const base = { unit: this.unit, entries: r.entries, first: r.from, last: r.to, boundary: null };
+    const other = this.beforeInOtherUnit;
+    const beforeInOtherUnit = other && { id: other.id, createdAt: other.createdAt, unit: other.unit };
+    const base = { unit: this.unit, entries: r.entries, first: r.from, last: r.to, boundary: null, beforeInOtherUnit };
     const before = this.carried;
     if (before?.balanceAfter == null) {
       const { opening, movements, closing, ok, difference } = r;
@@ -96,7 +113,7 @@ export class StatementBuilder {
       // a rise between purchases: no consumption explains it
       else if (p?.balanceAfter)
         boundary = { entryId: p.id, createdAt: p.createdAt, carried: opening, startedFrom: p.balanceAfter.sub(p.amount) };
-    } else if (r.opening && !r.opening.eq(opening)) {
+    } else if (r.opening && !closes(r.opening.sub(opening), { opening, movements, entries: 1, doubles: r.doubles || opening.fromDouble })) {
       boundary = { entryId: first.id, createdAt: first.createdAt, carried: opening, startedFrom: r.opening };
     }
     const difference = r.closing ? r.closing.sub(opening.add(totalMovement(movements))) : null;
@@ -105,7 +122,7 @@ export class StatementBuilder {
       opening,
       movements,
       closing: r.closing,
-      ok: difference !== null && difference.units === 0n,
+      ok: difference !== null && closes(difference, { opening, movements, entries: r.entries, doubles: r.doubles || opening.fromDouble }),
       difference,
       carried,
       boundary,
@@ -122,8 +139,9 @@ export async function statementOf(
   pages: AsyncIterable<readonly StatementEntry[]>,
   since: Date | undefined,
   purchasesOnly: boolean,
+  who: string,
 ): Promise<StatementFigures> {
-  const builder = new StatementBuilder({ direction: 'desc', purchasesOnly });
+  const builder = new StatementBuilder({ direction: 'desc', purchasesOnly, who });
   const from = since?.toISOString();
   reading: for await (const page of pages) {
     for (const e of page) {

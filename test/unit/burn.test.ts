@@ -8,7 +8,7 @@ const now = new Date('2026-12-01T12:00:00Z');
 const d = (text: string) => Decimal.parse(text);
 const ago = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
 
-function entry(daysAgo: number, type: EntryType, amount: string, balanceAfter: string | null = null): LedgerEntry {
+function entry(daysAgo: number, type: EntryType, amount: string, balanceAfter: string | null = null, unit = 'USD'): LedgerEntry {
   return {
     id: `e${daysAgo}`,
     createdAt: ago(daysAgo),
@@ -16,7 +16,7 @@ function entry(daysAgo: number, type: EntryType, amount: string, balanceAfter: s
     providerType: type,
     amount: d(amount),
     balanceAfter: balanceAfter === null ? null : d(balanceAfter),
-    unit: 'USD',
+    unit,
     description: null,
     reference: null,
     metadata: null,
@@ -55,8 +55,14 @@ describe('burn', () => {
     const burn = await chainBurn(reading([entry(1, 'usage', '-0.035')]), now, 'USD');
     // 0.035 / 7 = 0.005
     expect(burn.perDay.toString(3)).toBe('0.005');
-    const credits = await chainBurn(reading([entry(1, 'usage', '-10')]), now, 'credits');
+    const credits = await chainBurn(reading([entry(1, 'usage', '-10', null, 'credits')]), now, 'credits');
     expect(credits.perDay.toString()).toBe('1');
+  });
+
+  it('is not known when the spending is in another unit than the balance: never summed across units', async () => {
+    await expect(chainBurn(reading([entry(1, 'usage', '-1'), entry(2, 'usage', '-2', null, 'EUR')]), now, 'USD')).rejects.toThrow(
+      'entry e2 of the last 7 days is in EUR, the balance in USD: spending in different units is never summed',
+    );
   });
 
   it('gives conflux the drop since the newest purchase at least 7 days old, over the time since it', async () => {

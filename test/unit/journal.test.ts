@@ -42,7 +42,7 @@ const entry = (
 
 const source = (more: Partial<JournalSource> = {}): JournalSource => ({
   profile: null,
-  provider: { name: 'Conduit', ledgerKind: 'chain' },
+  provider: { id: 'conduit', name: 'Conduit', ledgerKind: 'chain' },
   accounts: defaultAccounts('Conduit'),
   since: false,
   ...more,
@@ -274,7 +274,10 @@ describe('the walk from entries to transactions', () => {
   });
 
   it('posts conflux consumption before each purchase so its balance holds, and none where the balance rose', () => {
-    const conflux = { provider: { name: 'Conflux', ledgerKind: 'purchases' as const }, accounts: defaultAccounts('Conflux') };
+    const conflux = {
+      provider: { id: 'conflux', name: 'Conflux', ledgerKind: 'purchases' as const },
+      accounts: defaultAccounts('Conflux'),
+    };
     const purchases = [
       entry('p1', '2026-11-01T08:00:00.000Z', 'purchase', '5000', '5000', { unit: 'credits' }),
       // 5000 + 6000 - 10000: 1000 consumed between the two purchases

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Decimal, formatAmount, parseAmount } from '../../src/core/money.js';
+import { Decimal, formatAmount, parseAmount, withinDoubleNoise } from '../../src/core/money.js';
 
 describe('Decimal', () => {
   it('adds 0.1 and 0.2 to exactly 0.3', () => {
@@ -48,9 +48,22 @@ describe('Decimal', () => {
     expect(Decimal.fromNumber(-0.1).toString()).toBe('-0.1');
   });
 
-  it('reads cents without the double-to-string, to the same decimal as the shortest string', () => {
-    // the cents fast path must agree with String(n) exactly, scale included, wherever it applies
-    const viaString = (n: number) => Decimal.parse(String(n));
+  it('reads cents without the double-to-string, to the same decimal as the shortest string within the noise', () => {
+    // the cents fast path and the search of precisions must agree exactly, scale included, with the rule read
+    // slowly: the fewest significant digits whose decimal is within 2^-44 of n and 0.00005, else String(n)
+    const viaString = (n: number) => {
+      // String(n) is the shortest decimal that is n itself: fewer digits are tried before it
+      const digits = String(n).replace(/e.*$/, '').replace(/\D/g, '').replace(/^0+/, '').length;
+      for (let p = 1; p < digits; p++) {
+        const text = n.toPrecision(p);
+        if (Math.abs(Number(text) - n) <= Math.min(Math.abs(n) * 2 ** -44, 0.00005)) {
+          const [mantissa = '', exponent] = text.split('e');
+          const trimmed = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
+          return Decimal.parse(exponent === undefined ? trimmed : `${trimmed}e${exponent}`);
+        }
+      }
+      return Decimal.parse(String(n));
+    };
     let seed = 7;
     const random = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -134,5 +147,65 @@ describe("the suite's equality for decimals", () => {
     expect({ tolerance: Decimal.parse('0.01') }).not.toEqual({ tolerance: Decimal.ZERO });
     expect(Decimal.parse('1.50')).not.toEqual(Decimal.parse('1.5'));
     expect({ min: Decimal.parse('10.5') }).toEqual({ min: Decimal.parse('10.5') });
+  });
+});
+
+describe('the noise of a provider that sums doubles (SPEC §2)', () => {
+  const read = (n: number) => Decimal.fromNumber(n).toString();
+
+  it('reads the noise of double arithmetic away', () => {
+    expect(read(0.30000000000000004)).toBe('0.3');
+    expect(read(7.10000000000001)).toBe('7.1');
+    expect(read(0.1 + 0.2)).toBe('0.3');
+    // 0.1 added up 71 and 500 times in doubles
+    expect(read(7.099999999999991)).toBe('7.1');
+    expect(read(50.00000000000044)).toBe('50');
+    expect(read(-49.80000000000044)).toBe('-49.8');
+    expect(read(1.0000000000000002e-7)).toBe('0.0000001');
+  });
+
+  it('keeps every figure that is meant: hundredths of a cent, long fractions, one credit in ten million', () => {
+    expect(read(7.1001)).toBe('7.1001');
+    expect(read(99999999.9999)).toBe('99999999.9999');
+    expect(read(10000000.5)).toBe('10000000.5');
+    expect(read(0.000123456789)).toBe('0.000123456789');
+    expect(read(150711.62579566)).toBe('150711.62579566');
+    expect(read(81.23456789012)).toBe('81.23456789012');
+    // past the 13th significant digit a figure may be read as noise: 2^-44 of it at most
+    expect(read(81.2345678901234)).toBe('81.23456789012');
+    expect(read(0.1)).toBe('0.1');
+  });
+
+  it('never moves a figure by more than half a hundredth of a cent, however large', () => {
+    // at 2^50 a double's neighbours are 0.25 apart: the shortest string stays
+    expect(read(2 ** 50 + 0.25)).toBe('1125899906842624.2');
+    expect(read(36989355087.28027)).toBe('36989355087.2803');
+  });
+
+  it('remembers that a figure came from a double, through the arithmetic it takes part in', () => {
+    const double = Decimal.fromNumber(0.1);
+    const exact = Decimal.parse('0.1');
+    expect(double.fromDouble).toBe(true);
+    expect(exact.fromDouble).toBe(false);
+    expect(Decimal.fromNumber(12.34).fromDouble).toBe(true);
+    expect(Decimal.fromNumber(12).fromDouble).toBe(false);
+    expect(exact.add(double).fromDouble).toBe(true);
+    expect(double.sub(exact).fromDouble).toBe(true);
+    expect(double.neg().fromDouble).toBe(true);
+    expect(Decimal.fromNumber(-0.1).abs().fromDouble).toBe(true);
+    expect(exact.add(exact).neg().fromDouble).toBe(false);
+  });
+
+  it('tells the noise of doubles from a difference', () => {
+    const d = (n: number) => Decimal.fromNumber(n);
+    // 0.000000000000004 between balances of 50: noise; a hundredth of a cent: a difference
+    expect(withinDoubleNoise(Decimal.parse('0.000000000000004'), d(50), 2, 1)).toBe(true);
+    expect(withinDoubleNoise(Decimal.parse('0.0001'), d(7.1), 3, 1)).toBe(false);
+    // never more than 0.00005, however large the balance
+    expect(withinDoubleNoise(Decimal.parse('0.00005'), d(1e12), 3, 1)).toBe(true);
+    expect(withinDoubleNoise(Decimal.parse('0.00006'), d(1e12), 3, 1)).toBe(false);
+    // more figures and additions, more noise allowed
+    expect(withinDoubleNoise(Decimal.parse('0.0000000001'), d(100), 2, 0)).toBe(false);
+    expect(withinDoubleNoise(Decimal.parse('0.0000000001'), d(100), 200, 200)).toBe(true);
   });
 });

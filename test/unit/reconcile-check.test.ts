@@ -209,3 +209,46 @@ describe('purchases-only history (conflux)', () => {
     expect(r.mode).toBe('chain');
   });
 });
+
+describe('a ledger whose unit changes', () => {
+  it('is one unit_change at the first entry in the new unit, either way round, and never a chain_break across it', () => {
+    const entries = ledger(['50', '50', '-5', '-1']).map((e, i) => ({ ...e, unit: i < 2 ? 'USD' : 'EUR' }));
+    const { desc, asc } = both(entries);
+    for (const r of [desc, asc]) {
+      expect(kinds(r)).toEqual(['unit_change@e2']);
+      expect(r.issues[0]).toMatchObject({
+        previousId: 'e1',
+        message: 'entry e2 is in EUR, the entry before it (e1) in USD: amounts in different units are never summed',
+      });
+    }
+  });
+
+  it('still finds a break inside each unit', () => {
+    const entries = ledger(['50', '50', '-5', '-1']).map((e, i) => ({ ...e, unit: i < 2 ? 'USD' : 'EUR' }));
+    const broken = entries.map((e) => (e.id === 'e3' ? { ...e, balanceAfter: Decimal.parse('1') } : e));
+    const { desc, asc } = both(broken);
+    for (const r of [desc, asc]) expect(kinds(r)).toEqual(['chain_break@e3', 'unit_change@e2']);
+  });
+});
+
+describe('figures that came as JSON numbers', () => {
+  it('takes the noise of a provider summing doubles for no break, and a hundredth of a cent for one', () => {
+    let balance = 0;
+    const entries: CheckEntry[] = [];
+    for (let i = 0; i < 300; i++) {
+      balance += 0.1;
+      entries.push({
+        id: `d${i}`,
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+        type: 'credit',
+        amount: Decimal.fromNumber(0.1),
+        balanceAfter: Decimal.fromNumber(i === 200 ? balance + 0.0001 : balance),
+      });
+    }
+    const { desc, asc } = both(entries);
+    for (const r of [desc, asc]) expect(kinds(r)).toEqual(['chain_break@d200']);
+    // the same figures as decimal strings are exact: their noise is a difference
+    const exact = entries.map((e) => ({ ...e, amount: Decimal.parse('0.1'), balanceAfter: Decimal.parse('0.30000000000000004') }));
+    expect(checkEntries(exact.slice(0, 2), { direction: 'asc' }).issues.map((i) => i.kind)).toEqual(['chain_break']);
+  });
+});

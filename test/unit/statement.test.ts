@@ -23,7 +23,7 @@ const entry = (
 });
 
 function build(direction: 'asc' | 'desc', carried: StatementEntry | null, period: StatementEntry[], purchasesOnly = false) {
-  const b = new StatementBuilder({ direction, purchasesOnly });
+  const b = new StatementBuilder({ direction, purchasesOnly, who: 'conduit' });
   if (carried) b.carriedFrom(carried);
   for (const e of direction === 'asc' ? period : [...period].reverse()) b.push(e);
   return b.finish();
@@ -102,11 +102,11 @@ describe('a statement of a period', () => {
         yield page;
       }
     }
-    const s = await statementOf(pages(), new Date('2026-11-01T00:00:00Z'), false);
+    const s = await statementOf(pages(), new Date('2026-11-01T00:00:00Z'), false, 'conduit');
     expect([s.entries, s.opening?.toString(), s.closing?.toString(), s.carried?.id, s.ok]).toEqual([2, '10', '5', before.id, true]);
     expect(read).toBe(3); // the page past the carried entry is never asked for
     // no --since: the whole history, nothing carried in
-    const all = await statementOf(pages(), undefined, false);
+    const all = await statementOf(pages(), undefined, false, 'conduit');
     expect([all.entries, all.opening?.toString(), all.carried]).toEqual([4, '0', null]);
   });
 });

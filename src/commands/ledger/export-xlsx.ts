@@ -21,10 +21,17 @@ export class WorkbookSection {
     readonly provider: string,
     private readonly options: { direction: 'asc' | 'desc'; purchasesOnly: boolean; filter: LedgerFilter },
   ) {
-    this.builder = new StatementBuilder({ direction: options.direction, purchasesOnly: options.purchasesOnly });
+    this.builder = new StatementBuilder({
+      direction: options.direction,
+      purchasesOnly: options.purchasesOnly,
+      who: profile ? `${provider} (profile ${profile})` : provider,
+    });
   }
 
-  /** An entry written to the workbook, in the order written: as read (its amounts already exact), or from a spool. */
+  /**
+   * An entry written to the workbook, in the order written: as read (its amounts already exact), or from a spool,
+   * whose text does not say whether the provider sent the figures as JSON numbers (read as an export is).
+   */
   push(e: StatementEntry | EntryJson): void {
     if (typeof e.amount !== 'string') {
       this.builder.push(e as StatementEntry);
@@ -36,8 +43,8 @@ export class WorkbookSection {
       createdAt: j.createdAt,
       type: j.type,
       unit: j.unit,
-      amount: Decimal.parse(j.amount),
-      balanceAfter: j.balanceAfter === null ? null : Decimal.parse(j.balanceAfter),
+      amount: Decimal.parseExported(j.amount),
+      balanceAfter: j.balanceAfter === null ? null : Decimal.parseExported(j.balanceAfter),
     });
   }
 
