@@ -232,9 +232,50 @@ function parsed(raw: RawJsonResponse): JsonResponse {
   return { status: raw.status, body: parseBody(raw), endpoint: raw.endpoint };
 }
 
+/** A request that reads and changes nothing: the same again is harmless. (undici's own rule: GET and HEAD.) */
+const isIdempotent = (method: string) => method === 'GET' || method === 'HEAD';
+
+/** Statuses that say "try again later": a GET is sent again on them. */
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-/** Statuses that tell us a non-GET was not processed, so it is safe to repeat. */
-const RETRY_STATUS_UNSAFE_METHOD = new Set([429, 503]);
+
+/** How one attempt at a request ended, as far as sending it again is concerned. */
+export type RequestOutcome =
+  | { kind: 'status'; status: number }
+  /** Nothing listened: the request never left. */
+  | { kind: 'refused' }
+  /** The host's name did not resolve, so nothing was sent; `temporary` (EAI_AGAIN) may pass, a name that does not exist does not. */
+  | { kind: 'dns'; temporary: boolean }
+  /** The connection dropped: the request may have reached the provider. */
+  | { kind: 'reset' }
+  | { kind: 'timeout' };
+
+/**
+ * Whether an attempt that ended so is sent again: the one rule. A GET (reading, idempotent) is sent again on
+ * whatever may pass. Any other method only when it provably never left this machine (refused, a name that did
+ * not resolve): once it may have reached the provider (an answer of any status, a dropped connection, a
+ * timeout) it is not repeated, whatever the answer said — a second `POST /v1/billing/checkout` is a second
+ * checkout, and a 429 or 503 from a gateway in front of the provider does not prove the provider did nothing.
+ * A timeout is not repeated at all: the whole --timeout again, --retries times, is no answer to a slow provider.
+ */
+export function isRetryable(method: string, outcome: RequestOutcome): boolean {
+  const idempotent = isIdempotent(method);
+  switch (outcome.kind) {
+    case 'refused':
+      return true;
+    case 'dns':
+      return outcome.temporary;
+    case 'timeout':
+      return false;
+    case 'reset':
+      return idempotent;
+    case 'status':
+      return idempotent && RETRY_STATUS.has(outcome.status);
+  }
+}
+
+/** The advice when a request that may have reached the provider failed and was not sent again. */
+const NOT_REPEATED = 'tally did not send it again, since the provider may have acted on it: check before you try again';
+
 const RESET_CODES = new Set([
   'ECONNRESET',
   'EPIPE',
@@ -247,6 +288,8 @@ const YEAR_MS = 365 * 86_400_000;
 const MIB = 1024 * 1024;
 const CLOCK_SKEW_MS = 60_000;
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+/** A name that does not resolve: ENOTFOUND for good, EAI_AGAIN (the resolver failed) for now. */
+const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 
 /** Parses Retry-After: delay-seconds or an HTTP date. Returns ms from now, or undefined. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
@@ -296,6 +339,8 @@ class RetryableFailure extends Error {
     readonly retryAfterMs?: number,
     /** What went wrong, short, for progress: "503", "connection dropped". */
     readonly reason = message,
+    /** What to say when no attempt is left, if not "failed after N attempts". */
+    readonly final?: ProviderError,
   ) {
     super(message);
   }
@@ -432,6 +477,7 @@ export class HttpClient {
     }
     const failure = lastFailure ?? new RetryableFailure('no attempt made');
     if (failure.retryAfterMs !== undefined) throw this.rateLimited(endpoint, failure.retryAfterMs, attempts);
+    if (failure.final) throw failure.final;
     throw new ProviderError(
       `${this.opts.providerName}: ${endpoint} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${failure.message}`,
       'the provider is having trouble; try again later, or raise --retries',
@@ -447,11 +493,10 @@ export class HttpClient {
         'try again later; the provider gave no usable time',
       );
     }
-    const at = new Date(this.opts.now() + retryAfterMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const seconds = Math.ceil(retryAfterMs / 1000);
     return new ProviderError(
       `${this.opts.providerName} is rate limiting ${endpoint}${tried}: it asks to retry after ${seconds}s`,
-      `try again after ${at}`,
+      `try again after ${this.at(retryAfterMs)}`,
     );
   }
 
@@ -470,7 +515,6 @@ export class HttpClient {
       this.trace(`> ${method} ${url.href}`);
       if (withAuth && this.auth) this.trace(`> ${this.auth.name}: ${this.auth.scheme}${redactKey(this.auth.key)}`);
     }
-    const idempotent = method === 'GET';
     let status: number;
     let body: Buffer;
     let retryAfter: string | undefined;
@@ -486,8 +530,7 @@ export class HttpClient {
       body = res.body;
       this.checkClock(res);
     } catch (error) {
-      if (error instanceof ResponseTooLarge) throw this.tooLarge(endpoint, error);
-      throw this.networkFailure(error, method, url, idempotent);
+      throw this.networkFailure(error, method, url, endpoint);
     }
     const ms = Math.round(performance.now() - started);
     if (tracing) this.trace(`< ${status} ${endpoint} (${ms} ms, ${body.length} bytes)`);
@@ -516,15 +559,20 @@ export class HttpClient {
         this.opts.forbiddenHint ?? 'the key is valid but lacks a permission this needs; check its scopes',
       );
     }
-    const retryable = idempotent ? RETRY_STATUS.has(status) : RETRY_STATUS_UNSAFE_METHOD.has(status);
-    if (retryable) {
-      const retryAfterMs = parseRetryAfter(retryAfter, this.opts.now());
-      throw new RetryableFailure(`HTTP ${status}${said}`, status === 429 || status === 503 ? retryAfterMs : undefined, String(status));
+    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(retryAfter, this.opts.now()) : undefined;
+    if (isRetryable(method, { kind: 'status', status })) {
+      throw new RetryableFailure(`HTTP ${status}${said}`, retryAfterMs, String(status));
     }
-    throw new ProviderError(
-      `${this.opts.providerName}: ${endpoint} answered HTTP ${status}${said}`,
-      status === 404 ? 'check --base-url: the endpoint was not found there' : undefined,
-    );
+    const answered = `${this.opts.providerName}: ${endpoint} answered HTTP ${status}${said}`;
+    if (RETRY_STATUS.has(status)) {
+      // a GET would have been sent again: this request is not, and the user is told why and what to do
+      if (status === 429) {
+        if (retryAfterMs !== undefined) throw this.rateLimited(endpoint, retryAfterMs);
+        throw new ProviderError(answered, 'the provider is rate limiting; try again in a minute');
+      }
+      throw new ProviderError(answered, retryAfterMs === undefined ? NOT_REPEATED : `${NOT_REPEATED} (after ${this.at(retryAfterMs)})`);
+    }
+    throw new ProviderError(answered, status === 404 ? 'check --base-url: the endpoint was not found there' : undefined);
   }
 
   /** A provider's message with the key it was sent masked, should it echo it back ("key sk-… is not valid"). */
@@ -545,6 +593,11 @@ export class HttpClient {
     if (Math.abs(ahead) > CLOCK_SKEW_MS) this.opts.onClockSkew?.(ahead);
   }
 
+  /** "2026-11-23T10:01:00Z": `ms` from now, to the second. */
+  private at(ms: number): string {
+    return new Date(this.opts.now() + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+
   private tooLarge(endpoint: string, error: ResponseTooLarge): ProviderError {
     const mib = (bytes: number) => `${Math.ceil((bytes / MIB) * 10) / 10} MiB`;
     const announced = error.announced === undefined ? '' : ` (it announced ${mib(error.announced)})`;
@@ -554,11 +607,19 @@ export class HttpClient {
     );
   }
 
-  private networkFailure(error: unknown, method: string, url: URL, idempotent: boolean): Error {
+  /**
+   * What a request that got no usable answer becomes: a ProviderError, or a RetryableFailure (carrying that
+   * error, for when no attempt is left) when isRetryable says the attempt may be made again.
+   */
+  private networkFailure(error: unknown, method: string, url: URL, endpoint: string): Error {
     if (error instanceof TallyError) return error;
+    if (error instanceof ResponseTooLarge) return this.tooLarge(endpoint, error);
     const code = errorCode(error);
     const name = (error as { name?: string }).name;
     const seconds = this.opts.timeoutMs / 1000;
+    const idempotent = isIdempotent(method);
+    const again = (outcome: RequestOutcome, failure: ProviderError, reason: string): Error =>
+      isRetryable(method, outcome) ? new RetryableFailure(reason, undefined, reason, failure) : failure;
     const { proxy } = this.route;
     if (proxy) {
       const refused = /Proxy response \((\d+)\)/.exec(error instanceof Error ? error.message : '');
@@ -571,30 +632,42 @@ export class HttpClient {
         );
       }
       if (code === 'ECONNREFUSED') {
-        return new ProviderError(
+        const failure = new ProviderError(
           `${this.opts.providerName}: cannot connect to the proxy ${showProxy(proxy)} (connection refused)`,
           'check HTTPS_PROXY / HTTP_PROXY, and that the proxy is up',
         );
+        return again({ kind: 'refused' }, failure, 'proxy refused the connection');
       }
     }
     if (name === 'TimeoutError' || name === 'AbortError' || (code && TIMEOUT_CODES.has(code))) {
       return new ProviderError(
         `${this.opts.providerName}: ${method} ${url.origin}${url.pathname} timed out after ${seconds}s`,
-        'the provider is slow or unreachable; try again later or raise --timeout',
+        idempotent ? 'the provider is slow or unreachable; try again later or raise --timeout' : NOT_REPEATED,
       );
     }
     if (code === 'ECONNREFUSED') {
-      return new ProviderError(
+      const failure = new ProviderError(
         `${this.opts.providerName}: cannot connect to ${url.host} (connection refused)`,
         'check --base-url, and that the service is up',
       );
+      return again({ kind: 'refused' }, failure, 'connection refused');
     }
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      return new ProviderError(`${this.opts.providerName}: cannot resolve host ${url.hostname}`, 'check --base-url and your network');
+    if (code && DNS_CODES.has(code)) {
+      const failure = new ProviderError(
+        `${this.opts.providerName}: cannot resolve host ${url.hostname}`,
+        'check --base-url and your network',
+      );
+      return again({ kind: 'dns', temporary: code === 'EAI_AGAIN' }, failure, 'name not resolved');
     }
     const detail = code ?? (error instanceof Error ? error.message : String(error));
-    if (code && RESET_CODES.has(code) && idempotent) {
-      return new RetryableFailure(`connection dropped (${detail})`, undefined, 'connection dropped');
+    if (code && RESET_CODES.has(code)) {
+      const failure = new ProviderError(
+        `${this.opts.providerName}: ${method} ${url.origin}${url.pathname} failed: ${detail}`,
+        idempotent ? undefined : NOT_REPEATED,
+      );
+      return isRetryable(method, { kind: 'reset' })
+        ? new RetryableFailure(`connection dropped (${detail})`, undefined, 'connection dropped')
+        : failure;
     }
     return new ProviderError(`${this.opts.providerName}: ${method} ${url.origin}${url.pathname} failed: ${detail}`);
   }

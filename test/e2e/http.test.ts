@@ -2,7 +2,7 @@
 // Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
 // output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
 // connection seen from outside) runs the built binary.
-import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request as httpRequest, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProxy } from 'proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -354,5 +354,109 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lowercase forms)'
     const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: 'http://exa mple:80' } });
     expect(r.stderr).toBe('tally: HTTP_PROXY "http://exa mple:80" is not a proxy URL\n  such as HTTP_PROXY=http://proxy.example.com:3128');
     expect(r.exitCode).toBe(2);
+  });
+});
+
+/**
+ * A server in front of the sandbox: `failing` (a path under the provider's prefix, "/conduit/api/billing/balance")
+ * gets `reply`; everything else is the sandbox's own answer. `hits` counts the requests to `failing`.
+ */
+async function withFront<T>(
+  sandbox: Sandbox,
+  failing: string,
+  reply: RequestListener,
+  fn: (baseUrl: string, hits: { count: number }) => Promise<T>,
+): Promise<T> {
+  const hits = { count: 0 };
+  const backend = new URL(sandbox.url);
+  const front: RequestListener = (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === failing) {
+      hits.count++;
+      // the request's body is read before answering, as a server does
+      req.resume();
+      req.on('end', () => reply(req, res));
+      return;
+    }
+    const upstream = httpRequest(
+      { host: backend.hostname, port: backend.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(upstream);
+  };
+  return withHttpServer(front, (base) => fn(base, hits));
+}
+
+describe('a POST is sent once: `checkout` is never repeated once it may have reached the provider', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, seed: 1, entries: 10 });
+  });
+  afterAll(() => sandbox.close());
+
+  const CHECKOUT = '/conflux/v1/billing/checkout';
+  const NOT_REPEATED = '  tally did not send it again, since the provider may have acted on it: check before you try again';
+  const answer =
+    (status: number, headers: Record<string, string> = {}): RequestListener =>
+    (_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify({ error: { message: 'upstream trouble' } }));
+    };
+
+  it.each([
+    ['a 502', answer(502), `tally: conflux: POST /v1/billing/checkout answered HTTP 502: upstream trouble\n${NOT_REPEATED}`],
+    ['a 504', answer(504), `tally: conflux: POST /v1/billing/checkout answered HTTP 504: upstream trouble\n${NOT_REPEATED}`],
+    ['a 500', answer(500), `tally: conflux: POST /v1/billing/checkout answered HTTP 500: upstream trouble\n${NOT_REPEATED}`],
+    [
+      'a 503 with Retry-After',
+      answer(503, { 'retry-after': '1' }),
+      /^tally: conflux: POST \/v1\/billing\/checkout answered HTTP 503: upstream trouble\n {2}tally did not send it again, since the provider may have acted on it: check before you try again \(after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/,
+    ],
+    [
+      'a 429 with Retry-After',
+      answer(429, { 'retry-after': '1' }),
+      /^tally: conflux is rate limiting POST \/v1\/billing\/checkout: it asks to retry after 1s\n {2}try again after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    ],
+    [
+      'a 429 without Retry-After',
+      answer(429),
+      'tally: conflux: POST /v1/billing/checkout answered HTTP 429: upstream trouble\n  the provider is rate limiting; try again in a minute',
+    ],
+    [
+      'a connection reset before any answer',
+      ((req) => req.socket.destroy()) as RequestListener,
+      /^tally: conflux: POST http:\/\/127\.0\.0\.1:\d+\/conflux\/v1\/billing\/checkout failed: (ECONNRESET|UND_ERR_SOCKET)\n {2}tally did not send it again, since the provider may have acted on it: check before you try again$/,
+    ],
+  ])('sends exactly one request on %s (exit 4), and says it was not repeated', async (_what, reply, expected) => {
+    await withFront(sandbox, CHECKOUT, reply, async (base, hits) => {
+      const r = await tally(['checkout', 'growth'], { env: { ...sandboxEnv(sandbox, 'conflux'), TALLY_BASE_URL: `${base}/conflux` } });
+      expect(hits.count).toBe(1);
+      if (typeof expected === 'string') expect(r.stderr).toBe(expected);
+      else expect(r.stderr).toMatch(expected);
+      expect(r.exitCode).toBe(4);
+      expect(r.stdout).toBe('');
+    });
+  });
+
+  it('still retries a GET on a 502 (the packs, before the checkout)', async () => {
+    let failures = 1;
+    await withFront(
+      sandbox,
+      '/conflux/v1/billing/packs',
+      (req, res) => {
+        if (failures-- > 0) return answer(502)(req, res);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: [{ key: 'growth', name: 'API Growth', price: '$24.99', credits_after_fee: '~2,374,050' }] }));
+      },
+      async (base, hits) => {
+        const r = await tally(['packs', '--json'], { env: { ...sandboxEnv(sandbox, 'conflux'), TALLY_BASE_URL: `${base}/conflux` } });
+        expect(r.stderr).toBe('');
+        expect(r.exitCode).toBe(0);
+        expect(hits.count).toBe(2);
+      },
+    );
   });
 });
