@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from 'undici';
 import type { RetryEvent } from './activity.js';
 import type { Env } from './config.js';
+import type { Transform } from 'node:stream';
 import { AuthError, ProviderError, ShapeError, TallyError, UsageError } from './errors.js';
 import { clipEcho } from './io.js';
 import { type ProxyRoute, proxyRoute, showProxy } from './proxy.js';
@@ -49,11 +50,130 @@ async function loadProxyAgent(): Promise<typeof UndiciProxyAgent> {
 /** The default cap on a response body (--response-limit): far above any page, far below what would exhaust memory. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-/** A body past the cap, found from its Content-Length (`announced`) or while it streamed in. */
+/** A body past the cap, found from its Content-Length (`announced`) or while it streamed in (`decoded`: decompressed). */
 class ResponseTooLarge extends Error {
-  constructor(readonly announced?: number) {
+  constructor(
+    readonly announced?: number,
+    readonly decoded = false,
+  ) {
     super('response too large');
   }
+}
+
+/** A Content-Encoding tally cannot undo, found from the headers: the body is not read. */
+class UnreadableEncoding extends Error {
+  constructor(readonly coding: string) {
+    super(`unreadable encoding ${coding}`);
+  }
+}
+
+/** A body that does not decompress as its Content-Encoding says (damaged, cut short, or another coding). */
+class UndecodableBody extends Error {
+  constructor(
+    readonly coding: string,
+    readonly reason: string,
+  ) {
+    super(`${coding} body does not decompress: ${reason}`);
+  }
+}
+
+type Zlib = typeof import('node:zlib');
+let zlibModule: Zlib | undefined;
+
+/** node:zlib, loaded the first time a body comes compressed: a command that never gets one does not pay for it. */
+function zlib(): Zlib {
+  zlibModule ??= process.getBuiltinModule('node:zlib');
+  return zlibModule;
+}
+
+/** zstd arrived in Node 22.15 / 23.8; on an older Node a zstd body is an encoding tally cannot read. */
+type ZstdZlib = Zlib & { createZstdDecompress?: () => Transform };
+
+let InflateEither: (new () => Transform) | undefined;
+
+/**
+ * deflate as RFC 9110 has it (a zlib stream) or raw, as some servers send it: told apart by the first byte,
+ * whose low four bits are 8 (the compression method) in a zlib header and never in a raw deflate block.
+ */
+function inflateEither(): Transform {
+  InflateEither ??= class extends process.getBuiltinModule('node:stream').Transform {
+    private inflate: Transform | undefined;
+
+    override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+      if (!this.inflate) {
+        if (chunk.length === 0) return done();
+        const inflate = ((chunk[0] ?? 0) & 0x0f) === 0x08 ? zlib().createInflate() : zlib().createInflateRaw();
+        // what reads this stream sets the pace: the inflater waits while its output is not taken
+        inflate.on('data', (out: Buffer) => {
+          if (!this.push(out)) inflate.pause();
+        });
+        inflate.on('end', () => this.push(null));
+        inflate.on('error', (error) => this.destroy(error));
+        this.inflate = inflate;
+      }
+      this.inflate.write(chunk, done);
+    }
+
+    override _read(size: number): void {
+      super._read(size);
+      this.inflate?.resume();
+    }
+
+    override _final(done: (error?: Error | null) => void): void {
+      this.inflate?.end();
+      done();
+    }
+
+    override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+      this.inflate?.destroy();
+      done(error);
+    }
+  };
+  return new InflateEither();
+}
+
+/** The decoder of one Content-Encoding coding, by its name (lower case); undefined for one tally cannot undo. */
+function decoderOf(coding: string): (() => Transform) | undefined {
+  if (coding === 'gzip' || coding === 'x-gzip') return () => zlib().createGunzip();
+  if (coding === 'deflate') return inflateEither;
+  if (coding === 'br') return () => zlib().createBrotliDecompress();
+  if (coding === 'zstd') {
+    const z = zlib() as ZstdZlib;
+    return z.createZstdDecompress ? () => (z.createZstdDecompress as () => Transform)() : undefined;
+  }
+  return undefined;
+}
+
+/** What `decoderOf` undoes, for a message: "gzip, deflate, br and zstd". */
+function readableCodings(): string {
+  return typeof (zlib() as ZstdZlib).createZstdDecompress === 'function' ? 'gzip, deflate, br and zstd' : 'gzip, deflate and br';
+}
+
+/** More codings than this on one body is no provider's doing: each would hold a decompressor's memory. */
+const MAX_CODINGS = 4;
+
+/**
+ * The codings of a Content-Encoding header in the order they are to be undone (the last applied first), without
+ * `identity`. Throws UnreadableEncoding naming the first one tally cannot undo.
+ */
+function codingsOf(header: string | string[] | undefined): string[] {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const codings = value
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  if (codings.length > MAX_CODINGS) throw new UnreadableEncoding(codings.join(', '));
+  for (const coding of codings) if (!decoderOf(coding)) throw new UnreadableEncoding(coding);
+  return codings.reverse();
+}
+
+/** A body being decompressed as it arrives: the decoders of its codings piped in turn, the last one's bytes collected. */
+interface BodyDecoder {
+  /** The first decoder, which takes the bytes as they came off the wire. */
+  input: Transform;
+  all: Transform[];
+  /** Whether any byte was written: an empty body is empty, whatever its Content-Encoding says. */
+  written: boolean;
 }
 
 /** What one request brought back: all of the body, as bytes. */
@@ -70,7 +190,9 @@ interface RawResponse {
  * One request through `Dispatcher.dispatch`, its body collected as it arrives, the whole of it within
  * `timeoutMs` (connecting, headers and body alike). undici's `request` API wraps every response in a
  * Readable stream, an AsyncResource and an abort listener, and a caller needs an AbortSignal for the
- * timeout: ~0.2 ms of CPU a request that an export of a thousand pages spends for nothing.
+ * timeout: ~0.2 ms of CPU a request that an export of a thousand pages spends for nothing. A compressed body
+ * (Content-Encoding) is decompressed as it arrives, and the cap applies to what it decompresses to: a small
+ * body that expands without end is stopped at the cap, the network paused while the decoder catches up.
  */
 class CollectBody implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
@@ -80,6 +202,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
   private headersAt = 0;
   private chunks: Buffer[] = [];
   private size = 0;
+  private decoder: BodyDecoder | undefined;
   private settled = false;
   /** Why the request failed, once it has: given again to a request undici starts after that. */
   private failure: Error | undefined;
@@ -89,7 +212,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
     private readonly resolve: (res: RawResponse) => void,
     private readonly reject: (error: Error) => void,
     timeoutMs: number,
-    /** Bytes of body past which the request is aborted: memory stays within the cap whatever is sent. */
+    /** Bytes of body (decompressed) past which the request is aborted: memory stays within the cap whatever is sent. */
     private readonly maxBytes: number,
   ) {
     this.timer = setTimeout(() => this.fail(new DOMException('request timed out', 'TimeoutError')), timeoutMs);
@@ -100,6 +223,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
     this.controller = controller;
     this.chunks = [];
     this.size = 0;
+    this.dropDecoder();
     if (this.failure) controller.abort(this.failure);
   }
 
@@ -114,28 +238,85 @@ class CollectBody implements Dispatcher.DispatchHandler {
     const date = headers.date;
     this.date = Array.isArray(date) ? date[0] : date;
     this.headersAt = Date.now();
+    const encoding = headers['content-encoding'];
+    if (encoding !== undefined) {
+      try {
+        const codings = codingsOf(encoding);
+        if (codings.length > 0) this.decoder = this.decoding(codings);
+      } catch (error) {
+        return this.fail(error as Error);
+      }
+    }
+    // a compressed body's length says nothing of what it decompresses to, which the cap is for
     const length = Number(headers['content-length']);
-    if (length > this.maxBytes) this.fail(new ResponseTooLarge(length));
+    if (!this.decoder && length > this.maxBytes) this.fail(new ResponseTooLarge(length));
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.settled) return;
-    if (this.size + chunk.length > this.maxBytes) return this.fail(new ResponseTooLarge());
-    this.chunks.push(chunk);
-    this.size += chunk.length;
+    const { decoder } = this;
+    if (decoder) {
+      decoder.written = true;
+      if (!decoder.input.write(chunk)) {
+        // the decoder is behind: the network waits for it, so compressed bytes never pile up either
+        controller.pause();
+        decoder.input.once('drain', () => {
+          if (!this.settled) controller.resume();
+        });
+      }
+      return;
+    }
+    this.take(chunk);
   }
 
   onResponseEnd(): void {
     if (this.settled) return;
+    const { decoder } = this;
+    // the decoders' last bytes come after the wire's: the body is done when the last decoder ends
+    if (decoder?.written) decoder.input.end();
+    else this.finish();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  /** The decoders of `codings` (in the order they are undone), piped one into the next, the last one collected. */
+  private decoding(codings: string[]): BodyDecoder {
+    const all = codings.map((coding) => {
+      const stream = (decoderOf(coding) as () => Transform)();
+      stream.on('error', (error) => this.fail(new UndecodableBody(coding, error.message)));
+      return stream;
+    });
+    for (let i = 1; i < all.length; i++) (all[i - 1] as Transform).pipe(all[i] as Transform);
+    const last = all[all.length - 1] as Transform;
+    last.on('data', (chunk: Buffer) => {
+      if (!this.settled) this.take(chunk, true);
+    });
+    last.on('end', () => this.finish());
+    return { input: all[0] as Transform, all, written: false };
+  }
+
+  /** A chunk of the body (as decompressed, if it was compressed), within the cap. */
+  private take(chunk: Buffer, decoded = false): void {
+    if (this.size + chunk.length > this.maxBytes) return this.fail(new ResponseTooLarge(undefined, decoded));
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+  }
+
+  private finish(): void {
+    if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
+    this.dropDecoder();
     const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
     this.chunks = [];
     this.resolve({ status: this.status, retryAfter: this.retryAfter, date: this.date, headersAt: this.headersAt, body });
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.fail(error);
+  private dropDecoder(): void {
+    for (const stream of this.decoder?.all ?? []) stream.destroy();
+    this.decoder = undefined;
   }
 
   private fail(error: Error): void {
@@ -144,6 +325,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
     this.failure = error;
     clearTimeout(this.timer);
     this.chunks = [];
+    this.dropDecoder();
     this.controller?.abort(error);
     this.reject(error);
   }
@@ -602,7 +784,7 @@ export class HttpClient {
     const mib = (bytes: number) => `${Math.ceil((bytes / MIB) * 10) / 10} MiB`;
     const announced = error.announced === undefined ? '' : ` (it announced ${mib(error.announced)})`;
     return new ProviderError(
-      `${this.opts.providerName}: ${endpoint} sent a response larger than ${mib(this.opts.maxResponseBytes)}${announced}`,
+      `${this.opts.providerName}: ${endpoint} sent a response larger than ${mib(this.opts.maxResponseBytes)}${announced}${error.decoded ? ' (decompressed)' : ''}`,
       'raise the cap with --response-limit <MiB> if the answer is meant to be this large',
     );
   }
@@ -614,6 +796,18 @@ export class HttpClient {
   private networkFailure(error: unknown, method: string, url: URL, endpoint: string): Error {
     if (error instanceof TallyError) return error;
     if (error instanceof ResponseTooLarge) return this.tooLarge(endpoint, error);
+    if (error instanceof UnreadableEncoding) {
+      return new ProviderError(
+        `${this.opts.providerName}: ${endpoint} sent its body in an encoding tally cannot read (${error.coding})`,
+        `tally reads ${readableCodings()}; report it to the provider, or to tally if the provider documents this encoding`,
+      );
+    }
+    if (error instanceof UndecodableBody) {
+      return new ProviderError(
+        `${this.opts.providerName}: ${endpoint} sent a body marked ${error.coding} that does not decompress (${error.reason})`,
+        'the provider sent a damaged answer; try again later, and report it to the provider if it persists',
+      );
+    }
     const code = errorCode(error);
     const name = (error as { name?: string }).name;
     const seconds = this.opts.timeoutMs / 1000;

@@ -2,15 +2,21 @@
 // Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
 // output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
 // connection seen from outside) runs the built binary.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, request as httpRequest, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as zlib from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { execa } from 'execa';
 import { createProxy } from 'proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
 import { parseNdjson } from '../helpers/ledger.js';
 import { tallyInProcess as tally } from '../helpers/in-process.js';
-import { sandboxEnv, tally as tallyBinary } from '../helpers/tally.js';
+import { BIN, runEnv, sandboxEnv, tally as tallyBinary } from '../helpers/tally.js';
 
 const MINUTE = 60_000;
 const KEY = 'sk-test-0123456789abcdef';
@@ -389,6 +395,200 @@ async function withFront<T>(
   };
   return withHttpServer(front, (base) => fn(base, hits));
 }
+
+/** A body as a provider compresses it: `encoding` as Content-Encoding names it, codings applied in order. */
+function encode(text: string | Buffer, encoding: string): Buffer {
+  let body = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  for (const coding of encoding.split(',').map((c) => c.trim())) {
+    if (coding === 'gzip' || coding === 'x-gzip') body = gzipSync(body);
+    else if (coding === 'deflate') body = deflateSync(body);
+    else if (coding === 'deflate-raw') body = deflateRawSync(body);
+    else if (coding === 'br') body = brotliCompressSync(body);
+    else if (coding === 'zstd') body = (zlib as unknown as { zstdCompressSync(b: Buffer): Buffer }).zstdCompressSync(body);
+    else if (coding !== 'identity') throw new Error(`no encoder for ${coding}`);
+  }
+  return body;
+}
+
+/** bytespike's balance and a three-entry ledger, every answer compressed with `encoding` (sent as `header`). */
+function compressedBytespike(encoding: string, header = encoding): RequestListener {
+  const items = [3, 2, 1].map((n) => ({
+    id: n,
+    created_at: `2026-05-0${n}T10:00:00Z`,
+    kind: 'topup',
+    amount_usd: 10,
+    balance_after_usd: n * 10,
+    note: `top-up ${n} — ünïcödé`,
+  }));
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const page = Number(url.searchParams.get('page') ?? '1');
+    const body =
+      url.pathname === '/api/v1/balance'
+        ? { balance_usd: 30, currency: 'USD' }
+        : { items: page === 1 ? items : [], total: items.length, page, page_size: 200 };
+    const bytes = encode(JSON.stringify(body), encoding);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': header, 'content-length': bytes.length });
+    res.end(bytes);
+  };
+}
+
+const hasZstd = typeof (zlib as unknown as { zstdCompressSync?: unknown }).zstdCompressSync === 'function';
+
+describe('compressed bodies (Content-Encoding)', () => {
+  it.each([
+    ['gzip', 'gzip'],
+    ['x-gzip', 'x-gzip'],
+    ['deflate', 'deflate'],
+    ['deflate (raw, as some servers send it)', 'deflate-raw'],
+    ['br', 'br'],
+    ['GZIP (any case)', 'gzip'],
+    ['deflate, gzip (two codings, undone in reverse)', 'deflate, gzip'],
+    ['identity', 'identity'],
+  ])('reads a body sent as %s: balance and every ledger entry, text intact (exit 0)', async (label, encoding) => {
+    const header = label.startsWith('GZIP') ? 'GZIP' : encoding === 'deflate-raw' ? 'deflate' : encoding;
+    await withHttpServer(compressedBytespike(encoding, header), async (baseUrl) => {
+      const balance = await tally(['balance', '--json'], { env: providerEnv('bytespike', baseUrl) });
+      expect(balance.stderr).toBe('');
+      expect(balance.exitCode).toBe(0);
+      expect(JSON.parse(balance.stdout).balance).toBe('30.00');
+      const r = await tally(['ledger', 'export', '--ndjson'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(parseNdjson(r.stdout).map((e) => [e.id, e.balanceAfter, e.description])).toEqual([
+        ['3', '30.00', 'top-up 3 — ünïcödé'],
+        ['2', '20.00', 'top-up 2 — ünïcödé'],
+        ['1', '10.00', 'top-up 1 — ünïcödé'],
+      ]);
+    });
+  });
+
+  it.runIf(hasZstd)('reads a zstd body where this Node has zstd (exit 0)', async () => {
+    await withHttpServer(compressedBytespike('zstd'), async (baseUrl) => {
+      const r = await tally(['balance', '--json'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout).balance).toBe('30.00');
+    });
+  });
+
+  const cannotRead = (encoding: string) => (_req: IncomingMessage, res: Parameters<RequestListener>[1]) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+    res.end('\u0000\u0001 whatever this is');
+  };
+  const supported = hasZstd ? 'gzip, deflate, br and zstd' : 'gzip, deflate and br';
+
+  it.each([...['xyz', 'compress', 'gzip, xyz'], ...(hasZstd ? [] : ['zstd'])])(
+    'names an encoding it cannot read (%s): exit 4, at once',
+    async (encoding) => {
+      let requests = 0;
+      await withHttpServer(
+        (req, res) => {
+          requests++;
+          cannotRead(encoding)(req, res);
+        },
+        async (baseUrl) => {
+          const r = await tally(['balance'], { env: providerEnv('bytespike', baseUrl) });
+          expect(r.stderr).toBe(
+            `tally: bytespike: GET /api/v1/balance sent its body in an encoding tally cannot read (${encoding.split(', ').at(-1)})\n` +
+              `  tally reads ${supported}; report it to the provider, or to tally if the provider documents this encoding`,
+          );
+          expect(r.exitCode).toBe(4);
+          expect(requests).toBe(1);
+        },
+      );
+    },
+  );
+
+  it('exits 4 on a body that says gzip but does not decompress, naming the endpoint', async () => {
+    await withHttpServer(cannotRead('gzip'), async (baseUrl) => {
+      const r = await tally(['balance', '--retries', '0'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe(
+        'tally: bytespike: GET /api/v1/balance sent a body marked gzip that does not decompress (incorrect header check)\n' +
+          '  the provider sent a damaged answer; try again later, and report it to the provider if it persists',
+      );
+      expect(r.exitCode).toBe(4);
+    });
+  });
+
+  it("reads a compressed error body: the provider's own message (exit 4)", async () => {
+    const limited: RequestListener = (_req, res) => {
+      const bytes = encode(JSON.stringify({ error: { type: 'invalid_request_error', message: 'page_size out of range' } }), 'gzip');
+      res.writeHead(400, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(bytes);
+    };
+    await withHttpServer(limited, async (baseUrl) => {
+      const r = await tally(['balance'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe('tally: bytespike: GET /api/v1/balance answered HTTP 400: page_size out of range');
+      expect(r.exitCode).toBe(4);
+    });
+  });
+
+  it('applies --response-limit to the decoded bytes: a 16 MiB gzip body of 16 GiB stops at the cap (exit 4), memory bounded', async () => {
+    // 16,384 gzip members of 1 MiB of spaces each: what gunzip reads as one body of 16 GiB
+    const member = gzipSync(Buffer.alloc(1024 * 1024, 0x20), { level: 9 });
+    const head = gzipSync('{"balance_usd": 1.0, "pad": "');
+    const stats = { sent: 0, closed: false };
+    const bomb: RequestListener = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.on('close', () => (stats.closed = true));
+      res.write(head);
+      let left = 16 * 1024;
+      const pump = () => {
+        while (left > 0 && !res.destroyed) {
+          left--;
+          stats.sent += member.length;
+          if (!res.write(member)) return void res.once('drain', pump);
+        }
+        if (!res.destroyed) res.end(gzipSync('"}'));
+      };
+      pump();
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'tally-bomb-'));
+    try {
+      await withHttpServer(bomb, async (baseUrl) => {
+        const report = join(dir, 'max-rss');
+        const preload = resolve(import.meta.dirname, '../helpers/report-max-rss.mjs');
+        const r = await execa('node', ['--import', preload, BIN, 'balance', '--response-limit', '8', '--retries', '0'], {
+          reject: false,
+          extendEnv: false,
+          timeout: 25_000,
+          env: runEnv({ env: { ...providerEnv('bytespike', baseUrl), TALLY_TEST_MAX_RSS: report } }),
+        });
+        expect(r.stderr).toBe(
+          'tally: bytespike: GET /api/v1/balance sent a response larger than 8 MiB (decompressed)\n' +
+            '  raise the cap with --response-limit <MiB> if the answer is meant to be this large',
+        );
+        expect(r.exitCode).toBe(4);
+        const peakMiB = Number(readFileSync(report, 'utf8')) / 1024;
+        expect(peakMiB).toBeGreaterThan(20); // the report is the process's, not empty
+        expect(peakMiB).toBeLessThan(120);
+        expect(stats.closed).toBe(true);
+        // tally hung up near the cap: what sat in socket buffers then, not the 16 MiB of gzip on offer
+        expect(stats.sent).toBeLessThan(member.length * 4 * 1024);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a compressed body that decodes to just under the cap (exit 0)', async () => {
+    const pad = Buffer.alloc(3 * 1024 * 1024, 0x20);
+    const body = encode(Buffer.concat([Buffer.from('{"balance_usd": 1.0, "pad": "'), pad, Buffer.from('"}')]), 'gzip');
+    await withHttpServer(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(body);
+      },
+      async (baseUrl) => {
+        const r = await tally(['balance', '--response-limit', '4', '--json'], { env: providerEnv('bytespike', baseUrl) });
+        expect(r.stderr).toBe('');
+        expect(r.exitCode).toBe(0);
+        expect(JSON.parse(r.stdout).balance).toBe('1.00');
+      },
+    );
+  });
+});
 
 describe('a POST is sent once: `checkout` is never repeated once it may have reached the provider', () => {
   let sandbox: Sandbox;
