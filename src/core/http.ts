@@ -364,7 +364,7 @@ export interface HttpOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Provider's name, used in messages. */
   providerName: string;
-  /** Pulls the provider's own message out of an error body. */
+  /** Pulls the provider's own message out of an error body: of an error status, or a 2xx body that says it failed. */
   errorMessage?: (body: unknown) => string | undefined;
   /** Advice for a 403 from this provider. */
   forbiddenHint?: string;
@@ -389,7 +389,10 @@ export interface JsonResponse {
 export interface DeferredJsonResponse {
   status: number;
   endpoint: string;
-  /** The parsed body (null when empty); a body that is not JSON is exit 4 naming the endpoint. */
+  /**
+   * The parsed body (null when empty); a body that is not JSON, or that says the request failed, is exit 4
+   * naming the endpoint.
+   */
   body(): unknown;
 }
 
@@ -400,18 +403,17 @@ interface RawJsonResponse {
   bytes: Buffer;
 }
 
-function parseBody(raw: RawJsonResponse): unknown {
-  const text = decodeUtf8(raw.bytes);
-  if (text.length === 0) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ShapeError(raw.endpoint, 'the body', `is not JSON (starts "${snippet(text)}")`);
-  }
-}
-
-function parsed(raw: RawJsonResponse): JsonResponse {
-  return { status: raw.status, body: parseBody(raw), endpoint: raw.endpoint };
+/**
+ * Whether a successful (2xx) body says the request failed, in one of the shapes APIs use for that:
+ * `{"error": {…}}` or `{"error": "text"}` (an `error` of null, false or "" is the absence of one), or a
+ * status flag that is false (`{"status": false}`, indigenius's envelope; `{"success": false}`, `{"ok": false}`).
+ */
+export function saysItFailed(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const b = body as Record<string, unknown>;
+  const { error } = b;
+  if (error !== undefined && error !== null && error !== false && error !== '') return true;
+  return b.status === false || b.success === false || b.ok === false;
 }
 
 /** A request that reads and changes nothing: the same again is harmless. (undici's own rule: GET and HEAD.) */
@@ -594,7 +596,7 @@ export class HttpClient {
   }
 
   async getJson(path: string, query?: Query, init: { auth?: boolean } = {}): Promise<JsonResponse> {
-    return parsed(await this.requestJson('GET', path, query, undefined, init.auth ?? true));
+    return this.parsed(await this.requestJson('GET', path, query, undefined, init.auth ?? true));
   }
 
   /**
@@ -605,11 +607,49 @@ export class HttpClient {
    */
   async getJsonDeferred(path: string, query?: Query, init: { auth?: boolean } = {}): Promise<DeferredJsonResponse> {
     const raw = await this.requestJson('GET', path, query, undefined, init.auth ?? true);
-    return { status: raw.status, endpoint: raw.endpoint, body: () => parseBody(raw) };
+    return { status: raw.status, endpoint: raw.endpoint, body: () => this.parseBody(raw) };
   }
 
   async postJson(path: string, body: unknown, init: { auth?: boolean } = {}): Promise<JsonResponse> {
-    return parsed(await this.requestJson('POST', path, undefined, body, init.auth ?? true));
+    return this.parsed(await this.requestJson('POST', path, undefined, body, init.auth ?? true));
+  }
+
+  private parsed(raw: RawJsonResponse): JsonResponse {
+    return { status: raw.status, body: this.parseBody(raw), endpoint: raw.endpoint };
+  }
+
+  /**
+   * A successful body, parsed: null when empty; exit 4 naming the endpoint when it is not JSON, or when it
+   * says the request failed (a 200 carrying an error: the provider's own message, not a complaint about a
+   * field the error body lacks). On every endpoint of every provider: each body tally reads comes through here.
+   */
+  private parseBody(raw: RawJsonResponse): unknown {
+    const text = decodeUtf8(raw.bytes);
+    if (text.length === 0) return null;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ShapeError(raw.endpoint, 'the body', `is not JSON (starts "${snippet(text)}")`);
+    }
+    if (saysItFailed(body)) {
+      const said = this.providerSaid(body, raw.bytes.length);
+      throw new ProviderError(
+        `${this.opts.providerName}: ${raw.endpoint} answered ${raw.status} with an error${said || ' and no message'}`,
+        'the provider reported a failure in a successful response; try again later, and report it to the provider if it persists',
+      );
+    }
+    return body;
+  }
+
+  /**
+   * ": <the provider's own message>" from an error body (parsed, or its text), key masked, cut short (an error
+   * body can be megabytes; control characters are dropped where any message meets the terminal, in
+   * formatError); "" when it has none.
+   */
+  private providerSaid(body: unknown, bytes: number): string {
+    const message = this.withoutKey(this.opts.errorMessage?.(body) ?? genericMessage(body));
+    return message ? `: ${clipEcho(message, `the error body was ${bytes} bytes`)}` : '';
   }
 
   private headers(withAuth: boolean, hasBody: boolean): Record<string, string> {
@@ -725,10 +765,7 @@ export class HttpClient {
     } catch {
       // a non-JSON error page: the status says enough
     }
-    const providerMessage = this.withoutKey(this.opts.errorMessage?.(errorBody) ?? genericMessage(errorBody));
-    // a provider's message is echoed, cut short: an error body can be megabytes (control characters
-    // are dropped where any message meets the terminal, in formatError)
-    const said = providerMessage ? `: ${clipEcho(providerMessage, `the error body was ${body.length} bytes`)}` : '';
+    const said = this.providerSaid(errorBody, body.length);
     if (status === 401) {
       throw new AuthError(
         `${this.opts.providerName} refused the key (401) on ${endpoint}${said}`,

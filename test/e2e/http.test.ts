@@ -396,6 +396,85 @@ async function withFront<T>(
   return withHttpServer(front, (base) => fn(base, hits));
 }
 
+const json200 =
+  (body: unknown): RequestListener =>
+  (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+
+describe('a 200 that carries an error', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, seed: 1, entries: 30 });
+  });
+  afterAll(() => sandbox.close());
+
+  /** [provider, command line, the endpoint it fails on]: every endpoint tally calls, of every provider. */
+  const endpoints: Array<[string, string[], string]> = [
+    ['conduit', ['balance'], 'GET /api/billing/balance'],
+    ['conduit', ['ledger', 'list'], 'GET /api/billing/ledger'],
+    ['account-api', ['balance'], 'GET /auth/account/credits'],
+    ['account-api', ['ledger', 'list'], 'GET /auth/account/ledger'],
+    ['account-api', ['usage'], 'GET /auth/account/usage'],
+    ['account-api', ['account'], 'GET /auth/account/summary'],
+    ['bytespike', ['balance'], 'GET /api/v1/balance'],
+    ['bytespike', ['ledger', 'list'], 'GET /api/v1/me/billing/transactions'],
+    ['bytespike', ['usage'], 'GET /api/v1/me/usage'],
+    ['conflux', ['balance'], 'GET /v1/api-credits'],
+    ['conflux', ['ledger', 'list'], 'GET /v1/billing/history'],
+    ['conflux', ['packs'], 'GET /v1/billing/packs'],
+    ['conflux', ['checkout', 'growth'], 'POST /v1/billing/checkout'],
+    ['indigenius', ['ledger', 'list'], 'GET /v1/billing/transactions'],
+    ['indigenius', ['usage'], 'GET /v1/billing/history'],
+    ['indigenius', ['account'], 'GET /v1/billing/plan'],
+    ['indigenius', ['account'], 'GET /v1/billing/currencies'],
+  ];
+  const shapes: Array<[string, unknown]> = [
+    ['{"error": {"message"}}', { error: { type: 'api_error', message: 'database down' } }],
+    ['{"error": "text"}', { error: 'database down' }],
+    ['{"status": false, "message"}', { status: false, message: 'database down', data: null }],
+  ];
+
+  describe.each(shapes)('answered as %s', (_shape, body) => {
+    it.each(endpoints)("%s: `%s` says the provider's own message and exits 4 (%s)", async (provider, args, endpoint) => {
+      const path = `/${provider}${endpoint.split(' ')[1]}`;
+      await withFront(sandbox, path, json200(body), async (base) => {
+        const r = await tally([...args, '--retries', '0'], {
+          env: { ...sandboxEnv(sandbox, provider), TALLY_BASE_URL: `${base}/${provider}` },
+        });
+        expect(r.stderr).toBe(
+          `tally: ${provider}: ${endpoint} answered 200 with an error: database down\n` +
+            '  the provider reported a failure in a successful response; try again later, and report it to the provider if it persists',
+        );
+        expect(r.exitCode).toBe(4);
+        expect(r.stdout).toBe('');
+      });
+    });
+  });
+
+  it('says so when the error carries no message', async () => {
+    await withFront(sandbox, '/bytespike/api/v1/balance', json200({ error: { type: 'api_error' } }), async (base) => {
+      const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'bytespike'), TALLY_BASE_URL: `${base}/bytespike` } });
+      expect(r.stderr.split('\n')[0]).toBe('tally: bytespike: GET /api/v1/balance answered 200 with an error and no message');
+      expect(r.exitCode).toBe(4);
+    });
+  });
+
+  it.each([
+    ['"error": null', { balance_usd: 12.5, currency: 'USD', error: null }],
+    ['"error": false', { balance_usd: 12.5, currency: 'USD', error: false }],
+    ['"status": true with a message', { balance_usd: 12.5, currency: 'USD', status: true, message: 'fetched' }],
+  ])('reads a body with %s as the answer it is (exit 0)', async (_what, body) => {
+    await withFront(sandbox, '/bytespike/api/v1/balance', json200(body), async (base) => {
+      const r = await tally(['balance', '--json'], { env: { ...sandboxEnv(sandbox, 'bytespike'), TALLY_BASE_URL: `${base}/bytespike` } });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout).balance).toBe('12.50');
+    });
+  });
+});
+
 /** A body as a provider compresses it: `encoding` as Content-Encoding names it, codings applied in order. */
 function encode(text: string | Buffer, encoding: string): Buffer {
   let body = Buffer.isBuffer(text) ? text : Buffer.from(text);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { configDir, readConfig, validateConfig } from '../../src/core/config.js';
 import { parseGlobalOptions } from '../../src/core/context.js';
 import { ExitCode, exitCodeOf, formatError, ProviderError, UsageError } from '../../src/core/errors.js';
-import { backoffDelay, genericMessage, loadUndici, parseRetryAfter } from '../../src/core/http.js';
+import { backoffDelay, genericMessage, loadUndici, parseRetryAfter, saysItFailed } from '../../src/core/http.js';
 import { clipEcho, colorEnabled, type IOStreams, terminalSafe } from '../../src/core/io.js';
 import { decodeUtf8 } from '../../src/core/utf8.js';
 import { checkKey, redactKey } from '../../src/core/secrets.js';
@@ -65,6 +65,27 @@ describe('retry timing', () => {
     expect(genericMessage({ status: false, message: 'Missing scope' })).toBe('Missing scope');
     expect(genericMessage({ detail: 'nope' })).toBe('nope');
     expect(genericMessage('<html>')).toBeUndefined();
+  });
+});
+
+describe('a successful body that says it failed', () => {
+  it.each([
+    [{ error: { message: 'database down' } }, true],
+    [{ error: 'database down' }, true],
+    [{ error: { type: 'api_error' } }, true],
+    [{ status: false, message: 'Missing scope' }, true],
+    [{ success: false }, true],
+    [{ ok: false }, true],
+    [{ error: null, items: [] }, false],
+    [{ error: false }, false],
+    [{ error: '' }, false],
+    [{ status: true, message: 'Billing history fetched', data: [] }, false],
+    [{ status: 'ok' }, false],
+    [[{ error: 'an entry' }], false],
+    ['error', false],
+    [null, false],
+  ])('%j says it failed: %s', (body, failed) => {
+    expect(saysItFailed(body)).toBe(failed);
   });
 });
 
