@@ -1,13 +1,12 @@
-// The one HTTP path every provider goes through: auth header, timeout, keep-alive, retries, tracing.
+// The one HTTP path every provider goes through: auth header, timeout, keep-alive, retries, decompression, tracing.
 import { createRequire } from 'node:module';
+import type { Transform } from 'node:stream';
 import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from 'undici';
 import type { RetryEvent } from './activity.js';
 import type { Env } from './config.js';
-import type { Transform } from 'node:stream';
-import { AuthError, ProviderError, ShapeError, TallyError, UsageError } from './errors.js';
+import { AuthError, keepSecret, maskKey, ProviderError, redactKey, ShapeError, TallyError, UsageError } from './errors.js';
 import { clipEcho } from './io.js';
 import { type ProxyRoute, proxyRoute, showProxy } from './proxy.js';
-import { redactKey } from './secrets.js';
 import { assertSafeTransport, isLoopbackHost, joinUrl } from './url.js';
 import { decodeUtf8 } from './utf8.js';
 
@@ -378,17 +377,23 @@ export interface HttpOptions {
 
 export type Query = Record<string, string | number | undefined>;
 
+/** Masks the key a client sends wherever it occurs in provider text quoted in a message (errors.ts maskKey). */
+export type KeyMask = (text: string) => string;
+
 export interface JsonResponse {
   status: number;
   body: unknown;
   /** "GET /api/billing/ledger": the documented path, for messages. */
   endpoint: string;
+  /** For a message that quotes this body: the key the request carried, masked. Applied before any cut. */
+  mask: KeyMask;
 }
 
 /** A successful response whose body is parsed only when asked for (and then each time it is asked). */
 export interface DeferredJsonResponse {
   status: number;
   endpoint: string;
+  mask: KeyMask;
   /**
    * The parsed body (null when empty); a body that is not JSON, or that says the request failed, is exit 4
    * naming the endpoint.
@@ -546,6 +551,7 @@ export class HttpClient {
     options: HttpOptions,
   ) {
     assertSafeTransport(baseUrl);
+    if (auth) keepSecret(auth.key);
     this.route = options.proxyEnv ? proxyRoute(baseUrl, options.proxyEnv) : { proxy: null };
     // a tunnel through a proxy elsewhere would carry the key in plain text to that host
     if (baseUrl.protocol === 'http:' && this.route.proxy && !isLoopbackHost(this.route.proxy.hostname)) {
@@ -607,15 +613,18 @@ export class HttpClient {
    */
   async getJsonDeferred(path: string, query?: Query, init: { auth?: boolean } = {}): Promise<DeferredJsonResponse> {
     const raw = await this.requestJson('GET', path, query, undefined, init.auth ?? true);
-    return { status: raw.status, endpoint: raw.endpoint, body: () => this.parseBody(raw) };
+    return { status: raw.status, endpoint: raw.endpoint, mask: this.mask, body: () => this.parseBody(raw) };
   }
 
   async postJson(path: string, body: unknown, init: { auth?: boolean } = {}): Promise<JsonResponse> {
     return this.parsed(await this.requestJson('POST', path, undefined, body, init.auth ?? true));
   }
 
+  /** Provider text with the key this client sends masked in every form, whatever its length. */
+  readonly mask: KeyMask = (text) => (this.auth ? maskKey(text, this.auth.key) : text);
+
   private parsed(raw: RawJsonResponse): JsonResponse {
-    return { status: raw.status, body: this.parseBody(raw), endpoint: raw.endpoint };
+    return { status: raw.status, body: this.parseBody(raw), endpoint: raw.endpoint, mask: this.mask };
   }
 
   /**
@@ -630,7 +639,7 @@ export class HttpClient {
     try {
       body = JSON.parse(text);
     } catch {
-      throw new ShapeError(raw.endpoint, 'the body', `is not JSON (starts "${snippet(text)}")`);
+      throw new ShapeError(raw.endpoint, 'the body', `is not JSON (starts "${snippet(this.mask(text))}")`);
     }
     if (saysItFailed(body)) {
       const said = this.providerSaid(body, raw.bytes.length);
@@ -648,8 +657,8 @@ export class HttpClient {
    * formatError); "" when it has none.
    */
   private providerSaid(body: unknown, bytes: number): string {
-    const message = this.withoutKey(this.opts.errorMessage?.(body) ?? genericMessage(body));
-    return message ? `: ${clipEcho(message, `the error body was ${bytes} bytes`)}` : '';
+    const message = this.opts.errorMessage?.(body) ?? genericMessage(body);
+    return message ? `: ${clipEcho(this.mask(message), `the error body was ${bytes} bytes`)}` : '';
   }
 
   private headers(withAuth: boolean, hasBody: boolean): Record<string, string> {
@@ -792,14 +801,6 @@ export class HttpClient {
       throw new ProviderError(answered, retryAfterMs === undefined ? NOT_REPEATED : `${NOT_REPEATED} (after ${this.at(retryAfterMs)})`);
     }
     throw new ProviderError(answered, status === 404 ? 'check --base-url: the endpoint was not found there' : undefined);
-  }
-
-  /** A provider's message with the key it was sent masked, should it echo it back ("key sk-… is not valid"). */
-  private withoutKey(message: string | undefined): string | undefined {
-    const key = this.auth?.key;
-    // a key this short would mask ordinary words; it is refused as empty or not checked for at all
-    if (message === undefined || !key || key.length < 8) return message;
-    return message.split(key).join(redactKey(key));
   }
 
   /** Once, at the first answer: a provider clock more than a minute from ours is worth a word. */
