@@ -17,8 +17,12 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { flags: '-q, --quiet', help: 'print only data and errors: no summaries, notes, hints or progress, nothing when there is no data' },
   { flags: '-v, --verbose', help: 'trace requests on stderr (keys redacted) and show stack traces' },
   { flags: '--timeout <seconds>', help: 'per-request timeout in seconds', default: '30' },
-  { flags: '--retries <n>', help: 'retries on 429, 5xx and dropped connections', default: '4' },
-  { flags: '--response-limit <MiB>', help: 'largest response body to accept, in MiB (1 to 500)', default: '64' },
+  {
+    flags: '--retries <n>',
+    help: 'retries of a read on 429, 5xx, refused and dropped connections (a checkout only when it was never sent)',
+    default: '4',
+  },
+  { flags: '--response-limit <MiB>', help: 'largest response body to accept, in MiB (1 to 500), decompressed', default: '64' },
   {
     flags: '--tz <zone>',
     help: 'time zone for tables and grouping by day (default: the system zone), and for reading --since/--until without an offset, --month and statement periods (default: UTC); CSV and JSON stay UTC',

@@ -16,15 +16,22 @@ export const ExitCode = {
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** A failure the user can act on: a message, an optional hint, and the exit code it maps to. */
+/**
+ * A failure the user can act on: a message, an optional hint, and the exit code it maps to. Both are made
+ * without any key this process has sent (`keepSecret`), whoever builds them from whatever a provider said:
+ * the message reaches stderr, a --json failure row on stdout and a --verbose stack alike.
+ */
 export class TallyError extends Error {
+  readonly suggestion?: string;
+
   constructor(
     message: string,
     readonly exitCode: ExitCodeValue,
-    readonly suggestion?: string,
+    suggestion?: string,
   ) {
-    super(message);
+    super(maskKeysInUse(message));
     this.name = 'TallyError';
+    if (suggestion !== undefined) this.suggestion = maskKeysInUse(suggestion);
   }
 }
 
@@ -154,8 +161,11 @@ export function exitCodeOf(error: unknown): ExitCodeValue {
  */
 const MESSAGE_LIMIT = 2000;
 
-/** A message line as it may meet a terminal: no control characters (messages carry provider text), bounded. */
-const line = (text: string) => clipEcho(terminalSafe(text), undefined, MESSAGE_LIMIT);
+/**
+ * A message line as it may meet a terminal: no key this process has sent, no control characters (messages
+ * carry provider text), bounded.
+ */
+const line = (text: string) => clipEcho(terminalSafe(maskKeysInUse(text)), undefined, MESSAGE_LIMIT);
 
 /** Renders an error as one or two lines for stderr; the stack only when verbose. */
 export function formatError(error: unknown, verbose: boolean): string {
@@ -175,4 +185,61 @@ export function formatError(error: unknown, verbose: boolean): string {
 /** A stack's lines, each made safe: its first line repeats the message. */
 function stackText(stack: string): string {
   return stack.split('\n').map(line).join('\n');
+}
+
+/** A key as it may be shown anywhere: its last four characters at most, and none of a short key (they would be most of it). */
+export function redactKey(key: string): string {
+  return key.length >= 12 ? `****${key.slice(-4)}` : '****';
+}
+
+/**
+ * Every way a key appears in what a provider sends back: as it was sent, URL-encoded (hex in either case),
+ * and JSON-escaped (`"` and `\\`, and `/` as `\\/`). A key is visible ASCII (secrets.ts), so these are all.
+ */
+function keyForms(key: string): string[] {
+  const url = encodeURIComponent(key);
+  const json = JSON.stringify(key).slice(1, -1);
+  const forms = [key, url, url.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), json, json.replaceAll('/', '\\/')];
+  // the longest first: a form that holds another is masked whole
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A masker for one key: `standalone` masks only occurrences not inside a word (for tally's own text). */
+function keyMasker(key: string, standalone: boolean): (text: string) => string {
+  const alternatives = keyForms(key).map(escapeRegExp).join('|');
+  const pattern = new RegExp(standalone ? `(?<![A-Za-z0-9])(?:${alternatives})(?![A-Za-z0-9])` : alternatives, 'g');
+  const shown = redactKey(key);
+  // every form but the key itself holds a % or a backslash: text with none of the three is left as it is
+  return (text) => (text.includes(key) || text.includes('%') || text.includes('\\') ? text.replace(pattern, shown) : text);
+}
+
+/**
+ * `text` (something a provider sent) with every occurrence of `key`, in any of its forms, replaced by its
+ * redaction. Any key, however short: in text from a provider, a short key is masked inside words too.
+ */
+export function maskKey(text: string, key: string): string {
+  return key === '' ? text : keyMasker(key, false)(text);
+}
+
+/** Keys of 8 characters and more are masked wherever they occur; shorter ones only as words of their own. */
+const STANDALONE_BELOW = 8;
+
+/** Every key this process has sent, with its masker: a process sends few, and each is kept for its life. */
+const keysInUse = new Map<string, (text: string) => string>();
+
+/**
+ * Marks a key as sent: from now on no TallyError message or hint, and no error line formatError renders,
+ * carries it. The second line of defence: where a message quotes what a provider sent, the quote is masked
+ * with `maskKey` before it is cut short (a cut key would no longer be found whole).
+ */
+export function keepSecret(key: string): void {
+  if (key !== '' && !keysInUse.has(key)) keysInUse.set(key, keyMasker(key, key.length < STANDALONE_BELOW));
+}
+
+function maskKeysInUse(text: string): string {
+  let masked = text;
+  for (const mask of keysInUse.values()) masked = mask(masked);
+  return masked;
 }

@@ -1,10 +1,8 @@
 // Keys: what tally accepts as one, and how one may appear anywhere tally prints (never whole).
 import { UsageError } from './errors.js';
 
-export function redactKey(key: string): string {
-  // A short key would be mostly revealed by its last four characters, so it shows none.
-  return key.length >= 12 ? `****${key.slice(-4)}` : '****';
-}
+// how a key is shown lives with the masking of keys in messages, in errors.ts
+export { redactKey } from './errors.js';
 
 /** Longest key accepted, in UTF-8 bytes: real keys are under 1 KiB; a 50 MB "key" is a mistake. */
 export const MAX_KEY_BYTES = 8 * 1024;

@@ -161,7 +161,7 @@ export interface Pack {
 
 export interface ProviderAdapter {
   readonly info: ProviderInfo;
-  /** Pulls the provider's own message out of an error body. */
+  /** Pulls the provider's own message out of an error body: of an error status, or a 2xx body that says it failed. */
   errorMessage?(body: unknown): string | undefined;
   balance?(ctx: ProviderContext): Promise<Balance>;
   ledger?(ctx: ProviderContext, query: LedgerQuery): LedgerRead;

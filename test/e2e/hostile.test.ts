@@ -2,14 +2,13 @@
 // Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
 // output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
 // connection seen from outside) runs the built binary.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
-import { withHttpServer } from '../helpers/http.js';
+import { answerRoutes, type Routes, withHttpServer } from '../helpers/http.js';
 import { tallyInProcess as tally } from '../helpers/in-process.js';
 import { BIN, sandboxEnv, tempConfigDir, TEST_TZ } from '../helpers/tally.js';
 
@@ -20,20 +19,8 @@ const OSC52 = `${ESC}]52;c;ZWNobyBwd25lZA==\u0007`;
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
-type Reply = { status: number; body: unknown } | { status: number; text: string };
-type Routes = Record<string, (url: URL) => Reply>;
-
 /** A loopback provider answering JSON by path; anything else is a 404. */
-function handler(routes: Routes) {
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const route = routes[url.pathname];
-    const reply: Reply = route ? route(url) : { status: 404, body: { error: { message: 'not found' } } };
-    const text = 'text' in reply ? reply.text : JSON.stringify(reply.body);
-    res.writeHead(reply.status, { 'content-type': 'application/json', date: new Date().toUTCString() });
-    res.end(text);
-  };
-}
+const handler = answerRoutes;
 
 function bytespikeLedger(items: Record<string, unknown>[]): Routes {
   return {
@@ -154,15 +141,14 @@ describe('terminal escapes from a provider', () => {
 
   it('cuts a long provider message inside an envelope that says no', async () => {
     const message = `${ESC}[2J${'y'.repeat(100_000)}`;
-    const routes: Routes = {
-      '/v1/billing/transactions': () => ({ status: 200, body: { status: false, message, data: [], meta: { totalCount: 0 } } }),
-    };
+    const body = { status: false, message, data: [], meta: { totalCount: 0 } };
+    const routes: Routes = { '/v1/billing/transactions': () => ({ status: 200, body }) };
     await withHttpServer(handler(routes), async (base) => {
       const r = await tally(['ledger', 'list'], { env: env('indigenius', base) });
       expect(r.exitCode).toBe(4);
       expect(r.stderr).not.toMatch(CONTROL);
       expect(r.stderr.length).toBeLessThan(700);
-      expect(r.stderr.split('\n')[0]).toContain('… (cut; 100004 characters in all)');
+      expect(r.stderr.split('\n')[0]).toContain(`… (cut; the error body was ${JSON.stringify(body).length} bytes)`);
     });
   });
 });

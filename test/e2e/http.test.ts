@@ -2,15 +2,21 @@
 // Commands run in process (test/helpers/in-process.ts: the same parsing, errors and exit codes as the binary,
 // output through the io twin) over real sockets; what needs a process of its own (a signal, a closing
 // connection seen from outside) runs the built binary.
-import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, request as httpRequest, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as zlib from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { execa } from 'execa';
 import { createProxy } from 'proxy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { withHttpServer } from '../helpers/http.js';
 import { parseNdjson } from '../helpers/ledger.js';
 import { tallyInProcess as tally } from '../helpers/in-process.js';
-import { sandboxEnv, tally as tallyBinary } from '../helpers/tally.js';
+import { BIN, runEnv, sandboxEnv, tally as tallyBinary } from '../helpers/tally.js';
 
 const MINUTE = 60_000;
 const KEY = 'sk-test-0123456789abcdef';
@@ -354,5 +360,382 @@ describe('proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY and their lowercase forms)'
     const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'conduit'), HTTP_PROXY: 'http://exa mple:80' } });
     expect(r.stderr).toBe('tally: HTTP_PROXY "http://exa mple:80" is not a proxy URL\n  such as HTTP_PROXY=http://proxy.example.com:3128');
     expect(r.exitCode).toBe(2);
+  });
+});
+
+/**
+ * A server in front of the sandbox: `failing` (a path under the provider's prefix, "/conduit/api/billing/balance")
+ * gets `reply`; everything else is the sandbox's own answer. `hits` counts the requests to `failing`.
+ */
+async function withFront<T>(
+  sandbox: Sandbox,
+  failing: string,
+  reply: RequestListener,
+  fn: (baseUrl: string, hits: { count: number }) => Promise<T>,
+): Promise<T> {
+  const hits = { count: 0 };
+  const backend = new URL(sandbox.url);
+  const front: RequestListener = (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === failing) {
+      hits.count++;
+      // the request's body is read before answering, as a server does
+      req.resume();
+      req.on('end', () => reply(req, res));
+      return;
+    }
+    const upstream = httpRequest(
+      { host: backend.hostname, port: backend.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    req.pipe(upstream);
+  };
+  return withHttpServer(front, (base) => fn(base, hits));
+}
+
+const json200 =
+  (body: unknown): RequestListener =>
+  (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+
+describe('a 200 that carries an error', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, seed: 1, entries: 30 });
+  });
+  afterAll(() => sandbox.close());
+
+  /** [provider, command line, the endpoint it fails on]: every endpoint tally calls, of every provider. */
+  const endpoints: Array<[string, string[], string]> = [
+    ['conduit', ['balance'], 'GET /api/billing/balance'],
+    ['conduit', ['ledger', 'list'], 'GET /api/billing/ledger'],
+    ['account-api', ['balance'], 'GET /auth/account/credits'],
+    ['account-api', ['ledger', 'list'], 'GET /auth/account/ledger'],
+    ['account-api', ['usage'], 'GET /auth/account/usage'],
+    ['account-api', ['account'], 'GET /auth/account/summary'],
+    ['bytespike', ['balance'], 'GET /api/v1/balance'],
+    ['bytespike', ['ledger', 'list'], 'GET /api/v1/me/billing/transactions'],
+    ['bytespike', ['usage'], 'GET /api/v1/me/usage'],
+    ['conflux', ['balance'], 'GET /v1/api-credits'],
+    ['conflux', ['ledger', 'list'], 'GET /v1/billing/history'],
+    ['conflux', ['packs'], 'GET /v1/billing/packs'],
+    ['conflux', ['checkout', 'growth'], 'POST /v1/billing/checkout'],
+    ['indigenius', ['ledger', 'list'], 'GET /v1/billing/transactions'],
+    ['indigenius', ['usage'], 'GET /v1/billing/history'],
+    ['indigenius', ['account'], 'GET /v1/billing/plan'],
+    ['indigenius', ['account'], 'GET /v1/billing/currencies'],
+  ];
+  const shapes: Array<[string, unknown]> = [
+    ['{"error": {"message"}}', { error: { type: 'api_error', message: 'database down' } }],
+    ['{"error": "text"}', { error: 'database down' }],
+    ['{"status": false, "message"}', { status: false, message: 'database down', data: null }],
+  ];
+
+  describe.each(shapes)('answered as %s', (_shape, body) => {
+    it.each(endpoints)("%s: `%s` says the provider's own message and exits 4 (%s)", async (provider, args, endpoint) => {
+      const path = `/${provider}${endpoint.split(' ')[1]}`;
+      await withFront(sandbox, path, json200(body), async (base) => {
+        const r = await tally([...args, '--retries', '0'], {
+          env: { ...sandboxEnv(sandbox, provider), TALLY_BASE_URL: `${base}/${provider}` },
+        });
+        expect(r.stderr).toBe(
+          `tally: ${provider}: ${endpoint} answered 200 with an error: database down\n` +
+            '  the provider reported a failure in a successful response; try again later, and report it to the provider if it persists',
+        );
+        expect(r.exitCode).toBe(4);
+        expect(r.stdout).toBe('');
+      });
+    });
+  });
+
+  it('says so when the error carries no message', async () => {
+    await withFront(sandbox, '/bytespike/api/v1/balance', json200({ error: { type: 'api_error' } }), async (base) => {
+      const r = await tally(['balance'], { env: { ...sandboxEnv(sandbox, 'bytespike'), TALLY_BASE_URL: `${base}/bytespike` } });
+      expect(r.stderr.split('\n')[0]).toBe('tally: bytespike: GET /api/v1/balance answered 200 with an error and no message');
+      expect(r.exitCode).toBe(4);
+    });
+  });
+
+  it.each([
+    ['"error": null', { balance_usd: 12.5, currency: 'USD', error: null }],
+    ['"error": false', { balance_usd: 12.5, currency: 'USD', error: false }],
+    ['"status": true with a message', { balance_usd: 12.5, currency: 'USD', status: true, message: 'fetched' }],
+  ])('reads a body with %s as the answer it is (exit 0)', async (_what, body) => {
+    await withFront(sandbox, '/bytespike/api/v1/balance', json200(body), async (base) => {
+      const r = await tally(['balance', '--json'], { env: { ...sandboxEnv(sandbox, 'bytespike'), TALLY_BASE_URL: `${base}/bytespike` } });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout).balance).toBe('12.50');
+    });
+  });
+});
+
+/** A body as a provider compresses it: `encoding` as Content-Encoding names it, codings applied in order. */
+function encode(text: string | Buffer, encoding: string): Buffer {
+  let body = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  for (const coding of encoding.split(',').map((c) => c.trim())) {
+    if (coding === 'gzip' || coding === 'x-gzip') body = gzipSync(body);
+    else if (coding === 'deflate') body = deflateSync(body);
+    else if (coding === 'deflate-raw') body = deflateRawSync(body);
+    else if (coding === 'br') body = brotliCompressSync(body);
+    else if (coding === 'zstd') body = (zlib as unknown as { zstdCompressSync(b: Buffer): Buffer }).zstdCompressSync(body);
+    else if (coding !== 'identity') throw new Error(`no encoder for ${coding}`);
+  }
+  return body;
+}
+
+/** bytespike's balance and a three-entry ledger, every answer compressed with `encoding` (sent as `header`). */
+function compressedBytespike(encoding: string, header = encoding): RequestListener {
+  const items = [3, 2, 1].map((n) => ({
+    id: n,
+    created_at: `2026-05-0${n}T10:00:00Z`,
+    kind: 'topup',
+    amount_usd: 10,
+    balance_after_usd: n * 10,
+    note: `top-up ${n} — ünïcödé`,
+  }));
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const page = Number(url.searchParams.get('page') ?? '1');
+    const body =
+      url.pathname === '/api/v1/balance'
+        ? { balance_usd: 30, currency: 'USD' }
+        : { items: page === 1 ? items : [], total: items.length, page, page_size: 200 };
+    const bytes = encode(JSON.stringify(body), encoding);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': header, 'content-length': bytes.length });
+    res.end(bytes);
+  };
+}
+
+const hasZstd = typeof (zlib as unknown as { zstdCompressSync?: unknown }).zstdCompressSync === 'function';
+
+describe('compressed bodies (Content-Encoding)', () => {
+  it.each([
+    ['gzip', 'gzip'],
+    ['x-gzip', 'x-gzip'],
+    ['deflate', 'deflate'],
+    ['deflate (raw, as some servers send it)', 'deflate-raw'],
+    ['br', 'br'],
+    ['GZIP (any case)', 'gzip'],
+    ['deflate, gzip (two codings, undone in reverse)', 'deflate, gzip'],
+    ['identity', 'identity'],
+  ])('reads a body sent as %s: balance and every ledger entry, text intact (exit 0)', async (label, encoding) => {
+    const header = label.startsWith('GZIP') ? 'GZIP' : encoding === 'deflate-raw' ? 'deflate' : encoding;
+    await withHttpServer(compressedBytespike(encoding, header), async (baseUrl) => {
+      const balance = await tally(['balance', '--json'], { env: providerEnv('bytespike', baseUrl) });
+      expect(balance.stderr).toBe('');
+      expect(balance.exitCode).toBe(0);
+      expect(JSON.parse(balance.stdout).balance).toBe('30.00');
+      const r = await tally(['ledger', 'export', '--ndjson'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(parseNdjson(r.stdout).map((e) => [e.id, e.balanceAfter, e.description])).toEqual([
+        ['3', '30.00', 'top-up 3 — ünïcödé'],
+        ['2', '20.00', 'top-up 2 — ünïcödé'],
+        ['1', '10.00', 'top-up 1 — ünïcödé'],
+      ]);
+    });
+  });
+
+  it.runIf(hasZstd)('reads a zstd body where this Node has zstd (exit 0)', async () => {
+    await withHttpServer(compressedBytespike('zstd'), async (baseUrl) => {
+      const r = await tally(['balance', '--json'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout).balance).toBe('30.00');
+    });
+  });
+
+  const cannotRead = (encoding: string) => (_req: IncomingMessage, res: Parameters<RequestListener>[1]) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+    res.end('\u0000\u0001 whatever this is');
+  };
+  const supported = hasZstd ? 'gzip, deflate, br and zstd' : 'gzip, deflate and br';
+
+  it.each([...['xyz', 'compress', 'gzip, xyz'], ...(hasZstd ? [] : ['zstd'])])(
+    'names an encoding it cannot read (%s): exit 4, at once',
+    async (encoding) => {
+      let requests = 0;
+      await withHttpServer(
+        (req, res) => {
+          requests++;
+          cannotRead(encoding)(req, res);
+        },
+        async (baseUrl) => {
+          const r = await tally(['balance'], { env: providerEnv('bytespike', baseUrl) });
+          expect(r.stderr).toBe(
+            `tally: bytespike: GET /api/v1/balance sent its body in an encoding tally cannot read (${encoding.split(', ').at(-1)})\n` +
+              `  tally reads ${supported}; report it to the provider, or to tally if the provider documents this encoding`,
+          );
+          expect(r.exitCode).toBe(4);
+          expect(requests).toBe(1);
+        },
+      );
+    },
+  );
+
+  it('exits 4 on a body that says gzip but does not decompress, naming the endpoint', async () => {
+    await withHttpServer(cannotRead('gzip'), async (baseUrl) => {
+      const r = await tally(['balance', '--retries', '0'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe(
+        'tally: bytespike: GET /api/v1/balance sent a body marked gzip that does not decompress (incorrect header check)\n' +
+          '  the provider sent a damaged answer; try again later, and report it to the provider if it persists',
+      );
+      expect(r.exitCode).toBe(4);
+    });
+  });
+
+  it("reads a compressed error body: the provider's own message (exit 4)", async () => {
+    const limited: RequestListener = (_req, res) => {
+      const bytes = encode(JSON.stringify({ error: { type: 'invalid_request_error', message: 'page_size out of range' } }), 'gzip');
+      res.writeHead(400, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(bytes);
+    };
+    await withHttpServer(limited, async (baseUrl) => {
+      const r = await tally(['balance'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe('tally: bytespike: GET /api/v1/balance answered HTTP 400: page_size out of range');
+      expect(r.exitCode).toBe(4);
+    });
+  });
+
+  it('applies --response-limit to the decoded bytes: a 16 MiB gzip body of 16 GiB stops at the cap (exit 4), memory bounded', async () => {
+    // 16,384 gzip members of 1 MiB of spaces each: what gunzip reads as one body of 16 GiB
+    const member = gzipSync(Buffer.alloc(1024 * 1024, 0x20), { level: 9 });
+    const head = gzipSync('{"balance_usd": 1.0, "pad": "');
+    const stats = { sent: 0, closed: false };
+    const bomb: RequestListener = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.on('close', () => (stats.closed = true));
+      res.write(head);
+      let left = 16 * 1024;
+      const pump = () => {
+        while (left > 0 && !res.destroyed) {
+          left--;
+          stats.sent += member.length;
+          if (!res.write(member)) return void res.once('drain', pump);
+        }
+        if (!res.destroyed) res.end(gzipSync('"}'));
+      };
+      pump();
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'tally-bomb-'));
+    try {
+      await withHttpServer(bomb, async (baseUrl) => {
+        const report = join(dir, 'max-rss');
+        const preload = resolve(import.meta.dirname, '../helpers/report-max-rss.mjs');
+        const r = await execa('node', ['--import', preload, BIN, 'balance', '--response-limit', '8', '--retries', '0'], {
+          reject: false,
+          extendEnv: false,
+          timeout: 25_000,
+          env: runEnv({ env: { ...providerEnv('bytespike', baseUrl), TALLY_TEST_MAX_RSS: report } }),
+        });
+        expect(r.stderr).toBe(
+          'tally: bytespike: GET /api/v1/balance sent a response larger than 8 MiB (decompressed)\n' +
+            '  raise the cap with --response-limit <MiB> if the answer is meant to be this large',
+        );
+        expect(r.exitCode).toBe(4);
+        const peakMiB = Number(readFileSync(report, 'utf8')) / 1024;
+        expect(peakMiB).toBeGreaterThan(20); // the report is the process's, not empty
+        expect(peakMiB).toBeLessThan(120);
+        expect(stats.closed).toBe(true);
+        // tally hung up near the cap: what sat in socket buffers then, not the 16 MiB of gzip on offer
+        expect(stats.sent).toBeLessThan(member.length * 4 * 1024);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a compressed body that decodes to just under the cap (exit 0)', async () => {
+    const pad = Buffer.alloc(3 * 1024 * 1024, 0x20);
+    const body = encode(Buffer.concat([Buffer.from('{"balance_usd": 1.0, "pad": "'), pad, Buffer.from('"}')]), 'gzip');
+    await withHttpServer(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(body);
+      },
+      async (baseUrl) => {
+        const r = await tally(['balance', '--response-limit', '4', '--json'], { env: providerEnv('bytespike', baseUrl) });
+        expect(r.stderr).toBe('');
+        expect(r.exitCode).toBe(0);
+        expect(JSON.parse(r.stdout).balance).toBe('1.00');
+      },
+    );
+  });
+});
+
+describe('a POST is sent once: `checkout` is never repeated once it may have reached the provider', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, seed: 1, entries: 10 });
+  });
+  afterAll(() => sandbox.close());
+
+  const CHECKOUT = '/conflux/v1/billing/checkout';
+  const NOT_REPEATED = '  tally did not send it again, since the provider may have acted on it: check before you try again';
+  const answer =
+    (status: number, headers: Record<string, string> = {}): RequestListener =>
+    (_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify({ error: { message: 'upstream trouble' } }));
+    };
+
+  it.each([
+    ['a 502', answer(502), `tally: conflux: POST /v1/billing/checkout answered HTTP 502: upstream trouble\n${NOT_REPEATED}`],
+    ['a 504', answer(504), `tally: conflux: POST /v1/billing/checkout answered HTTP 504: upstream trouble\n${NOT_REPEATED}`],
+    ['a 500', answer(500), `tally: conflux: POST /v1/billing/checkout answered HTTP 500: upstream trouble\n${NOT_REPEATED}`],
+    [
+      'a 503 with Retry-After',
+      answer(503, { 'retry-after': '1' }),
+      /^tally: conflux: POST \/v1\/billing\/checkout answered HTTP 503: upstream trouble\n {2}tally did not send it again, since the provider may have acted on it: check before you try again \(after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/,
+    ],
+    [
+      'a 429 with Retry-After',
+      answer(429, { 'retry-after': '1' }),
+      /^tally: conflux is rate limiting POST \/v1\/billing\/checkout: it asks to retry after 1s\n {2}try again after \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    ],
+    [
+      'a 429 without Retry-After',
+      answer(429),
+      'tally: conflux: POST /v1/billing/checkout answered HTTP 429: upstream trouble\n  the provider is rate limiting; try again in a minute',
+    ],
+    [
+      'a connection reset before any answer',
+      ((req) => req.socket.destroy()) as RequestListener,
+      /^tally: conflux: POST http:\/\/127\.0\.0\.1:\d+\/conflux\/v1\/billing\/checkout failed: (ECONNRESET|UND_ERR_SOCKET)\n {2}tally did not send it again, since the provider may have acted on it: check before you try again$/,
+    ],
+  ])('sends exactly one request on %s (exit 4), and says it was not repeated', async (_what, reply, expected) => {
+    await withFront(sandbox, CHECKOUT, reply, async (base, hits) => {
+      const r = await tally(['checkout', 'growth'], { env: { ...sandboxEnv(sandbox, 'conflux'), TALLY_BASE_URL: `${base}/conflux` } });
+      expect(hits.count).toBe(1);
+      if (typeof expected === 'string') expect(r.stderr).toBe(expected);
+      else expect(r.stderr).toMatch(expected);
+      expect(r.exitCode).toBe(4);
+      expect(r.stdout).toBe('');
+    });
+  });
+
+  it('still retries a GET on a 502 (the packs, before the checkout)', async () => {
+    let failures = 1;
+    await withFront(
+      sandbox,
+      '/conflux/v1/billing/packs',
+      (req, res) => {
+        if (failures-- > 0) return answer(502)(req, res);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: [{ key: 'growth', name: 'API Growth', price: '$24.99', credits_after_fee: '~2,374,050' }] }));
+      },
+      async (base, hits) => {
+        const r = await tally(['packs', '--json'], { env: { ...sandboxEnv(sandbox, 'conflux'), TALLY_BASE_URL: `${base}/conflux` } });
+        expect(r.stderr).toBe('');
+        expect(r.exitCode).toBe(0);
+        expect(hits.count).toBe(2);
+      },
+    );
   });
 });

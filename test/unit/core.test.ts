@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configDir, readConfig, validateConfig } from '../../src/core/config.js';
 import { parseGlobalOptions } from '../../src/core/context.js';
-import { ExitCode, exitCodeOf, formatError, ProviderError, UsageError } from '../../src/core/errors.js';
-import { backoffDelay, genericMessage, loadUndici, parseRetryAfter } from '../../src/core/http.js';
+import { ExitCode, exitCodeOf, formatError, keepSecret, maskKey, ProviderError, UsageError } from '../../src/core/errors.js';
+import { backoffDelay, genericMessage, loadUndici, parseRetryAfter, saysItFailed } from '../../src/core/http.js';
 import { clipEcho, colorEnabled, type IOStreams, terminalSafe } from '../../src/core/io.js';
 import { decodeUtf8 } from '../../src/core/utf8.js';
 import { checkKey, redactKey } from '../../src/core/secrets.js';
@@ -68,6 +68,27 @@ describe('retry timing', () => {
   });
 });
 
+describe('a successful body that says it failed', () => {
+  it.each([
+    [{ error: { message: 'database down' } }, true],
+    [{ error: 'database down' }, true],
+    [{ error: { type: 'api_error' } }, true],
+    [{ status: false, message: 'Missing scope' }, true],
+    [{ success: false }, true],
+    [{ ok: false }, true],
+    [{ error: null, items: [] }, false],
+    [{ error: false }, false],
+    [{ error: '' }, false],
+    [{ status: true, message: 'Billing history fetched', data: [] }, false],
+    [{ status: 'ok' }, false],
+    [[{ error: 'an entry' }], false],
+    ['error', false],
+    [null, false],
+  ])('%j says it failed: %s', (body, failed) => {
+    expect(saysItFailed(body)).toBe(failed);
+  });
+});
+
 describe('undici', () => {
   it("loads its Agent from its own module, not undici's index (~100 ms at every start)", async () => {
     // fails when an undici upgrade moves them: tally still works through the index, but starts slower
@@ -109,6 +130,43 @@ describe('secrets', () => {
       expect(error?.message).toBe(`the key from TALLY_API_KEY contains a control character (U+${code})`);
       expect(formatError(error, false)).not.toContain('secret');
     }
+  });
+});
+
+describe('keys in what a provider sends back', () => {
+  it('masks every occurrence of a key, not only the first', () => {
+    expect(maskKey('sk-live-abcdefgh1234 and sk-live-abcdefgh1234', 'sk-live-abcdefgh1234')).toBe('****1234 and ****1234');
+  });
+
+  it('masks its URL-encoded form, with the hex in either case', () => {
+    const key = 'sk+live/abc=def&1234';
+    expect(maskKey(`token=${encodeURIComponent(key)}`, key)).toBe('token=****1234');
+    expect(maskKey('token=sk%2blive%2fabc%3ddef%261234', key)).toBe('token=****1234');
+  });
+
+  it('masks its JSON-escaped form, the slash escaped or not', () => {
+    const key = 'sk-"live"\\abc/1234';
+    expect(maskKey(`{"key": ${JSON.stringify(key)}}`, key)).toBe('{"key": "****1234"}');
+    expect(maskKey('{"key": "sk-\\"live\\"\\\\abc\\/1234"}', key)).toBe('{"key": "****1234"}');
+  });
+
+  it('masks a key of any length in provider text, inside words too, and shows none of a short one', () => {
+    expect(maskKey('key k3y rejected; k3yk3y', 'k3y')).toBe('key **** rejected; ********');
+    expect(maskKey('the key e is revoked', 'e')).toBe('th**** k****y **** is r****vok****d');
+  });
+
+  it('leaves text without the key as it is', () => {
+    expect(maskKey('nothing to see: 100% \\o/', 'sk-live-abcdefgh1234')).toBe('nothing to see: 100% \\o/');
+    expect(maskKey('anything', '')).toBe('anything');
+  });
+
+  it('keeps a key this process has sent out of every error message and hint, whoever builds them', () => {
+    keepSecret('sk-unit-kept-secret-9876');
+    keepSecret('Qz9');
+    const error = new ProviderError('entry sk-unit-kept-secret-9876 and Qz9 listed twice; Qz9x stays', 'try sk-unit-kept-secret-9876');
+    expect(error.message).toBe('entry ****9876 and **** listed twice; Qz9x stays');
+    expect(error.suggestion).toBe('try ****9876');
+    expect(formatError(new Error('internal: sk-unit-kept-secret-9876'), true)).not.toContain('sk-unit-kept-secret-9876');
   });
 });
 

@@ -21,7 +21,7 @@ const PAGE = 100;
 
 async function balance(ctx: ProviderContext): Promise<Balance> {
   const res = await ctx.http.getJson('/auth/account/credits');
-  const r = new ShapeReader(res.endpoint);
+  const r = new ShapeReader(res);
   const body = r.object(res.body, 'body');
   const lastUpdated = body.last_updated === undefined || body.last_updated === null ? null : r.timestamp(body, 'last_updated', 'body');
   return {
@@ -124,7 +124,7 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
     from: query.since?.toISOString(),
     to: query.until?.toISOString(),
   });
-  const stats = readUsageStats(new ShapeReader(res.endpoint), res.body, 'body');
+  const stats = readUsageStats(new ShapeReader(res), res.body, 'body');
   const { unit } = await balance(ctx);
   const none = { inputTokens: null, outputTokens: null, tokens: null, duration: null, cost: null };
   return {
@@ -140,7 +140,7 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
 /** The account summary: balance, subscription and this month's usage. */
 async function account(ctx: ProviderContext): Promise<AccountOverview> {
   const res = await ctx.http.getJson('/auth/account/summary');
-  const r = new ShapeReader(res.endpoint);
+  const r = new ShapeReader(res);
   const body = r.object(res.body, 'body');
   const credit = r.object(body.credit_balance, 'body.credit_balance');
   const unit = r.unit(credit, 'currency', 'body.credit_balance', 'credits');

@@ -22,7 +22,7 @@ const PAGE = 200;
 
 async function balance(ctx: ProviderContext): Promise<Balance> {
   const res = await ctx.http.getJson('/api/v1/balance');
-  const r = new ShapeReader(res.endpoint);
+  const r = new ShapeReader(res);
   const body = r.object(res.body, 'body');
   return {
     unit: r.unit(body, 'currency', 'body', 'USD'),
@@ -114,7 +114,7 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
 /** The wallet balance with its per-key roll-up. */
 async function account(ctx: ProviderContext): Promise<AccountOverview> {
   const res = await ctx.http.getJson('/api/v1/balance');
-  const r = new ShapeReader(res.endpoint);
+  const r = new ShapeReader(res);
   const body = r.object(res.body, 'body');
   const unit = r.unit(body, 'currency', 'body', 'USD');
   const balanceText = formatAmount(r.decimal(body, 'balance_usd', 'body'), unit);

@@ -24,7 +24,7 @@ const PAGE = 100;
 
 async function balance(ctx: ProviderContext): Promise<Balance> {
   const res = await ctx.http.getJson('/api/billing/balance');
-  const r = new ShapeReader(res.endpoint);
+  const r = new ShapeReader(res);
   const body = r.object(res.body, 'body');
   const cents = r.minor(body, 'balanceInCents', 'body', 2);
   return { unit: 'USD', balance: cents, available: null, reserved: null, asOf: ctx.now().toISOString(), source: 'balance endpoint' };
@@ -60,7 +60,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const pages = overlappingOffsets(
     async (offset, limit) => {
       const res = await ctx.http.getJson(LEDGER, { limit, offset });
-      const r = new ShapeReader(res.endpoint);
+      const r = new ShapeReader(res);
       const list = r.array(r.object(res.body, 'body').entries, 'body.entries');
       return { items: list.map((raw, i) => mapConduitEntry(r, raw, `body.entries[${i}]`)) };
     },

@@ -21,7 +21,7 @@ const HISTORY = '/v1/billing/history';
 
 async function balance(ctx: ProviderContext): Promise<Balance> {
   const res = await ctx.http.getJson('/v1/api-credits');
-  const r = new ShapeReader(res.endpoint);
+  const r = new ShapeReader(res);
   const body = r.object(res.body, 'body');
   return {
     unit: 'credits',
@@ -56,7 +56,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const pages = singlePage(
     async () => {
       const res = await ctx.http.getJson(HISTORY);
-      const r = new ShapeReader(res.endpoint);
+      const r = new ShapeReader(res);
       const list = r.array(r.object(res.body, 'body').data, 'body.data');
       const items = list.map((raw, i) => mapConfluxEntry(r, raw, `body.data[${i}]`));
       const first = items[0];
@@ -127,7 +127,7 @@ function parseFigure(text: string): Decimal | null {
 /** The packs on sale: no key needed, as documented. */
 async function packs(ctx: ProviderContext): Promise<Pack[]> {
   const res = await ctx.http.getJson('/v1/billing/packs', undefined, { auth: false });
-  const r = new ShapeReader(res.endpoint);
+  const r = new ShapeReader(res);
   const list = r.array(r.object(res.body, 'body').data, 'body.data');
   return list.map((raw, i) => {
     const field = `body.data[${i}]`;
@@ -149,9 +149,9 @@ async function packs(ctx: ProviderContext): Promise<Pack[]> {
 
 async function checkout(ctx: ProviderContext, pack: string): Promise<string> {
   const res = await ctx.http.postJson('/v1/billing/checkout', { pack });
-  const r = new ShapeReader(res.endpoint);
+  const r = new ShapeReader(res);
   const url = r.string(r.object(res.body, 'body'), 'url', 'body');
-  if (!/^https:\/\//.test(url)) r.fail('body.url', `should be an https URL but is "${url.slice(0, 40)}"`);
+  if (!/^https:\/\//.test(url)) r.fail('body.url', `should be an https URL but is "${r.quote(url, 40)}"`);
   return url;
 }
 

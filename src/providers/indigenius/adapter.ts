@@ -3,7 +3,6 @@ import { entryPaging, typeOf } from '../shared/entries.js';
 import { countedPages } from '../shared/paginate.js';
 import { readLater, ShapeReader } from '../shared/shape.js';
 import { UsageError } from '../../core/errors.js';
-import { clipEcho } from '../../core/io.js';
 import { formatAmount } from '../../core/money.js';
 import { UsageAccumulator } from '../shared/usage.js';
 import type {
@@ -22,11 +21,12 @@ import { info } from './info.js';
 const TRANSACTIONS = '/v1/billing/transactions';
 const PAGE = 100;
 
-/** The documented envelope: {status, message, data, meta}. status false is the provider saying no. */
+/**
+ * The documented envelope: {status, message, data, meta}. One whose status is false (the provider saying no)
+ * never gets here: http.ts turns it into the provider's message, as it does any 2xx body that says it failed.
+ */
 function envelope(r: ShapeReader, body: unknown): Record<string, unknown> {
-  const env = r.object(body, 'body');
-  if (env.status === false) r.fail('body.status', `is false (${clipEcho(String(env.message ?? 'no message'))})`);
-  return env;
+  return r.object(body, 'body');
 }
 
 export function mapIndigeniusEntry(r: ShapeReader, raw: unknown, field: string): LedgerEntry {
@@ -51,7 +51,7 @@ export function mapIndigeniusEntry(r: ShapeReader, raw: unknown, field: string):
 /** Indigenius documents no balance endpoint: the newest transaction's balance_after stands in, labelled so. */
 async function balance(ctx: ProviderContext): Promise<Balance> {
   const res = await ctx.http.getJson(TRANSACTIONS, { page: 1, pageSize: 1 });
-  const r = new ShapeReader(res.endpoint);
+  const r = new ShapeReader(res);
   const items = r.array(envelope(r, res.body).data, 'body.data');
   if (items.length === 0) {
     return { unit: 'USD', balance: null, available: null, reserved: null, asOf: null, source: 'newest transaction' };
@@ -140,11 +140,11 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
 /** The plan and the currencies the account can bill in. */
 async function account(ctx: ProviderContext): Promise<AccountOverview> {
   const [planRes, currenciesRes] = await Promise.all([ctx.http.getJson('/v1/billing/plan'), ctx.http.getJson('/v1/billing/currencies')]);
-  const pr = new ShapeReader(planRes.endpoint);
+  const pr = new ShapeReader(planRes);
   const plan = pr.object(envelope(pr, planRes.body).data, 'body.data');
   const planCurrency = pr.unit(plan, 'currency', 'body.data', 'USD');
   const price = formatAmount(pr.decimal(plan, 'price', 'body.data'), planCurrency);
-  const cr = new ShapeReader(currenciesRes.endpoint);
+  const cr = new ShapeReader(currenciesRes);
   const currencies = cr.array(envelope(cr, currenciesRes.body).data, 'body.data').map((raw, i) => {
     const c = cr.object(raw, `body.data[${i}]`);
     return {

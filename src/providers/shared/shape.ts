@@ -1,15 +1,44 @@
 // Response checking: lenient to fields tally does not use, strict on the ones it does (exit 4 naming both).
 import { toIsoUtc } from '../../core/dates.js';
-import type { DeferredJsonResponse } from '../../core/http.js';
+import type { DeferredJsonResponse, KeyMask } from '../../core/http.js';
 import { ShapeError } from '../../core/errors.js';
 import { clipEcho } from '../../core/io.js';
 import { Decimal } from '../../core/money.js';
 
 export type Json = Record<string, unknown>;
 
-/** A reader over one response: knows the endpoint, so every complaint names it and the field. */
+/** Where a body came from: its endpoint, and the mask of the key its request carried (http.ts responses are both). */
+export interface ResponseSource {
+  endpoint: string;
+  mask?: KeyMask;
+}
+
+/**
+ * A reader over one response: knows the endpoint, so every complaint names it and the field, and the key the
+ * request carried, so no complaint quotes it (a provider may echo the key in any field).
+ */
 export class ShapeReader {
-  constructor(readonly endpoint: string) {}
+  readonly endpoint: string;
+  private readonly mask: KeyMask;
+
+  constructor(source: string | ResponseSource) {
+    this.endpoint = typeof source === 'string' ? source : source.endpoint;
+    this.mask = (typeof source === 'string' ? undefined : source.mask) ?? ((text) => text);
+  }
+
+  /** Provider text for a message: the key masked first, then cut to `limit` characters (a cut key would not be found). */
+  quote(text: string, limit: number): string {
+    return clipEcho(this.mask(text), undefined, limit);
+  }
+
+  /** A value as a complaint names it: `the string "…"` (its first 30 characters), `number 12`, `an object`. */
+  private describe(v: unknown): string {
+    if (typeof v === 'string') {
+      const shown = this.mask(v);
+      return `the string "${shown.length > 30 ? `${shown.slice(0, 30)}…` : shown}"`;
+    }
+    return this.mask(describeValue(v));
+  }
 
   fail(field: string, detail: string): never {
     throw new ShapeError(this.endpoint, field, detail);
@@ -17,26 +46,26 @@ export class ShapeReader {
 
   object(value: unknown, field: string): Json {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.fail(field, `should be an object but is ${describe(value)}`);
+      this.fail(field, `should be an object but is ${this.describe(value)}`);
     }
     return value as Json;
   }
 
   array(value: unknown, field: string): unknown[] {
-    if (!Array.isArray(value)) this.fail(field, `should be an array but is ${describe(value)}`);
+    if (!Array.isArray(value)) this.fail(field, `should be an array but is ${this.describe(value)}`);
     return value;
   }
 
   string(obj: Json, key: string, field: string): string {
     const v = obj[key];
-    if (typeof v !== 'string') this.fail(`${field}.${key}`, `should be a string but is ${describe(v)}`);
+    if (typeof v !== 'string') this.fail(`${field}.${key}`, `should be a string but is ${this.describe(v)}`);
     return v;
   }
 
   optionalString(obj: Json, key: string, field: string): string | null {
     const v = obj[key];
     if (v === undefined || v === null) return null;
-    if (typeof v !== 'string') this.fail(`${field}.${key}`, `should be a string but is ${describe(v)}`);
+    if (typeof v !== 'string') this.fail(`${field}.${key}`, `should be a string but is ${this.describe(v)}`);
     return v;
   }
 
@@ -45,13 +74,13 @@ export class ShapeReader {
     const v = obj[key];
     if (typeof v === 'string' && v !== '') return v;
     if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
-    this.fail(`${field}.${key}`, `should be an id but is ${describe(v)}`);
+    this.fail(`${field}.${key}`, `should be an id but is ${this.describe(v)}`);
   }
 
   integer(obj: Json, key: string, field: string): number {
     const v = obj[key];
     if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-      this.fail(`${field}.${key}`, `should be an integer but is ${describe(v)}`);
+      this.fail(`${field}.${key}`, `should be an integer but is ${this.describe(v)}`);
     }
     return v;
   }
@@ -60,7 +89,7 @@ export class ShapeReader {
   decimal(obj: Json, key: string, field: string): Decimal {
     const v = obj[key];
     const d = toDecimal(v);
-    if (!d) this.fail(`${field}.${key}`, `should be a number but is ${describe(v)}`);
+    if (!d) this.fail(`${field}.${key}`, `should be a number but is ${this.describe(v)}`);
     return d;
   }
 
@@ -78,7 +107,7 @@ export class ShapeReader {
   timestamp(obj: Json, key: string, field: string): string {
     const v = this.string(obj, key, field);
     const iso = toIsoUtc(v);
-    if (iso === null) this.fail(`${field}.${key}`, `should be an ISO 8601 timestamp but is "${clipEcho(v, undefined, 40)}"`);
+    if (iso === null) this.fail(`${field}.${key}`, `should be an ISO 8601 timestamp but is "${this.quote(v, 40)}"`);
     return iso;
   }
 
@@ -89,7 +118,7 @@ export class ShapeReader {
   unit(obj: Json, key: string, field: string, fallback: string): string {
     const v = this.optionalString(obj, key, field);
     if (v === null) return fallback;
-    if (!UNIT.test(v)) this.fail(`${field}.${key}`, `should be an ISO 4217 code or "credits" but is ${describe(v)}`);
+    if (!UNIT.test(v)) this.fail(`${field}.${key}`, `should be an ISO 4217 code or "credits" but is ${this.describe(v)}`);
     return v;
   }
 
@@ -106,7 +135,7 @@ export class ShapeReader {
     for (const k in m) {
       empty = false;
       if (!withinDepth(m[k], METADATA_DEPTH - 1)) {
-        this.fail(`${field}.${key}`, `is nested deeper than ${METADATA_DEPTH} levels (entry ${clipEcho(entryId, undefined, 40)})`);
+        this.fail(`${field}.${key}`, `is nested deeper than ${METADATA_DEPTH} levels (entry ${this.quote(entryId, 40)})`);
       }
     }
     return empty ? null : m;
@@ -118,7 +147,7 @@ export class ShapeReader {
  * hands it to `read` with a reader that names the response's endpoint in every complaint.
  */
 export function readLater<P>(res: DeferredJsonResponse, read: (r: ShapeReader, body: unknown) => P): () => P {
-  return () => read(new ShapeReader(res.endpoint), res.body());
+  return () => read(new ShapeReader(res), res.body());
 }
 
 const UNIT = /^(?:[A-Z]{3}|credits)$/;
@@ -148,11 +177,11 @@ function toDecimal(v: unknown): Decimal | undefined {
   return undefined;
 }
 
-function describe(v: unknown): string {
+/** What a value that is not a string is, in words (ShapeReader.describe says a string itself). */
+function describeValue(v: unknown): string {
   if (v === undefined) return 'missing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string "${v.length > 30 ? `${v.slice(0, 30)}…` : v}"`;
   if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return `${v}, beyond exact range`;
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 }
