@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
+import { describeJsonError } from './json-position.js';
 
 export interface Profile {
   provider: string;
@@ -118,8 +119,9 @@ export function readConfig(dir: string): ConfigData {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (error) {
-    throw broken(path, `not JSON (${(error as Error).message})`);
+  } catch {
+    // JSON.parse's message quotes the text, which may hold a key (or be another file through a symlink)
+    throw broken(path, describeJsonError(text));
   }
   return validateConfig(raw, path);
 }
