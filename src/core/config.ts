@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
 import { describeJsonError } from './json-position.js';
+import { closest } from './suggest.js';
 
 export interface Profile {
   provider: string;
@@ -21,7 +22,16 @@ const THRESHOLD = /^-?\d+(\.\d+)?$/;
 export interface ConfigData {
   defaultProfile?: string;
   profiles: Record<string, Profile>;
+  /**
+   * Profiles under a name `profiles add` refuses (a hand edit), as the file holds them: never used, listed or
+   * completed (a name is shell text to completion), but written back as they were when the file is changed.
+   */
+  skippedProfiles?: Record<string, unknown>;
 }
+
+/** The fields a config file and a profile in it may have: anything else is a typo the next write would drop. */
+const CONFIG_FIELDS = ['defaultProfile', 'profiles'] as const;
+const PROFILE_FIELDS = ['provider', 'baseUrl', 'key', 'keyEnv', 'min', 'minDays'] as const;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -41,14 +51,31 @@ export function configPath(dir: string): string {
 }
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const NAME_RULE = 'use letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
 
 export function assertProfileName(name: string): void {
-  if (!PROFILE_NAME.test(name)) {
-    throw new UsageError(
-      `"${name}" is not a valid profile name`,
-      'use letters, digits, ".", "_" or "-", starting with a letter or digit (at most 64)',
-    );
-  }
+  if (!PROFILE_NAME.test(name)) throw new UsageError(`"${name}" is not a valid profile name`, NAME_RULE);
+}
+
+/** A name from the file as a message shows it: not a page of it (control characters go where it is printed). */
+function shownName(name: string): string {
+  return name.length > 64 ? `${name.slice(0, 64)}… (${name.length} characters)` : name;
+}
+
+/** One warning per profile skipped for its name (see ConfigData.skippedProfiles), to print terminal-safe. */
+export function skippedProfileWarnings(config: ConfigData, dir: string): string[] {
+  return Object.keys(config.skippedProfiles ?? {}).map(
+    (name) =>
+      `tally: warning: config file ${configPath(dir)}: profile "${shownName(name)}" is skipped: not a valid name (${NAME_RULE}); rename it there`,
+  );
+}
+
+/** An unknown field: named with the known one it is near, or with what there is. */
+function unknownField(name: string, known: readonly string[]): string {
+  const near = closest(name, known);
+  const fields = known.map((k) => `"${k}"`);
+  const has = fields.length > 2 ? `${fields.slice(0, -1).join(', ')} and ${fields.at(-1)}` : fields.join(' and ');
+  return `unknown field "${shownName(name)}" (${near ? `did you mean "${near}"?` : `it has ${has}`})`;
 }
 
 function broken(path: string, what: string): UsageError {
@@ -70,16 +97,29 @@ function noProfiles(): Record<string, Profile> {
 export function validateConfig(raw: unknown, path: string): ConfigData {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw broken(path, 'expected a JSON object');
   const record = raw as Record<string, unknown>;
+  for (const field of Object.keys(record)) {
+    if (!(CONFIG_FIELDS as readonly string[]).includes(field)) throw broken(path, unknownField(field, CONFIG_FIELDS));
+  }
   const profilesRaw = record.profiles ?? {};
   if (typeof profilesRaw !== 'object' || profilesRaw === null || Array.isArray(profilesRaw)) {
     throw broken(path, '"profiles" must be an object');
   }
   const profiles = noProfiles();
+  let skippedProfiles: Record<string, unknown> | undefined;
   for (const [name, value] of Object.entries(profilesRaw as Record<string, unknown>)) {
+    if (!PROFILE_NAME.test(name)) {
+      skippedProfiles ??= Object.create(null) as Record<string, unknown>;
+      skippedProfiles[name] = value;
+      continue;
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw broken(path, `profile "${name}" must be an object`);
     }
     const p = value as Record<string, unknown>;
+    for (const field of Object.keys(p)) {
+      if (!(PROFILE_FIELDS as readonly string[]).includes(field))
+        throw broken(path, `profile "${name}": ${unknownField(field, PROFILE_FIELDS)}`);
+    }
     if (typeof p.provider !== 'string') throw broken(path, `profile "${name}" has no "provider"`);
     for (const field of ['baseUrl', 'key', 'keyEnv'] as const) {
       if (p[field] !== undefined && typeof p[field] !== 'string') {
@@ -103,7 +143,7 @@ export function validateConfig(raw: unknown, path: string): ConfigData {
   }
   const def = record.defaultProfile;
   if (def !== undefined && typeof def !== 'string') throw broken(path, '"defaultProfile" must be a string');
-  return { ...(def !== undefined ? { defaultProfile: def } : {}), profiles };
+  return { ...(def !== undefined ? { defaultProfile: def } : {}), profiles, ...(skippedProfiles ? { skippedProfiles } : {}) };
 }
 
 /** Reads the config file; a missing file is an empty config, a broken one is exit 2 naming it. */
@@ -124,6 +164,14 @@ export function readConfig(dir: string): ConfigData {
     throw broken(path, describeJsonError(text));
   }
   return validateConfig(raw, path);
+}
+
+/** What the file holds for a config: the profiles skipped for their names after the others, as they were. */
+function fileOf(config: ConfigData): Record<string, unknown> {
+  const profiles = Object.create(null) as Record<string, unknown>;
+  for (const [name, p] of Object.entries(config.profiles)) profiles[name] = p;
+  for (const [name, p] of Object.entries(config.skippedProfiles ?? {})) profiles[name] ??= p;
+  return { ...(config.defaultProfile !== undefined ? { defaultProfile: config.defaultProfile } : {}), profiles };
 }
 
 /**
@@ -162,7 +210,7 @@ export async function updateConfig(dir: string, change: (config: ConfigData) => 
       throw broken(path, (error as Error).message);
     }
     change(config);
-    store.store = config as unknown as Record<string, unknown>;
+    store.store = fileOf(config);
     // atomic writes create a new file; make sure an older, looser mode is not carried over
     chmodSync(path, 0o600);
     return config;
