@@ -50,7 +50,8 @@ export function configPath(dir: string): string {
   return join(dir, 'config.json');
 }
 
-const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** What a profile name may be (`profiles add` checks it; a name in the file is skipped otherwise; completion offers only these). */
+export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const NAME_RULE = 'use letters, digits, ".", "_" or "-", starting with a letter or digit, at most 64 characters';
 
 export function assertProfileName(name: string): void {
