@@ -1,5 +1,5 @@
-// The profile store (SPEC §3): reading is plain fs (fast, every command); writing goes through conf.
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+// The profile store (SPEC §3): reading is plain fs (fast, every command); writing goes through core/atomic-file.
+import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
@@ -176,15 +176,15 @@ function fileOf(config: ConfigData): Record<string, unknown> {
 }
 
 /**
- * Changes the config through conf (atomic write, mode 0600), holding the config lock from the read to
- * the write so concurrent writers never lose an update. The file is read and validated first, so a
- * broken file is reported and left as it is rather than replaced. `change` sees the config as it is
- * under the lock, and may throw to change nothing.
+ * Changes the config, holding the config lock from the read to the write so concurrent writers never lose
+ * an update. The file is read and validated first, so a broken file is reported and left as it is rather
+ * than replaced. `change` sees the config as it is under the lock, and may throw to change nothing. The file
+ * is written as every file is (core/atomic-file: a temp file opened exclusively, then renamed), mode 0600.
  */
 export async function updateConfig(dir: string, change: (config: ConfigData) => void): Promise<ConfigData> {
   const path = configPath(dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const [{ default: Conf }, { acquireLock, LockBusy, LEASE_MS }] = await Promise.all([import('conf'), import('./lock.js')]);
+  const [{ AtomicFile }, { acquireLock, LockBusy, LEASE_MS }] = await Promise.all([import('./atomic-file.js'), import('./lock.js')]);
   const lockPath = `${path}.lock`;
   let lock;
   try {
@@ -197,23 +197,16 @@ export async function updateConfig(dir: string, change: (config: ConfigData) => 
   }
   try {
     const config = readConfig(dir);
-    let store: InstanceType<typeof Conf<Record<string, unknown>>>;
-    try {
-      store = new Conf<Record<string, unknown>>({
-        cwd: dir,
-        configName: 'config',
-        projectSuffix: '',
-        configFileMode: 0o600,
-        clearInvalidConfig: false,
-        accessPropertiesByDotNotation: false,
-      });
-    } catch (error) {
-      throw broken(path, (error as Error).message);
-    }
     change(config);
-    store.store = fileOf(config);
-    // atomic writes create a new file; make sure an older, looser mode is not carried over
-    chmodSync(path, 0o600);
+    // 0600 whatever mode an older file had: it holds keys
+    const file = new AtomicFile(path, `config file ${path}`, undefined, { mode: 0o600 });
+    try {
+      file.write(`${JSON.stringify(fileOf(config), undefined, '\t')}\n`);
+      file.commitSync();
+    } catch (error) {
+      file.abort();
+      throw error;
+    }
     return config;
   } finally {
     lock.release();

@@ -278,7 +278,7 @@ export class CheckpointStore {
     const file = new AtomicFile(this.path, `checkpoint ${this.path}`);
     try {
       file.write(`${JSON.stringify(checkpoint)}\n`);
-      file.commit();
+      file.commitSync();
     } catch (error) {
       file.abort();
       throw error;
@@ -345,7 +345,7 @@ export function renameProfileCheckpoints(configDir: string, from: string, to: st
       const file = new AtomicFile(path, `checkpoint ${path}`);
       try {
         file.write(`${JSON.stringify({ ...c, profile: to })}\n`);
-        file.commit();
+        file.commitSync();
       } catch (error) {
         file.abort();
         throw error;

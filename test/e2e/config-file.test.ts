@@ -1,7 +1,7 @@
 // Reading config.json: a broken file is named by its position, never quoted; what it holds is checked before use.
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tallyInProcess } from '../helpers/in-process.js';
 import { tempConfigDir } from '../helpers/tally.js';
 
@@ -141,5 +141,32 @@ describe('fields the config file does not have', () => {
       stdout: '',
       stderr: `tally: config file ${file} is not valid: profile "work": unknown field "keyenv" (did you mean "keyEnv"?)\n${BROKEN_HINT}`,
     });
+  });
+});
+
+describe('writing the config file', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('never writes the keys through a symlink planted at a temp name: the write picks an unguessable name and opens it exclusively', async () => {
+    handEdited({ profiles: { home: { provider: 'conduit', key: 'sk-fedcba9876543210' } } });
+    const victim = join(cfg.dir, 'victim');
+    writeFileSync(victim, 'not yours');
+    // the clock and Math.random held still, as a guesser would predict them: a name picked from them is planted
+    vi.useFakeTimers({ now: new Date('2026-03-01T00:00:00Z'), toFake: ['Date'] });
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const predicted = `${file}.tmp-${String(Date.now()).slice(-10)}000000`;
+    symlinkSync(victim, predicted);
+    const add = await run(['profiles', 'add', 'work', '--provider', 'conduit', '--key-stdin', '--no-verify'], {
+      input: 'sk-0123456789abcdef',
+    });
+    expect(add.exitCode, add.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('not yours');
+    expect(lstatSync(predicted).isSymbolicLink()).toBe(true);
+    expect(lstatSync(file).isFile()).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(Object.keys(configOf().profiles)).toEqual(['home', 'work']);
   });
 });
