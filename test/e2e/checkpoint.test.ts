@@ -414,6 +414,10 @@ describe('broken checkpoint files', () => {
           ),
         );
         expect(r.stderr).not.toContain('internal error');
+        // the way out it names works
+        const reset = await tally(['reconcile', '--checkpoint', '--reset-checkpoint'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(reset.exitCode, reset.stderr).toBe(0);
+        expect((await tally(['reconcile', '--checkpoint'], { env: env(baseUrl), configDir: cfg.dir })).exitCode).toBe(0);
       });
     } finally {
       cfg.cleanup();
