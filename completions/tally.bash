@@ -70,12 +70,12 @@ _tally_arguments() {
     "profiles") echo "" ;;
     "profiles add") echo "" ;;
     "profiles list") echo "" ;;
-    "profiles show") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
-    "profiles set") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
-    "profiles rename") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
-    "profiles remove") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
-    "profiles rm") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
-    "profiles use") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
+    "profiles show") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' ;;
+    "profiles set") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' ;;
+    "profiles rename") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' ;;
+    "profiles remove") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' ;;
+    "profiles rm") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' ;;
+    "profiles use") tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' ;;
     "balance") echo "" ;;
     "ledger") echo "" ;;
     "ledger list") echo "" ;;
@@ -95,8 +95,8 @@ _tally_arguments() {
 
 _tally_values() {
   case "$1" in
-    --profile) tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
-    -p) tally profiles list 2>/dev/null | tail -n +2 | cut -f1 ;;
+    --profile) tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' ;;
+    -p) tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' ;;
     --provider) echo "conduit account-api bytespike conflux indigenius" ;;
     --type) echo "purchase usage refund credit debit adjustment subscription" ;;
     --format) echo "csv json ndjson hledger beancount xlsx" ;;
@@ -120,8 +120,21 @@ _tally_takes_file() {
   return 1
 }
 
+# Offers each word of $2 that begins with $1. The words are data, never code: compgen -W would expand
+# $(...) and globs in them, and a profile name comes from a file the user may have edited.
+_tally_reply() {
+  local IFS=$' \t\n' word
+  local -a words
+  read -r -d '' -a words <<< "$2"
+  for word in "${words[@]}"; do
+    [[ "$word" == "$1"* ]] && COMPREPLY+=("$word")
+  done
+  return 0
+}
+
 _tally() {
   local cur prev path word i args
+  COMPREPLY=()
   cur="${COMP_WORDS[COMP_CWORD]}"
   prev=""
   [ "$COMP_CWORD" -gt 0 ] && prev="${COMP_WORDS[COMP_CWORD-1]}"
@@ -143,17 +156,18 @@ _tally() {
   if [ -n "$prev" ] && [[ "$prev" == -* ]] && _tally_takes_value "$prev"; then
     if _tally_takes_file "$prev"; then
       compopt -o filenames 2>/dev/null
-      COMPREPLY=($(compgen -f -- "$cur"))
+      # a line each, kept whole: a file name may hold spaces or a *
+      while IFS= read -r word; do COMPREPLY+=("$word"); done < <(compgen -f -- "$cur")
     else
-      COMPREPLY=($(compgen -W "$(_tally_values "$prev")" -- "$cur"))
+      _tally_reply "$cur" "$(_tally_values "$prev")"
     fi
     return 0
   fi
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W "$(_tally_flags "$path")" -- "$cur"))
-  else
+    _tally_reply "$cur" "$(_tally_flags "$path")"
+  elif [ "$args" -eq 0 ]; then
     # only the first argument completes (a second is a new name, or nothing)
-    [ "$args" -eq 0 ] && COMPREPLY=($(compgen -W "$(_tally_subcommands "$path") $(_tally_arguments "$path")" -- "$cur"))
+    _tally_reply "$cur" "$(_tally_subcommands "$path") $(_tally_arguments "$path")"
   fi
   return 0
 }

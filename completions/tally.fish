@@ -61,17 +61,17 @@ complete -c tally -n "__tally_at 'profiles add'" -l force
 complete -c tally -n "__tally_at 'profiles add'" -l no-verify
 complete -c tally -n "__tally_at 'profiles add'" -l min -x
 complete -c tally -n "__tally_at 'profiles add'" -l min-days -x
-complete -c tally -f -n "__tally_at 'profiles show'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
-complete -c tally -f -n "__tally_at 'profiles set'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
+complete -c tally -f -n "__tally_at 'profiles show'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E \'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$\')'
+complete -c tally -f -n "__tally_at 'profiles set'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E \'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$\')'
 complete -c tally -n "__tally_at 'profiles set'" -l key-stdin
 complete -c tally -n "__tally_at 'profiles set'" -l key-env -x
 complete -c tally -n "__tally_at 'profiles set'" -l no-verify
 complete -c tally -n "__tally_at 'profiles set'" -l min -x
 complete -c tally -n "__tally_at 'profiles set'" -l min-days -x
-complete -c tally -f -n "__tally_at 'profiles rename'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
-complete -c tally -f -n "__tally_at 'profiles remove'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
-complete -c tally -f -n "__tally_at 'profiles rm'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
-complete -c tally -f -n "__tally_at 'profiles use'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
+complete -c tally -f -n "__tally_at 'profiles rename'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E \'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$\')'
+complete -c tally -f -n "__tally_at 'profiles remove'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E \'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$\')'
+complete -c tally -f -n "__tally_at 'profiles rm'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E \'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$\')'
+complete -c tally -f -n "__tally_at 'profiles use'" -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E \'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$\')'
 complete -c tally -n "__tally_at 'balance'" -l all
 complete -c tally -n "__tally_at 'balance'" -l min -x
 complete -c tally -n "__tally_at 'balance'" -l min-days -x
@@ -125,7 +125,7 @@ complete -c tally -n "__tally_at 'sandbox'" -l seed -x
 complete -c tally -n "__tally_at 'sandbox'" -l entries -x
 complete -c tally -n "__tally_at 'sandbox'" -l end -x
 complete -c tally -n "__tally_at 'sandbox'" -l faults -x
-complete -c tally -l profile -s p -x -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1)'
+complete -c tally -l profile -s p -x -a '(tally profiles list 2>/dev/null | tail -n +2 | cut -f1 | grep -E \'^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$\')'
 complete -c tally -l provider -x -a 'conduit account-api bytespike conflux indigenius'
 complete -c tally -l base-url -x
 complete -c tally -l json

@@ -17,6 +17,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { isatty } from 'node:tty';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -24,6 +25,8 @@ import { UsageError, WriteError } from './errors.js';
 
 /** Bytes written between flushes to disk started while writing, so the flush at commit has little left. */
 const FLUSH_EVERY = 4 << 20;
+/** Random temp names tried before giving up: one is taken only if planted there (or by a 1 in 2^96 chance). */
+const TEMP_NAME_ATTEMPTS = 8;
 /** How often to look for a FIFO's reader while none has opened it. */
 const FIFO_POLL_MS = 50;
 /** A descriptor already open in some process, reached through procfs: written where it points, never replaced. */
@@ -165,8 +168,16 @@ export class AtomicFile implements OutputFile {
   /** The target as the user gave it, for messages. */
   private readonly name: string;
 
-  /** Checks the target and creates the temp file (or opens the device); fails with exit 2 before any request is made. */
-  constructor(target: string, label = `--out ${target}`, where: OutputTarget = resolveOutputTarget(target, label)) {
+  /**
+   * Checks the target and creates the temp file (or opens the device); fails with exit 2 before any request is made.
+   * `mode` is the file's mode (default: the mode of the file replaced, or 0644 for a new one).
+   */
+  constructor(
+    target: string,
+    label = `--out ${target}`,
+    where: OutputTarget = resolveOutputTarget(target, label),
+    options: { mode?: number } = {},
+  ) {
     this.name = target;
     if (where.kind === 'stdout' || where.kind === 'stream') throw new Error(`${label} needs openOutput`);
     this.path = where.path;
@@ -193,14 +204,27 @@ export class AtomicFile implements OutputFile {
     } catch {
       throw new UsageError(`${label}: cannot write in ${dir} (permission denied)`, 'pick a directory you can write to');
     }
-    this.tempPath = join(dir, `.${basename(this.path)}.tally-${process.pid}-${Date.now().toString(36)}.tmp`);
-    try {
-      this.fd = openSync(this.tempPath, 'wx', 0o644);
-    } catch (error) {
-      throw new UsageError(`${label}: cannot create a file in ${dir} (${errnoOf(error) ?? 'error'})`);
+    // O_EXCL ('wx') never opens what is there already, so a file or symlink planted at the name is never written
+    // through; the name is 96 random bits, so none can be planted ahead of it, and one taken anyway is passed over
+    let temp: { path: string; fd: number } | undefined;
+    let failure: unknown;
+    for (let attempt = 0; attempt < TEMP_NAME_ATTEMPTS && !temp; attempt++) {
+      const path = join(dir, `.${basename(this.path)}.tally-${randomBytes(12).toString('base64url')}.tmp`);
+      try {
+        temp = { path, fd: openSync(path, 'wx', options.mode ?? 0o644) };
+      } catch (error) {
+        failure = error;
+        if (errnoOf(error) !== 'EEXIST') break;
+      }
     }
+    if (!temp) throw new UsageError(`${label}: cannot create a file in ${dir} (${errnoOf(failure) ?? 'error'})`);
+    this.tempPath = temp.path;
+    this.fd = temp.fd;
     const existing = where.existing;
-    if (existing) {
+    if (options.mode !== undefined) {
+      // a mode asked for (a config file's 0600) whatever the file had, and whatever the umask left of it
+      fchmodSync(this.fd, options.mode);
+    } else if (existing) {
       // the replacement is the same file to whoever reads it: a 0600 export stays 0600, root keeps the owner
       try {
         fchmodSync(this.fd, existing.mode & 0o7777);
@@ -236,6 +260,11 @@ export class AtomicFile implements OutputFile {
 
   /** Flushes, closes and renames over the target: the target is only ever replaced by a complete file. */
   async commit(): Promise<void> {
+    this.commitSync();
+  }
+
+  /** commit(), for a caller that cannot wait (a checkpoint, the config): its failure is thrown here, not lost in a promise. */
+  commitSync(): void {
     if (this.fd === undefined) return;
     const fd = this.fd;
     try {

@@ -1,6 +1,6 @@
 // The factory every command receives: parsed global options, I/O, config, clock, cleanup. Lazy where it costs.
 import { type Activity, createActivity } from './activity.js';
-import { type ConfigData, configDir, type Env, readConfig } from './config.js';
+import { type ConfigData, configDir, type Env, readConfig, skippedProfileWarnings } from './config.js';
 import { resolveZone } from './dates.js';
 import { UsageError } from './errors.js';
 import { type IOStreams, systemIO, terminalSafe } from './io.js';
@@ -97,7 +97,11 @@ export function createContext(options: GlobalOptions, env: Env, io?: IOStreams, 
     configDir: dir,
     activity: createActivity(),
     config() {
-      config ??= readConfig(dir);
+      if (config === undefined) {
+        config = readConfig(dir);
+        // a name is file text: shown without the control characters it may carry
+        for (const warning of skippedProfileWarnings(config, dir)) streams.err(`${terminalSafe(warning)}\n`);
+      }
       return config;
     },
     now,

@@ -71,7 +71,8 @@ function lockFs(owner: LockOwner, releasing: () => boolean): Record<string, unkn
     mkdirSync(path: string) {
       mkdirSync(path, { mode: 0o700 });
       try {
-        writeFileSync(join(path, 'owner.json'), JSON.stringify(owner), { mode: 0o600 });
+        // O_EXCL ('wx'): a file or symlink found in the new directory is never written through
+        writeFileSync(join(path, 'owner.json'), JSON.stringify(owner), { mode: 0o600, flag: 'wx' });
       } catch (error) {
         rmSync(path, { recursive: true, force: true });
         throw error;

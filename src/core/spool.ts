@@ -16,7 +16,13 @@ export class ReverseSpool {
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'tally-spool-'));
     this.path = join(this.dir, 'lines');
-    this.fd = openSync(this.path, 'w+', 0o600);
+    try {
+      // O_EXCL ('wx+'): a file or symlink found in the new directory is never written through
+      this.fd = openSync(this.path, 'wx+', 0o600);
+    } catch (error) {
+      rmSync(this.dir, { recursive: true, force: true });
+      throw new WriteError(`a temp file in ${tmpdir()}`, error);
+    }
     // the open descriptor is all the spool needs: with no name left, no way out (not even SIGKILL) leaves it behind
     try {
       rmSync(this.dir, { recursive: true, force: true });

@@ -19,7 +19,9 @@ import { join } from 'node:path';
 import { AtomicFile } from '../core/atomic-file.js';
 import { UsageError } from '../core/errors.js';
 import { acquireLock, type HeldLock, LEASE_MS, LockBusy } from '../core/lock.js';
-import { formatAmount } from '../core/money.js';
+import { toIsoUtc } from '../core/dates.js';
+import { describeJsonError } from '../core/json-position.js';
+import { Decimal, formatAmount } from '../core/money.js';
 import type { CheckEntry } from './check.js';
 
 /** Entries per digest block. */
@@ -29,8 +31,15 @@ const MOD = 1n << 128n;
 /** [oldest id, newest id, entries, sum as 32 hex digits], oldest block first. */
 export type DigestBlock = [from: string, to: string, count: number, sum: string];
 
+/**
+ * The checkpoint file's version: what its digest hashes (entryHash) and how its blocks are cut. A file without one
+ * was written before files carried it, with the same digest: version 1. A later version is a newer tally's, refused.
+ */
+export const CHECKPOINT_VERSION = 1;
+
 /** The newest verified entry, and the running purchase sums a purchases-only ledger needs next time. */
 export interface Checkpoint {
+  version?: number;
   id: string;
   createdAt: string;
   balanceAfter: string | null;
@@ -149,6 +158,7 @@ export function checkpointOf(
   fields: Omit<Checkpoint, 'id' | 'createdAt' | 'balanceAfter' | 'unit'>,
 ): Checkpoint {
   return {
+    version: CHECKPOINT_VERSION,
     id: e.id,
     createdAt: e.createdAt,
     balanceAfter: e.balanceAfter === null ? null : formatAmount(e.balanceAfter, e.unit),
@@ -161,32 +171,80 @@ function invalid(path: string, what: string): UsageError {
   return new UsageError(`checkpoint ${path} is not valid (${what})`, 'remove it, or run reconcile --checkpoint --reset-checkpoint');
 }
 
-/** Checks a parsed checkpoint field by field; anything unexpected names the file and the field. */
-function validate(raw: unknown, path: string): Checkpoint {
+/** The account a checkpoint is read for: what its file must say it is for. */
+export interface CheckpointAccount {
+  provider: string;
+  baseUrl: string;
+  /** The profile in use; null when none is (the key from the environment). */
+  profile: string | null;
+}
+
+const isDecimal = (value: unknown) => {
+  if (typeof value !== 'string') return false;
+  try {
+    Decimal.parse(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A time as tally writes it (ISO 8601 UTC, milliseconds): entries' times are compared with it as text. */
+const isTime = (value: unknown) => typeof value === 'string' && toIsoUtc(value) === value;
+
+/**
+ * Checks a parsed checkpoint field by field, and that it is the account's in use: anything unexpected names the
+ * file and the field (exit 2), never reaches the check as a figure it would trust or crash on.
+ */
+function validate(raw: unknown, path: string, account: CheckpointAccount | undefined): Checkpoint {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(path, 'expected a JSON object');
   const c = raw as Record<string, unknown>;
+  if (c.version !== undefined) {
+    if (!Number.isInteger(c.version) || (c.version as number) < 1) throw invalid(path, '"version" must be a whole number from 1');
+    if ((c.version as number) > CHECKPOINT_VERSION) throw invalid(path, `"version" is ${String(c.version)}: a newer tally wrote it`);
+  }
   for (const field of ['id', 'createdAt', 'unit', 'verifiedAt', 'provider', 'baseUrl'] as const) {
     if (typeof c[field] !== 'string') throw invalid(path, `"${field}" must be a string`);
   }
-  for (const field of ['balanceAfter', 'profile'] as const) {
-    if (c[field] !== null && typeof c[field] !== 'string') throw invalid(path, `"${field}" must be a string or null`);
+  if (c.id === '') throw invalid(path, '"id" must not be empty');
+  for (const field of ['createdAt', 'verifiedAt'] as const) {
+    if (!isTime(c[field])) throw invalid(path, `"${field}" must be a time`);
   }
+  if (c.profile !== null && typeof c.profile !== 'string') throw invalid(path, '"profile" must be a string or null');
+  if (c.balanceAfter !== null && typeof c.balanceAfter !== 'string') throw invalid(path, '"balanceAfter" must be a string or null');
+  if (c.balanceAfter !== null && !isDecimal(c.balanceAfter)) throw invalid(path, '"balanceAfter" must be a decimal amount or null');
   for (const field of ['purchased', 'consumedBetween'] as const) {
     if (c[field] !== undefined && typeof c[field] !== 'string') throw invalid(path, `"${field}" must be a string`);
+    if (c[field] !== undefined && !isDecimal(c[field])) throw invalid(path, `"${field}" must be a decimal amount`);
   }
   const blocks = c.blocks;
   const isBlock = (b: unknown) =>
     Array.isArray(b) &&
     b.length === 4 &&
     typeof b[0] === 'string' &&
+    b[0] !== '' &&
     typeof b[1] === 'string' &&
+    b[1] !== '' &&
     Number.isInteger(b[2]) &&
+    (b[2] as number) >= 1 &&
+    (b[2] as number) <= BLOCK &&
     typeof b[3] === 'string' &&
     /^[0-9a-f]{32}$/.test(b[3]);
-  if (!Array.isArray(blocks) || !blocks.every(isBlock)) throw invalid(path, '"blocks" must be a list of digest blocks');
+  if (!Array.isArray(blocks) || !blocks.every(isBlock)) {
+    throw invalid(path, `"blocks" must be a list of digest blocks of 1 to ${BLOCK} entries each`);
+  }
   // the digest ends at the checkpoint's entry: one that does not (or is empty) would let --full verify nothing
   if (blocks.length === 0 || (blocks.at(-1) as DigestBlock)[1] !== c.id) {
     throw invalid(path, '"blocks" must end with the block of the checkpoint\'s entry');
+  }
+  // the file's name is the account's; a file there that says it is another's was copied or changed
+  if (account) {
+    if (c.provider !== account.provider) throw invalid(path, `"provider" is "${c.provider}", not ${account.provider}, the provider in use`);
+    if (c.baseUrl !== account.baseUrl) throw invalid(path, `"baseUrl" is "${c.baseUrl}", not the base URL in use`);
+    // one account under two profile names shares one checkpoint; a run without a profile reads either's
+    if (c.profile !== null && account.profile !== null && c.profile !== account.profile) {
+      throw invalid(path, `"profile" is "${c.profile}", not ${account.profile}, the profile in use`);
+    }
   }
   return c as unknown as Checkpoint;
 }
@@ -197,10 +255,15 @@ export class CheckpointStore {
   readonly lockPath: string;
   private held: HeldLock | undefined;
 
+  /** The profile named in the checkpoint read: kept by a run under no profile, for `profiles remove`. */
+  private readProfile: string | null = null;
+
   constructor(
     configDir: string,
     key: string,
     private readonly label: string,
+    /** What the checkpoint must be for (provider, base URL, profile); unchecked when not given. */
+    private readonly account?: CheckpointAccount,
   ) {
     this.dir = join(configDir, 'checkpoints');
     this.path = join(this.dir, `${key}.json`);
@@ -249,10 +312,17 @@ export class CheckpointStore {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
-    } catch (error) {
-      throw invalid(this.path, `not JSON: ${(error as Error).message}`);
+    } catch {
+      throw invalid(this.path, describeJsonError(text));
     }
-    return validate(raw, this.path);
+    const checkpoint = validate(raw, this.path, this.account);
+    this.readProfile = checkpoint.profile;
+    return checkpoint;
+  }
+
+  /** Refuses a checkpoint kept in another unit than the account is in now (exit 2): no anchor for this history. */
+  assertUnit(checkpoint: Checkpoint, unit: string): void {
+    if (checkpoint.unit !== unit) throw invalid(this.path, `"unit" is "${checkpoint.unit}", not ${unit}, the unit the account is in`);
   }
 
   /** Forgets the checkpoint (`--reset-checkpoint`). */
@@ -277,8 +347,8 @@ export class CheckpointStore {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const file = new AtomicFile(this.path, `checkpoint ${this.path}`);
     try {
-      file.write(`${JSON.stringify(checkpoint)}\n`);
-      file.commit();
+      file.write(`${JSON.stringify({ ...checkpoint, profile: checkpoint.profile ?? this.readProfile })}\n`);
+      file.commitSync();
     } catch (error) {
       file.abort();
       throw error;
@@ -345,7 +415,7 @@ export function renameProfileCheckpoints(configDir: string, from: string, to: st
       const file = new AtomicFile(path, `checkpoint ${path}`);
       try {
         file.write(`${JSON.stringify({ ...c, profile: to })}\n`);
-        file.commit();
+        file.commitSync();
       } catch (error) {
         file.abort();
         throw error;

@@ -27,12 +27,73 @@ function cutOff(
   return new UsageError(`--file ${path} is cut off: ${why}`, hint);
 }
 
-/** The header's cells with any CSV quotes removed: a spreadsheet or `csv.QUOTE_ALL` re-save quotes them. */
+/** The cells of a CSV header line, RFC 4180 quotes undone: a spreadsheet or `csv.QUOTE_ALL` re-save quotes them. */
 function headerCells(line: string): string[] {
-  return line.split(',').map((cell) => {
-    const m = /^"((?:[^"]|"")*)"$/.exec(cell);
-    return m ? (m[1] as string).replace(/""/g, '"') : cell;
-  });
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    let cell = '';
+    if (line[i] === '"') {
+      for (i++; i < line.length; i++) {
+        if (line[i] !== '"') cell += line[i];
+        else if (line[i + 1] === '"') cell += line[i++];
+        else break;
+      }
+      i++;
+    }
+    const comma = line.indexOf(',', i);
+    cell += line.slice(i, comma < 0 ? line.length : comma);
+    cells.push(cell);
+    if (comma < 0) return cells;
+    i = comma + 1;
+  }
+}
+
+/** A header cell as a message quotes it: a spreadsheet's column title, not a page of it. */
+const shownCell = (cell: string) => (cell.length > 40 ? `${cell.slice(0, 40)}…` : cell);
+
+/**
+ * Where each of tally's CSV columns is in a header that may hold columns of its own too (a spreadsheet's, a
+ * script's: ignored, wherever they are), tally's in tally's order. A header that is not that names the column
+ * it expected: the first column that is not what it should be, or the column of its own standing in its place.
+ */
+export function csvColumns(path: string, header: readonly string[]): number[] {
+  const at: number[] = [];
+  /** The first column of its own since the last of tally's: a renamed column, if one is missing. */
+  let own: number | undefined;
+  const mismatch = (column: number | undefined) => {
+    const expected = CSV_HEADER[at.length] as string;
+    return notAnExport(
+      path,
+      column === undefined
+        ? `column ${header.length + 1} should be "${expected}" but the header ends there`
+        : `column ${column + 1} should be "${expected}" but is "${shownCell(header[column] as string)}"`,
+    );
+  };
+  for (let column = 0; column < header.length && at.length < CSV_HEADER.length; column++) {
+    const cell = header[column] as string;
+    const known = CSV_HEADER.indexOf(cell as (typeof CSV_HEADER)[number]);
+    if (known === at.length) {
+      at.push(column);
+      own = undefined;
+    } else if (known < 0) own ??= column;
+    else if (known < at.length) {
+      // which of the two holds the figures is anyone's guess
+      throw notAnExport(path, `column ${column + 1} is a second "${cell}" column (the first is column ${(at[known] as number) + 1})`);
+    } else throw mismatch(own ?? column);
+  }
+  if (at.length < CSV_HEADER.length) throw mismatch(own);
+  // a tally column again after all of them: as ambiguous
+  for (let column = (at.at(-1) as number) + 1; column < header.length; column++) {
+    const known = CSV_HEADER.indexOf(header[column] as (typeof CSV_HEADER)[number]);
+    if (known >= 0) {
+      throw notAnExport(
+        path,
+        `column ${column + 1} is a second "${header[column]}" column (the first is column ${(at[known] as number) + 1})`,
+      );
+    }
+  }
+  return at;
 }
 
 /**
@@ -68,10 +129,12 @@ export function detectFormat(path: string): ExportFileFormat {
   }
   const firstLine = (text.split('\n')[0] as string).replace(/\r$/, '');
   let format: ExportFileFormat;
-  const header = headerCells(firstLine).join(',');
-  if (header === CSV_HEADER.join(',')) format = 'csv';
-  else if (header === `profile,provider,${CSV_HEADER.join(',')}`) throw everyProfile(path);
-  else if (text.startsWith('[')) format = 'json';
+  const header = headerCells(firstLine);
+  // a header naming created_at is meant as tally's: its columns are checked as the rows are read (csvColumns)
+  if (header.includes('created_at')) {
+    if (header.includes('profile') && header.includes('provider')) throw everyProfile(path);
+    format = 'csv';
+  } else if (text.startsWith('[')) format = 'json';
   else if (text.startsWith('{')) format = 'ndjson';
   else if (text.length === 0) throw notAnExport(path, 'it is empty');
   else throw notAnExport(path, `it starts with "${text.slice(0, 30).split(/\r?\n/)[0]}"`);
@@ -219,15 +282,18 @@ async function* csv(path: string): AsyncGenerator<CheckEntry[]> {
   );
   let batch: CheckEntry[] = [];
   let n = 0;
+  let at: number[] = [];
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       n++;
       if (n === 1) {
-        if (record.join(',') !== CSV_HEADER.join(',')) throw notAnExport(path, 'the CSV header is not tally’s');
+        at = csvColumns(path, record);
         continue;
       }
-      const [createdAt, id, type, , amount, balanceAfter, unit] = record;
-      batch.push(toEntry(path, `row ${n}`, id, createdAt, type, amount, balanceAfter, unit));
+      const [createdAt, id, type, , amount, balanceAfter, unit] = at as [number, number, number, number, number, number, number];
+      batch.push(
+        toEntry(path, `row ${n}`, record[id], record[createdAt], record[type], record[amount], record[balanceAfter], record[unit]),
+      );
       if (batch.length >= BATCH) {
         yield batch;
         batch = [];

@@ -94,8 +94,9 @@ export async function reconcileLive(ctx: Context, target: Target, opts: LiveOpti
   assertOffers(target, 'reconcile');
   const purchasesOnly = target.provider.ledgerKind === 'purchases';
   const label = target.profile ? `profile ${target.profile}` : `${target.provider.id} at ${target.baseUrl.host}`;
+  const account = { provider: target.provider.id, baseUrl: target.baseUrl.href, profile: target.profile };
   const store = opts.checkpoint
-    ? new CheckpointStore(ctx.configDir, checkpointKey(target.provider.id, target.baseUrl.href, target.key), label)
+    ? new CheckpointStore(ctx.configDir, checkpointKey(target.provider.id, target.baseUrl.href, target.key), label, account)
     : undefined;
   await store?.lock(ctx.now());
   const unregister = ctx.onCleanup(() => store?.unlock());
@@ -112,6 +113,8 @@ export async function reconcileLive(ctx: Context, target: Target, opts: LiveOpti
           if (!(error instanceof PurchasedDuringRead) || attempt >= STABLE_ATTEMPTS) throw error;
         }
       }
+      // a checkpoint in another unit than the account's now anchors nothing read here: a bad file, not a verdict
+      if (store && checkpoint && outcome.report.unit !== null) store.assertUnit(checkpoint, outcome.report.unit);
       // only a clean run moves the checkpoint forward
       if (store && outcome.report.issueCount === 0 && outcome.newest) store.write(outcome.newest);
       return outcome.report;

@@ -327,6 +327,44 @@ describe('broken checkpoint files', () => {
       (c: Record<string, unknown>) => ({ ...c, id: 'someone-else' }),
       '"blocks" must end with the block of the checkpoint\'s entry',
     ],
+    [
+      'a balance that is not a number',
+      (c: Record<string, unknown>) => ({ ...c, balanceAfter: 'abc' }),
+      '"balanceAfter" must be a decimal amount or null',
+    ],
+    [
+      'purchase sums that are not numbers',
+      (c: Record<string, unknown>) => ({ ...c, purchased: 'lots' }),
+      '"purchased" must be a decimal amount',
+    ],
+    ['a verifiedAt that is not a time', (c: Record<string, unknown>) => ({ ...c, verifiedAt: 'yesterday' }), '"verifiedAt" must be a time'],
+    ["an entry's createdAt that is not a time", (c: Record<string, unknown>) => ({ ...c, createdAt: 'zzz' }), '"createdAt" must be a time'],
+    [
+      'a block of an absurd number of entries',
+      (c: Record<string, unknown>) => ({ ...c, blocks: (c.blocks as unknown[][]).map((b) => [b[0], b[1], 1e15, b[3]]) }),
+      '"blocks" must be a list of digest blocks of 1 to 256 entries each',
+    ],
+    [
+      'an empty block',
+      (c: Record<string, unknown>) => ({ ...c, blocks: (c.blocks as unknown[][]).map((b) => [b[0], b[1], 0, b[3]]) }),
+      '"blocks" must be a list of digest blocks of 1 to 256 entries each',
+    ],
+    [
+      'another provider',
+      (c: Record<string, unknown>) => ({ ...c, provider: 'bytespike' }),
+      '"provider" is "bytespike", not conduit, the provider in use',
+    ],
+    [
+      'another base URL',
+      (c: Record<string, unknown>) => ({ ...c, baseUrl: 'https://elsewhere.example/' }),
+      '"baseUrl" is "https://elsewhere.example/", not the base URL in use',
+    ],
+    [
+      'another unit than the account is in',
+      (c: Record<string, unknown>) => ({ ...c, unit: 'EUR' }),
+      '"unit" is "EUR", not USD, the unit the account is in',
+    ],
+    ['a version of a newer tally', (c: Record<string, unknown>) => ({ ...c, version: 99 }), '"version" is 99: a newer tally wrote it'],
   ])('exits 2 naming the file for a checkpoint with %s', async (_what, spoil, why) => {
     const cfg = tempConfigDir();
     try {
@@ -342,6 +380,29 @@ describe('broken checkpoint files', () => {
           ),
         );
         expect(r.stderr).not.toContain('internal error');
+        // the way out it names works
+        const reset = await tally(['reconcile', '--checkpoint', '--reset-checkpoint'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(reset.exitCode, reset.stderr).toBe(0);
+        expect((await tally(['reconcile', '--checkpoint'], { env: env(baseUrl), configDir: cfg.dir })).exitCode).toBe(0);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+
+  it('exits 2 naming the file and the place where a checkpoint cut short stops being JSON', async () => {
+    const cfg = tempConfigDir();
+    try {
+      await withHttpServer(new ConduitAccount(30).handler, async (baseUrl) => {
+        const path = (await lockPathAfterFirstRun(cfg.dir, baseUrl)).replace(/\.lock$/, '.json');
+        const text = readFileSync(path, 'utf8');
+        writeFileSync(path, text.slice(0, 40));
+        const r = await tally(['reconcile', '--checkpoint'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(r).toEqual({
+          exitCode: 2,
+          stdout: '',
+          stderr: `tally: checkpoint ${path} is not valid (not JSON: it ends at line 1, column 41 before the JSON does)\n  remove it, or run reconcile --checkpoint --reset-checkpoint`,
+        });
       });
     } finally {
       cfg.cleanup();
@@ -360,6 +421,64 @@ describe('broken checkpoint files', () => {
         expect(r.exitCode).toBe(2);
         expect(r.stderr).toMatch(/^tally: cannot read checkpoint .+\.json: it is a directory\n/);
         expect(r.stderr).toContain(path);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+});
+
+describe('a checkpoint written before checkpoints carried a version', () => {
+  it('is read as version 1, the same digest: no false mismatch, resumed and then checked in full', async () => {
+    const cfg = tempConfigDir();
+    const account = new ConduitAccount(300);
+    try {
+      await withHttpServer(account.handler, async (baseUrl) => {
+        const run = (...args: string[]) =>
+          tally(['reconcile', '--checkpoint', '--json', ...args], { env: env(baseUrl), configDir: cfg.dir });
+        expect((await run()).exitCode).toBe(0);
+        const path = join(cfg.dir, 'checkpoints', checkpointFiles(cfg.dir)[0]!);
+        const { version, ...older } = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+        expect(version).toBe(1);
+        writeFileSync(path, `${JSON.stringify(older)}\n`);
+        account.post(-40);
+        const resumed = await run();
+        expect(resumed.exitCode, resumed.stdout).toBe(0);
+        expect(report(resumed.stdout).checked).toBe(1);
+        const full = await run('--full');
+        expect(full.exitCode, full.stdout).toBe(0);
+        expect((JSON.parse(readFileSync(path, 'utf8')) as { version: number }).version).toBe(1);
+      });
+    } finally {
+      cfg.cleanup();
+    }
+  });
+});
+
+describe('a checkpoint written under another profile', () => {
+  it('is refused (exit 2, naming the file and the field) when a profile other than the one that wrote it is in use', async () => {
+    const cfg = tempConfigDir();
+    try {
+      await withHttpServer(new ConduitAccount(30).handler, async (baseUrl) => {
+        writeFileSync(
+          join(cfg.dir, 'config.json'),
+          JSON.stringify({
+            profiles: { work: { provider: 'conduit', baseUrl, key: KEY }, home: { provider: 'conduit', baseUrl, key: KEY } },
+          }),
+        );
+        const run = (profile: string) => tally(['-p', profile, 'reconcile', '--checkpoint', '-q'], { configDir: cfg.dir });
+        expect((await run('work')).exitCode).toBe(0);
+        const path = join(cfg.dir, 'checkpoints', checkpointFiles(cfg.dir)[0]!);
+        const r = await run('home');
+        expect(r).toEqual({
+          exitCode: 2,
+          stdout: '',
+          stderr: `tally: checkpoint ${path} is not valid ("profile" is "work", not home, the profile in use)\n  remove it, or run reconcile --checkpoint --reset-checkpoint`,
+        });
+        // without a profile (the key from the environment) it is the same account: read, and still the profile's
+        const fromEnv = await tally(['reconcile', '--checkpoint', '-q'], { env: env(baseUrl), configDir: cfg.dir });
+        expect(fromEnv.exitCode, fromEnv.stderr).toBe(0);
+        expect((JSON.parse(readFileSync(path, 'utf8')) as { profile: string }).profile).toBe('work');
       });
     } finally {
       cfg.cleanup();

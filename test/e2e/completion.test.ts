@@ -1,6 +1,6 @@
 // Shell completion: generated from the command tree, kept in completions/, and working in real bash, zsh and fish
 // (under CI=true a shell that is missing fails its tests, naming the Debian package; elsewhere they are skipped).
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { spawn } from 'node-pty';
@@ -31,6 +31,37 @@ function userSetup() {
   return { ...cfg, env };
 }
 
+/**
+ * userSetup, with profiles whose names are shell code beside work and home in the config (a hand edit), and a
+ * `tally` in fakeEnv's PATH that lists such names as they are (a tally that did not skip them): each name, run by
+ * a shell, creates a file pwned-N in the config dir.
+ */
+function hostileSetup() {
+  const cfg = userSetup();
+  const key = 'sk-0123456789abcdef';
+  const names = [
+    `$(touch\${IFS}${cfg.dir}/pwned-1)`,
+    `\`touch ${cfg.dir}/pwned-2\``,
+    `w;touch\${IFS}${cfg.dir}/pwned-3`,
+    `$(touch ${cfg.dir}/pwned-4)`,
+    '*',
+  ];
+  const profiles = Object.fromEntries(['work', 'home', ...names].map((n) => [n, { provider: 'conduit', key }]));
+  writeFileSync(join(cfg.dir, 'config.json'), JSON.stringify({ profiles }));
+  const fake = join(cfg.dir, 'fakebin');
+  mkdirSync(fake);
+  writeFileSync(
+    join(fake, 'tally'),
+    `#!/bin/sh\nprintf 'NAME\\tPROVIDER\\n'\nprintf '%s\\tconduit\\n' work home ${names.map((n) => `'${n}'`).join(' ')}\n`,
+  );
+  chmodSync(join(fake, 'tally'), 0o755);
+  return {
+    ...cfg,
+    fakeEnv: { ...cfg.env, PATH: `${fake}:${process.env.PATH}` },
+    pwned: () => readdirSync(cfg.dir).filter((n) => n.startsWith('pwned')),
+  };
+}
+
 describe('completion scripts', () => {
   it.each([
     ['bash', 'tally.bash'],
@@ -59,10 +90,14 @@ describe('bash completion, for real', () => {
 
   /** Sources the script, sets COMP_WORDS/COMP_CWORD as bash would, calls the function, returns COMPREPLY. */
   async function complete(...words: string[]): Promise<string[]> {
+    return completeIn(cfg.env, ...words);
+  }
+
+  async function completeIn(env: Record<string, string>, ...words: string[]): Promise<string[]> {
     const quoted = words.map((w) => `'${w}'`).join(' ');
     const script = `source '${join(COMPLETIONS, 'tally.bash')}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _tally; printf '%s\\n' "\${COMPREPLY[@]}"`;
     const r = await execa('bash', ['-c', script], {
-      env: cfg.env,
+      env,
       extendEnv: false,
       reject: false,
     });
@@ -135,6 +170,21 @@ describe('bash completion, for real', () => {
     expect(await complete('tally', 'ledger', 'export', '--since', `${files}/`)).toEqual([]);
   });
 
+  it('never runs a profile name as code: names such as $(touch …) in the config, or in what tally lists, are not offered', async () => {
+    const hostile = hostileSetup();
+    try {
+      for (const env of [hostile.env, hostile.fakeEnv]) {
+        expect((await completeIn(env, 'tally', '-p', '')).sort()).toEqual(['home', 'work']);
+        expect(await completeIn(env, 'tally', '--profile', 'w')).toEqual(['work']);
+        expect((await completeIn(env, 'tally', 'profiles', 'use', '')).sort()).toEqual(['home', 'work']);
+        expect(await completeIn(env, 'tally', 'profiles', 'use', '$')).toEqual([]);
+      }
+      expect(hostile.pwned()).toEqual([]);
+    } finally {
+      hostile.cleanup();
+    }
+  });
+
   it('works as the install lines set it up, in an interactive bash without the bash-completion package: sourced from ~/.bashrc', async () => {
     writeFileSync(join(cfg.dir, '.tally-completion.bash'), readFileSync(join(COMPLETIONS, 'tally.bash')));
     writeFileSync(join(cfg.dir, '.bashrc'), "PS1='$ '\nsource ~/.tally-completion.bash\n");
@@ -193,7 +243,7 @@ describe.runIf(hasZsh || process.env.CI === 'true')('zsh completion, for real', 
    * Types `line` and Tab into an interactive zsh with compinit and the script installed as `how` says, and returns the
    * matches zsh's completion system added: a compadd wrapper records what the builtin would show.
    */
-  async function complete(line: string, how: 'fpath' | 'source' = 'fpath'): Promise<string[]> {
+  async function complete(line: string, how: 'fpath' | 'source' = 'fpath', env = cfg.env): Promise<string[]> {
     const capture = join(cfg.dir, 'capture');
     writeFileSync(capture, '');
     // ZDOTDIR's .zshrc and no global ones: nothing but this setup
@@ -215,7 +265,7 @@ describe.runIf(hasZsh || process.env.CI === 'true')('zsh completion, for real', 
         '',
       ].join('\n'),
     );
-    await inPty('zsh', ['--no-globalrcs', '-i'], { ...cfg.env, ZDOTDIR: cfg.dir }, '> ', [`${line}\t`]);
+    await inPty('zsh', ['--no-globalrcs', '-i'], { ...env, ZDOTDIR: cfg.dir }, '> ', [`${line}\t`]);
     return readFileSync(capture, 'utf8').split('\n').filter(Boolean);
   }
 
@@ -253,6 +303,19 @@ describe.runIf(hasZsh || process.env.CI === 'true')('zsh completion, for real', 
   it('completes files for --out', async () => {
     expect((await complete(`tally ledger export --out ${join(cfg.dir, 'files')}/`)).sort()).toEqual(['export-a.csv', 'export-b.csv']);
   });
+
+  it('never runs a profile name as code: names such as $(touch …) in the config, or in what tally lists, are not offered', async () => {
+    const hostile = hostileSetup();
+    try {
+      for (const env of [hostile.env, hostile.fakeEnv]) {
+        expect((await complete('tally -p ', 'fpath', env)).sort()).toEqual(['home', 'work']);
+        expect((await complete('tally profiles use ', 'source', env)).sort()).toEqual(['home', 'work']);
+      }
+      expect(hostile.pwned()).toEqual([]);
+    } finally {
+      hostile.cleanup();
+    }
+  });
 });
 
 const hasFish = installed('fish', 'fish');
@@ -265,9 +328,9 @@ describe.runIf(hasFish || process.env.CI === 'true')('fish completion, for real'
   afterAll(() => cfg?.cleanup());
 
   /** What fish offers for `line` (`complete -C`), the script sourced as an installed one is. */
-  async function complete(line: string): Promise<string[]> {
+  async function complete(line: string, env = cfg.env): Promise<string[]> {
     const script = `source ${join(COMPLETIONS, 'tally.fish')}; complete -C ${JSON.stringify(line)}`;
-    const r = await execa('fish', ['--no-config', '-c', script], { env: cfg.env, extendEnv: false, reject: false });
+    const r = await execa('fish', ['--no-config', '-c', script], { env, extendEnv: false, reject: false });
     expect(r.exitCode, r.stderr).toBe(0);
     return r.stdout
       .split('\n')
@@ -307,5 +370,18 @@ describe.runIf(hasFish || process.env.CI === 'true')('fish completion, for real'
   it('completes files for --out', async () => {
     const files = join(cfg.dir, 'files');
     expect(await complete(`tally ledger export --out ${files}/`)).toEqual([`${files}/export-a.csv`, `${files}/export-b.csv`]);
+  });
+
+  it('never runs a profile name as code: names such as $(touch …) in the config, or in what tally lists, are not offered', async () => {
+    const hostile = hostileSetup();
+    try {
+      for (const env of [hostile.env, hostile.fakeEnv]) {
+        expect(await complete('tally -p ', env)).toEqual(['home', 'work']);
+        expect(await complete('tally profiles use ', env)).toEqual(['home', 'work']);
+      }
+      expect(hostile.pwned()).toEqual([]);
+    } finally {
+      hostile.cleanup();
+    }
   });
 });

@@ -41,6 +41,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Reconciles `path` and expects the live report's issues (exit 1), and `rows` entries checked when given. */
+async function expectLiveIssues(path: string, rows?: number): Promise<void> {
+  const r = await tally(['reconcile', '--json', '--file', path]);
+  expect(r.exitCode, r.stderr).toBe(1);
+  const report = JSON.parse(r.stdout) as ReportJson;
+  expect(report.issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(liveIssues);
+  if (rows !== undefined) expect(report.checked).toBe(rows);
+}
+
 /** A copy of an export with its last `cut` bytes gone. */
 function truncated(format: 'csv' | 'json' | 'ndjson', cut: number): string {
   const bytes = readFileSync(files[format]);
@@ -134,11 +143,7 @@ describe('reconcile --file reads a CSV re-saved by a spreadsheet or a script', (
     expect(readFileSync(path, 'utf8').split('\r\n')[0]).toBe(
       '"created_at","id","type","provider_type","amount","balance_after","unit","description","reference"',
     );
-    const r = await tally(['reconcile', '--json', '--file', path]);
-    expect(r.exitCode, r.stderr).toBe(1);
-    const report = JSON.parse(r.stdout) as ReportJson;
-    expect(report.issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(liveIssues);
-    expect(report.checked).toBe(records.length - 1);
+    await expectLiveIssues(path, records.length - 1);
   });
 
   it('reads a re-save with LF line ends, a byte-order mark and only some cells quoted', async () => {
@@ -149,6 +154,67 @@ describe('reconcile --file reads a CSV re-saved by a spreadsheet or a script', (
     const r = await tally(['reconcile', '--json', '--file', path]);
     expect(r.exitCode, r.stderr).toBe(1);
     expect((JSON.parse(r.stdout) as ReportJson).issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(liveIssues);
+  });
+});
+
+describe('reconcile --file reads a CSV with columns of its own added', () => {
+  /** The CSV export with a column `name` put in at `at` (0: first; past the end: last), every cell as given. */
+  function withColumn(records: string[][], name: string, at: number): string[][] {
+    return records.map((r, i) => [...r.slice(0, at), i === 0 ? name : `${name} ${i}`, ...r.slice(at)]);
+  }
+  const exportRecords = () => parse(readFileSync(files.csv), { bom: true }) as string[][];
+
+  it('ignores extra columns first, in the middle and last, in a CRLF file as RFC 4180 writes it, finding the same issues', async () => {
+    const records = withColumn(withColumn(withColumn(exportRecords(), 'row', 0), 'checked by', 5), 'note', 11);
+    const path = join(dir, 'extra-columns.csv');
+    writeFileSync(path, stringify(records, { record_delimiter: 'windows' }));
+    expect(readFileSync(path, 'utf8').split('\r\n')[0]).toBe(
+      'row,created_at,id,type,provider_type,checked by,amount,balance_after,unit,description,reference,note',
+    );
+    await expectLiveIssues(path, records.length - 1);
+  });
+
+  it('reads a CRLF file with an extra column, quoted throughout, as a spreadsheet saves it', async () => {
+    const path = join(dir, 'extra-quoted.csv');
+    writeFileSync(path, stringify(withColumn(exportRecords(), 'memo, with a comma', 9), { quoted: true, record_delimiter: 'windows' }));
+    await expectLiveIssues(path);
+  });
+
+  const HINT =
+    '  expected what `tally ledger export` writes: CSV with the header created_at,id,type,provider_type,amount,balance_after,unit,description,reference, a JSON array, or NDJSON of entries';
+
+  it.each([
+    ['a column renamed', (h: string[]) => h.map((c) => (c === 'amount' ? 'amt' : c)), 'column 5 should be "amount" but is "amt"'],
+    [
+      'a column renamed after one added',
+      (h: string[]) => ['row', ...h.map((c) => (c === 'unit' ? 'currency' : c))],
+      'column 8 should be "unit" but is "currency"',
+    ],
+    ['the last column gone', (h: string[]) => h.slice(0, -1), 'column 9 should be "reference" but the header ends there'],
+    [
+      'two columns swapped',
+      (h: string[]) => h.map((c) => (c === 'id' ? 'type' : c === 'type' ? 'id' : c)),
+      'column 2 should be "id" but is "type"',
+    ],
+    [
+      'a column of the same name added',
+      (h: string[]) => [...h.slice(0, 5), 'amount', ...h.slice(5)],
+      'column 6 is a second "amount" column (the first is column 5)',
+    ],
+  ])('names the column it expected for a header with %s (exit 2)', async (_what, change, why) => {
+    const records = exportRecords();
+    const header = change(records[0]!);
+    const path = join(dir, 'renamed.csv');
+    // the rows keep their cells: only the header says what they are
+    const rows = records
+      .slice(1)
+      .map((r) => (header.length > r.length ? [...r, ''] : header.length < r.length ? r.slice(0, header.length) : r));
+    writeFileSync(path, stringify([header, ...rows], { record_delimiter: 'windows' }));
+    expect(await tally(['reconcile', '--file', path])).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: `tally: ${path} is not a tally ledger export (${why})\n${HINT}`,
+    });
   });
 });
 

@@ -39,12 +39,21 @@ vi.mock('node:fs', async (importOriginal) => {
   };
 });
 
+/** Bytes the next randomBytes calls return (then the real ones): the temp names AtomicFile picks, chosen by a test. */
+const forcedRandom: Buffer[] = [];
+vi.mock('node:crypto', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:crypto')>();
+  return { ...real, randomBytes: (size: number) => forcedRandom.shift() ?? real.randomBytes(size) };
+});
+
 const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
 
 const dir = mkdtempSync(join(tmpdir(), 'tally-atomic-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => {
   failNextWrite = undefined;
+  forcedRandom.length = 0;
+  vi.useRealTimers();
 });
 
 describe('what an --out path leads to', () => {
@@ -136,5 +145,58 @@ describe('a write that fails', () => {
     await file.commit();
     expect(statSync(target).mode & 0o7777).toBe(0o600);
     expect(readFileSync(target, 'utf8')).toBe('new');
+  });
+});
+
+describe('the temp file', () => {
+  it('never writes through a symlink planted at the name it picks: it picks another, and the file is written', async () => {
+    const d = mkdtempSync(join(dir, 'planted-'));
+    const target = join(d, 'ledger.csv');
+    const victim = join(d, 'victim');
+    writeFileSync(victim, 'not yours');
+    // the name a first try picks, at a moment held still (as a guesser would predict it)
+    vi.useFakeTimers({ now: new Date('2026-03-01T00:00:00Z'), toFake: ['Date'] });
+    const same = Buffer.alloc(12, 7);
+    forcedRandom.push(Buffer.from(same));
+    const probe = new AtomicFile(target);
+    const predicted = probe.tempPath as string;
+    probe.abort();
+    symlinkSync(victim, predicted);
+    forcedRandom.push(Buffer.from(same));
+    const file = new AtomicFile(target);
+    expect(file.tempPath).not.toBe(predicted);
+    file.write('entries\n');
+    await file.commit();
+    expect(readFileSync(target, 'utf8')).toBe('entries\n');
+    expect(readFileSync(victim, 'utf8')).toBe('not yours');
+    expect(fs.lstatSync(predicted).isSymbolicLink()).toBe(true);
+  });
+
+  it('names it with random bits, never the pid and the clock, so two at one moment differ', () => {
+    vi.useFakeTimers({ now: new Date('2026-03-01T00:00:00Z'), toFake: ['Date'] });
+    const d = mkdtempSync(join(dir, 'names-'));
+    const files = [new AtomicFile(join(d, 'a.csv')), new AtomicFile(join(d, 'a.csv'))];
+    const names = files.map((f) => (f.tempPath as string).slice(d.length + 1));
+    for (const f of files) f.abort();
+    expect(names[0]).not.toBe(names[1]);
+    for (const name of names) {
+      expect(name).toMatch(/^\.a\.csv\.tally-[A-Za-z0-9_-]{16}\.tmp$/);
+      expect(name).not.toContain(String(process.pid));
+    }
+  });
+
+  it('gives up with exit 2 naming the directory when every name it tries is taken', () => {
+    const d = mkdtempSync(join(dir, 'taken-'));
+    const same = Buffer.alloc(12, 9);
+    forcedRandom.push(Buffer.from(same));
+    const probe = new AtomicFile(join(d, 'a.csv'));
+    const taken = probe.tempPath as string;
+    probe.abort();
+    writeFileSync(taken, 'planted');
+    for (let i = 0; i < 20; i++) forcedRandom.push(Buffer.from(same));
+    expect(() => new AtomicFile(join(d, 'a.csv'))).toThrow(
+      new UsageError(`--out ${join(d, 'a.csv')}: cannot create a file in ${d} (EEXIST)`),
+    );
+    expect(readFileSync(taken, 'utf8')).toBe('planted');
   });
 });
