@@ -717,3 +717,193 @@ describe('a provider that serves fewer entries a page than asked', () => {
     expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (its newest entry e9 is gone)');
   });
 });
+
+/** The listing with the entry at `again` replaced by a copy of the one at `first` (newest first): one id listed twice. */
+function farCopy(count: number, first: number, again: number, alter = false) {
+  const l = listing(count);
+  const original = l.items[first] as Item;
+  l.items[again] = alter ? { ...original, v: -1 } : { ...original };
+  return l;
+}
+
+/** Every id of a listing of `count` but the one at `again`, newest first. */
+const allBut = (count: number, again: number) => ids(count, 0).filter((_, k) => k !== again);
+
+describe('an entry listed again far from its first listing', () => {
+  it.each([
+    ['inside a page', 250],
+    ["at a page's first entry", 200],
+    ["at a page's last entry", 299],
+  ])('counted pages read it once and tell onRepeat, when the listing holds it at both places (%s)', async (_where, again) => {
+    const l = farCopy(450, 10, again);
+    const repeats: string[] = [];
+    const read = countedPages(
+      async (i, size = 100) =>
+        () =>
+          l.page(i * size, size),
+      opts(100, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(450, again));
+    expect(repeats).toEqual(['e439']);
+  });
+
+  it('counted pages capped at one entry a page confirm it with one read at each place', async () => {
+    const l = farCopy(40, 3, 30);
+    const repeats: string[] = [];
+    const asked: number[] = [];
+    const read = countedPages(
+      async (i, size = 100) => {
+        asked.push(i);
+        return () => numberedPage(i, size, l.page(i, 1).items, l.items.length, 1);
+      },
+      opts(100, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(40, 30));
+    expect(repeats).toEqual(['e36']);
+    expect(asked.length).toBe(40 + 2);
+  });
+
+  it('counted pages find it again where it stands after entries post during the re-read', async () => {
+    const l = farCopy(450, 10, 250);
+    let rereads = 0;
+    const read = countedPages(
+      async (i, size = 100) => {
+        if (size !== 100 && rereads++ === 0) l.post(3);
+        const page = l.page(i * size, size);
+        return () => page;
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(450, 250));
+  });
+
+  it('counted pages fail naming it when its content differs from its first listing', async () => {
+    const l = farCopy(450, 10, 250, true);
+    const read = countedPages(
+      async (i, size = 100) =>
+        () =>
+          l.page(i * size, size),
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(read)).toBe('GET /test: entry e439 was returned twice with different content');
+  });
+
+  it('counted pages fail when the listing read again does not hold it at both places (a page served wrong once)', async () => {
+    const l = listing(450);
+    let wrong = true;
+    const read = countedPages(
+      async (i, size = 100) => {
+        const page = l.page(i * size, size);
+        if (i !== 2 || !wrong) return () => page;
+        // page 2, as first served, lists e439 in place of e199
+        wrong = false;
+        return () => ({ ...page, items: page.items.map((e) => (e.id === 'e199' ? { id: 'e439', v: 439 } : e)) });
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e439), so it cannot be read exactly once',
+    );
+  });
+
+  it('counted pages fail on two in a row, a block listed again, without reading it again', async () => {
+    const l = farCopy(450, 10, 250);
+    l.items[251] = { ...(l.items[11] as Item) };
+    const sizes: number[] = [];
+    const read = countedPages(
+      async (i, size = 100) => {
+        sizes.push(size);
+        return () => l.page(i * size, size);
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e439), so it cannot be read exactly once',
+    );
+    expect(sizes.every((size) => size === 100)).toBe(true);
+  });
+
+  it('counted pages fail on it when nothing hears of repeats, so none is dropped unseen', async () => {
+    const l = farCopy(450, 10, 250);
+    const read = countedPages(
+      async (i, size = 100) =>
+        () =>
+          l.page(i * size, size),
+      opts(100),
+    );
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e439), so it cannot be read exactly once',
+    );
+  });
+
+  it('offsets read it once and tell onRepeat, the later place read again first', async () => {
+    const l = farCopy(450, 10, 250);
+    const repeats: string[] = [];
+    const asked: Array<[number, number]> = [];
+    const read = overlappingOffsets(
+      async (o, n) => {
+        asked.push([o, n]);
+        return l.page(o, n);
+      },
+      opts(100, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(450, 250));
+    expect(repeats).toEqual(['e439']);
+    expect(asked.filter(([, n]) => n === 1)).toEqual([
+      [250, 1],
+      [10, 1],
+    ]);
+  });
+
+  it('offsets find it again where it stands after entries post while it is read again', async () => {
+    const l = farCopy(450, 10, 250);
+    let rereads = 0;
+    const read = overlappingOffsets(
+      async (o, n) => {
+        if (n === 1 && rereads++ === 0) l.post(4);
+        return l.page(o, n);
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(450, 250));
+  });
+
+  it('offsets of one entry a page read it once too', async () => {
+    const l = farCopy(30, 2, 20);
+    const repeats: string[] = [];
+    const read = overlappingOffsets(
+      async (o, n) => ({ ...l.page(o, Math.min(n, 1)), served: 1 }),
+      opts(100, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(30, 20));
+    expect(repeats).toEqual(['e27']);
+  });
+
+  it('offsets fail naming it when its content differs, or when the listing read again does not hold it twice', async () => {
+    const altered = farCopy(450, 10, 250, true);
+    expect(await failure(overlappingOffsets(async (o, n) => altered.page(o, n), opts(100, { onRepeat: () => undefined })))).toBe(
+      'GET /test: entry e439 was returned twice with different content',
+    );
+    const l = listing(450);
+    let wrong = true;
+    const once = overlappingOffsets(
+      async (o, n) => {
+        const page = l.page(o, n);
+        if (!wrong || o > 250 || o + page.items.length <= 250) return page;
+        wrong = false;
+        return { items: page.items.map((e) => (e.id === 'e199' ? { id: 'e439', v: 439 } : e)) };
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(once)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e439), so it cannot be read exactly once',
+    );
+  });
+
+  it('an unpaginated listing, with no total to account for it, still fails on it', async () => {
+    const l = farCopy(50, 3, 40);
+    expect(await failure(singlePage(async () => ({ items: l.items }), opts(100, { onRepeat: () => undefined })))).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e46), so it cannot be read exactly once',
+    );
+  });
+});

@@ -106,7 +106,7 @@ class Distinct<T> {
   constructor(
     private readonly opts: PagingOptions<T>,
     expected = 0,
-    /** whether an id read further back may be confirmed by a re-read (false: one response, nothing to re-read) */
+    /** whether an id read further back may be confirmed by a re-read (not in one unpaginated response: nothing to re-read) */
     private readonly farRepeats = false,
   ) {
     this.ids = new IdSet(expected);
@@ -240,7 +240,7 @@ class CountedRead<T> {
     private readonly startTotal: number,
   ) {
     this.endpoint = opts.endpoint;
-    this.distinct = new Distinct(opts, startTotal);
+    this.distinct = new Distinct(opts, startTotal, true);
     this.size = opts.pageSize;
     this.span = 2 * opts.pageSize;
     this.recent = new Array<T | undefined>(this.span);
@@ -480,7 +480,7 @@ class OffsetRead<T> {
     private readonly opts: PagingOptions<T>,
   ) {
     this.endpoint = opts.endpoint;
-    this.distinct = new Distinct(opts);
+    this.distinct = new Distinct(opts, 0, true);
     this.size = opts.pageSize;
     this.served = opts.pageSize;
   }
