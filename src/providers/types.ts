@@ -81,8 +81,9 @@ export interface LedgerQuery {
   /** Reports each page as it arrives, with the provider's total where it gives one (progress). */
   onPage?: (entries: number, total?: number) => void;
   /**
-   * Hears of an identical entry the provider listed twice in a row, which the read yields once. Without it
-   * such a repeat fails the read (exit 4): it is never dropped unseen.
+   * Hears of an identical entry the provider listed twice — in a row, or far apart in a listing that accounts
+   * for itself (providers/shared/paginate.ts) — which the read yields once. Without it such a repeat fails
+   * the read (exit 4): it is never dropped unseen.
    */
   onRepeat?: (entry: LedgerEntry) => void;
 }

@@ -8,6 +8,8 @@ export interface SandboxRequest {
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** The most entries a page serves (the `cap` fault), whatever the request asks for. */
+  pageCap?: number;
 }
 
 export interface SandboxResponse {
@@ -80,6 +82,11 @@ export function intParam(query: URLSearchParams, name: string, def: number, min:
   const n = Number(raw);
   if (n < min || n > max) throw new BadParam(`${name} must be between ${min} and ${max}`);
   return n;
+}
+
+/** The page size a listing serves: the size asked, or the sandbox's cap (`--faults cap=N`) when that is less. */
+export function servedSize(req: SandboxRequest, asked: number): number {
+  return req.pageCap === undefined ? asked : Math.min(asked, req.pageCap);
 }
 
 /** An ISO timestamp query parameter as ms, or undefined; BadParam when it does not parse. */

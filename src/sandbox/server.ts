@@ -95,6 +95,7 @@ export async function startSandbox(config: SandboxConfig = {}): Promise<Sandbox>
       query: url.searchParams,
       headers: req.headers,
       body,
+      pageCap: faults.pageCap,
     };
     const fault = faults.next();
     if (fault && (await applyFault(fault, provider, res))) return;

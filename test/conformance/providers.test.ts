@@ -147,34 +147,59 @@ describe.each(PROVIDERS.map((p) => [p.id, p] as const))('provider %s', (_id, pro
     }
   });
 
-  it('reads a busy ledger exactly once: entries posting between page requests are neither lost nor repeated', async () => {
-    const busy = await startSandbox({ port: 0, seed: 7, entries: 1000 });
-    const s = await session(provider, 'ok', busy);
-    // the read's upper bound after every post (as when the local clock is behind the provider's): the
-    // entries posted meanwhile are in range, so each paging style must follow the shift itself
-    const ids = async () => {
-      const out: string[] = [];
-      const read = s.adapter.ledger?.(s.pctx, { startedAt: new Date(Date.now() + 3_600_000) });
-      for await (const page of read!.pages) for (const e of page) out.push(e.id);
-      return out;
-    };
-    try {
-      const before = await ids();
-      expect(before).toHaveLength(1000);
-      busy.faults.set('shift*2,shift%40');
-      for (let run = 0; run < 3; run++) {
-        const now = await ids();
-        expect(new Set(now).size).toBe(now.length);
-        // the newest first, then every entry there was before, in order
-        expect(now.slice(now.length - before.length)).toEqual(before);
+  it.each([7, 1])(
+    'reads its ledger whole from a provider that serves at most %i entries a page: every entry once, equal to the model',
+    async (cap) => {
+      const capped = await startSandbox({ port: 0, seed: SEED, entries: ENTRIES, end: sandbox.end, faults: `cap=${cap}` });
+      const s = await session(provider, 'ok', capped);
+      try {
+        const read = s.adapter.ledger?.(s.pctx, { startedAt: new Date() });
+        const entries: LedgerEntry[] = [];
+        for await (const page of read!.pages) entries.push(...page);
+        expect(new Set(entries.map((e) => e.id)).size).toBe(ENTRIES);
+        const got = entries.map((e) => ({ amount: e.amount.toString(), balanceAfter: e.balanceAfter?.toString() ?? null, unit: e.unit }));
+        expect(got).toEqual(expectedLedger(provider.id));
+      } finally {
+        await s.close();
+        await capped.close();
       }
-      busy.faults.set(undefined);
-      expect((await ids()).length).toBeGreaterThan(before.length);
-    } finally {
-      await s.close();
-      await busy.close();
-    }
-  });
+    },
+  );
+
+  it.each([
+    ['in the page size asked for', ''],
+    ['at most 30 entries a page', 'cap=30,'],
+  ])(
+    'reads a busy ledger served %s exactly once: entries posting between page requests are neither lost nor repeated',
+    async (_served, cap) => {
+      const busy = await startSandbox({ port: 0, seed: 7, entries: 1000, faults: cap });
+      const s = await session(provider, 'ok', busy);
+      // the read's upper bound after every post (as when the local clock is behind the provider's): the
+      // entries posted meanwhile are in range, so each paging style must follow the shift itself
+      const ids = async () => {
+        const out: string[] = [];
+        const read = s.adapter.ledger?.(s.pctx, { startedAt: new Date(Date.now() + 3_600_000) });
+        for await (const page of read!.pages) for (const e of page) out.push(e.id);
+        return out;
+      };
+      try {
+        const before = await ids();
+        expect(before).toHaveLength(1000);
+        busy.faults.set(`${cap}shift*2,shift%40`);
+        for (let run = 0; run < 3; run++) {
+          const now = await ids();
+          expect(new Set(now).size).toBe(now.length);
+          // the newest first, then every entry there was before, in order
+          expect(now.slice(now.length - before.length)).toEqual(before);
+        }
+        busy.faults.set(cap);
+        expect((await ids()).length).toBeGreaterThan(before.length);
+      } finally {
+        await s.close();
+        await busy.close();
+      }
+    },
+  );
 
   it('turns a refused key into an authentication error', async () => {
     const s = await session(provider, 'revoked');

@@ -1,4 +1,6 @@
-// A repeated id is found wherever it is: 5,000 entries after its first listing, live and in an exported file.
+// A repeated id is found wherever it is: 5,000 entries after its first listing, live and in an exported file. Live, an
+// identical one in a listing that accounts for itself is the ledger's duplicate (written once, reported); anything
+// else is a listing failure (exit 4).
 // Commands run in process (test/helpers/in-process.ts) over real sockets.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,35 +29,69 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const read = new Map<string, string[]>();
 /** The ids tally reads, newest first. */
 async function ids(provider: string): Promise<string[]> {
+  const known = read.get(provider);
+  if (known) return known;
   const r = await tally(['ledger', 'export', '--ndjson'], { env: sandboxEnv(sandbox, provider), timeoutMs: 60_000 });
   expect(r.exitCode, r.stderr).toBe(0);
-  return parseNdjson(r.stdout).map((e) => String(e.id));
+  const listed = parseNdjson(r.stdout).map((e) => String(e.id));
+  read.set(provider, listed);
+  return listed;
+}
+
+/** Where each provider's listing keeps its entries, and the field of an entry's balance after (a content field). */
+const LISTINGS: Record<string, { items: string; balance: string }> = {
+  bytespike: { items: 'items', balance: 'balance_after_usd' },
+  conduit: { items: 'entries', balance: 'balanceAfterInCents' },
+  'account-api': { items: 'data', balance: 'balance_after' },
+  indigenius: { items: 'data', balance: 'balance_after' },
+};
+
+interface FarCopy {
+  /** The copy differs from the entry it copies: its balance after is changed. */
+  altered?: boolean;
+  /** Only the first response that lists the entry at AGAIN carries the copy (a page served wrong once). */
+  once?: boolean;
+  /** The entry after AGAIN is replaced too, by a copy of the one after FIRST: a block listed again. */
+  block?: boolean;
 }
 
 /**
  * The sandbox's answers with the entry at AGAIN replaced by a copy of the one at FIRST, as the provider
  * first listed it: one id listed twice, 5,001 entries apart, and the total unchanged.
  */
-async function withFarCopy<T>(provider: string, items: string, fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
+async function withFarCopy<T>(
+  provider: string,
+  how: FarCopy,
+  fn: (env: Record<string, string>, listed: string[]) => Promise<T>,
+): Promise<T> {
+  const { items, balance } = LISTINGS[provider]!;
   const listed = await ids(provider);
-  const [first, again] = [listed[FIRST], listed[AGAIN]];
-  let copy: unknown;
+  const copies = new Map([[listed[AGAIN], listed[FIRST]]]);
+  if (how.block) copies.set(listed[AGAIN + 1], listed[FIRST + 1]);
+  const originals = new Map<string, Record<string, unknown>>();
+  let served = 0;
   const upstream = sandbox.baseUrl(provider);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const headers: Record<string, string> = {};
-    const auth = req.headers.authorization;
-    if (typeof auth === 'string') headers.authorization = auth;
+    for (const name of ['authorization', 'x-api-key']) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
     void (async () => {
       const answer = await fetch(`${upstream}${req.url ?? '/'}`, { headers });
       let text = await answer.text();
       const body = answer.ok ? (JSON.parse(text) as Record<string, unknown>) : undefined;
       const list = body?.[items];
       if (Array.isArray(list)) {
-        body![items] = list.map((item: { id: unknown }) => {
-          if (String(item.id) === first) copy = item;
-          return String(item.id) === again && copy !== undefined ? copy : item;
+        body![items] = list.map((item: Record<string, unknown>) => {
+          const id = String(item.id);
+          if ([...copies.values()].includes(id)) originals.set(id, item);
+          const original = originals.get(copies.get(id) ?? '');
+          if (original === undefined || (how.once && served++ > 0)) return item;
+          return how.altered ? { ...original, [balance]: (original[balance] as number) + 1 } : original;
         });
         text = JSON.stringify(body);
       }
@@ -63,27 +99,79 @@ async function withFarCopy<T>(provider: string, items: string, fn: (env: Record<
       res.end(text);
     })();
   };
-  return withHttpServer(handler, (baseUrl) => fn({ ...sandboxEnv(sandbox, provider), TALLY_BASE_URL: baseUrl }));
+  return withHttpServer(handler, (baseUrl) => fn({ ...sandboxEnv(sandbox, provider), TALLY_BASE_URL: baseUrl }, listed));
 }
 
-describe('a listing that repeats an entry 5,000 entries after it listed it is refused, as the paging rules say', () => {
+interface Issue {
+  kind: string;
+  entryId: string;
+  previousId: string | null;
+  message: string;
+}
+
+describe("an entry listed again 5,000 entries on, identical, in a listing that accounts for itself, is the ledger's duplicate", () => {
+  it.each(Object.keys(LISTINGS))(
+    '%s: export writes it once with a warning (exit 0); reconcile reports it as a duplicate, with the chain break it causes (exit 1)',
+    async (provider) => {
+      await withFarCopy(provider, {}, async (env, listed) => {
+        const id = listed[FIRST]!;
+        const exported = await tally(['ledger', 'export', '--ndjson'], { env, timeoutMs: 60_000 });
+        expect(exported.stderr).toBe(`tally: warning: entry ${id} is listed twice by the provider; it is kept once`);
+        expect(exported.exitCode).toBe(0);
+        // every entry the listing holds, once: all but the one the copy stands in place of
+        expect(parseNdjson(exported.stdout).map((e) => String(e.id))).toEqual(listed.filter((_, k) => k !== AGAIN));
+        const checked = await tally(['reconcile', '--json'], { env, timeoutMs: 60_000 });
+        expect(checked.stderr).toBe('');
+        expect(checked.exitCode).toBe(1);
+        const report = JSON.parse(checked.stdout) as { checked: number; issues: Issue[] };
+        expect(report.checked).toBe(ENTRIES);
+        expect(report.issues.map((i) => [i.kind, i.entryId, i.previousId])).toEqual([
+          ['duplicate', id, null],
+          ['chain_break', listed[AGAIN - 1], listed[AGAIN + 1]],
+        ]);
+      });
+    },
+  );
+});
+
+describe('a repeat far on that the listing cannot account for is still refused with exit 4', () => {
+  const cases: Array<[what: string, how: FarCopy, message: (endpoint: string, listed: string[]) => string]> = [
+    [
+      'with other content under the same id',
+      { altered: true },
+      (endpoint, listed) => `tally: ${endpoint}: entry ${listed[FIRST]} was returned twice with different content`,
+    ],
+    [
+      'served once, and not there when the listing is read again',
+      { once: true },
+      (endpoint, listed) =>
+        `tally: ${endpoint}: the listing repeats entries it already listed (from entry ${listed[FIRST]}), so it cannot be read exactly once`,
+    ],
+    [
+      'two in a row: a block listed again',
+      { block: true },
+      (endpoint, listed) =>
+        `tally: ${endpoint}: the listing repeats entries it already listed (from entry ${listed[FIRST]}), so it cannot be read exactly once`,
+    ],
+  ];
   it.each([
-    ['bytespike', 'items', 'GET /api/v1/me/billing/transactions'],
-    ['conduit', 'entries', 'GET /api/billing/ledger'],
-    // (conflux's history, one response of purchases, is shorter than 5,000 in the sandbox: the same rule reads it)
-  ])('%s: export exits 4 naming the entry, writes no file, and reconcile exits 4 the same way', async (provider, items, endpoint) => {
-    await withFarCopy(provider, items, async (env) => {
-      const listed = await ids(provider);
-      const message = `tally: ${endpoint}: the listing repeats entries it already listed (from entry ${listed[FIRST]}), so it cannot be read exactly once`;
-      const out = join(dir, `far-${provider}.csv`);
-      const exported = await tally(['ledger', 'export', '--out', out], { env, timeoutMs: 60_000 });
-      expect(exported.stderr.split('\n')[0]).toBe(message);
-      expect(exported.exitCode).toBe(4);
-      expect(existsSync(out)).toBe(false);
-      const checked = await tally(['reconcile', '--json'], { env, timeoutMs: 60_000 });
-      expect(checked.stderr.split('\n')[0]).toBe(message);
-      expect(checked.exitCode).toBe(4);
-    });
+    ['bytespike', 'GET /api/v1/me/billing/transactions'],
+    ['conduit', 'GET /api/billing/ledger'],
+  ] as const)('%s: export exits 4 naming the entry and writes no file, and reconcile exits 4 the same way', async (provider, endpoint) => {
+    for (const [what, how, message] of cases) {
+      await withFarCopy(provider, how, async (env, listed) => {
+        const out = join(dir, `far-${provider}.csv`);
+        const exported = await tally(['ledger', 'export', '--out', out], { env, timeoutMs: 60_000 });
+        expect(exported.stderr.split('\n')[0], what).toBe(message(endpoint, listed));
+        expect(exported.exitCode, what).toBe(4);
+        expect(existsSync(out), what).toBe(false);
+      });
+      await withFarCopy(provider, how, async (env, listed) => {
+        const checked = await tally(['reconcile', '--json'], { env, timeoutMs: 60_000 });
+        expect(checked.stderr.split('\n')[0], what).toBe(message(endpoint, listed));
+        expect(checked.exitCode, what).toBe(4);
+      });
+    }
   });
 });
 

@@ -256,11 +256,12 @@ describe('reconcile --checkpoint', () => {
       const env = sandboxEnv(s, 'conduit', 'ok');
       const first = await tally(['reconcile', '--checkpoint'], { env, configDir: cfg.dir });
       expect(first.exitCode).toBe(0);
-      expect(s.requestsByPath.get('conduit /api/billing/ledger')).toBe(5);
+      // five pages of 400 entries overlapping by one, and the empty page that proves the end
+      expect(s.requestsByPath.get('conduit /api/billing/ledger')).toBe(6);
       const second = await tally(['reconcile', '--checkpoint'], { env, configDir: cfg.dir });
       expect(second.exitCode).toBe(0);
       expect(second.stderr).toMatch(/0 new entries checked since checkpoint clx\w+/);
-      expect(s.requestsByPath.get('conduit /api/billing/ledger')).toBe(6);
+      expect(s.requestsByPath.get('conduit /api/billing/ledger')).toBe(7);
     } finally {
       await s.close();
       cfg.cleanup();

@@ -1,7 +1,14 @@
 // Paging at its edges: the exact failure for each way a listing goes wrong, the prefetch window, page counts.
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/core/errors.js';
-import { countedPages, overlappingOffsets, type Page, type PagingOptions, singlePage } from '../../src/providers/shared/paginate.js';
+import {
+  countedPages,
+  numberedPage,
+  overlappingOffsets,
+  type Page,
+  type PagingOptions,
+  singlePage,
+} from '../../src/providers/shared/paginate.js';
 
 interface Item {
   id: string;
@@ -151,7 +158,7 @@ describe('counted pages at their edges', () => {
 });
 
 describe('offsets without a total at their edges', () => {
-  it('reads a listing shorter than a page with one request, and an empty one as one empty page', async () => {
+  it('reads a listing shorter than a page with one request and the empty page that proves its end, and an empty one as one empty page', async () => {
     const l = listing(7);
     let requests = 0;
     const read = overlappingOffsets(async (o, n) => {
@@ -159,11 +166,11 @@ describe('offsets without a total at their edges', () => {
       return l.page(o, n);
     }, opts(10));
     expect(await collect(read)).toEqual([ids(7, 0)]);
-    expect(requests).toBe(1);
+    expect(requests).toBe(2);
     expect(await collect(overlappingOffsets(async () => ({ items: [] }), opts(10)))).toEqual([[]]);
   });
 
-  it('asks each next page from the last entry read, so pages overlap by one', async () => {
+  it('asks each next page from the last entry read, so pages overlap by one, and past a short page for the empty page that ends it', async () => {
     const l = listing(25);
     const asked: Array<[number, number]> = [];
     const read = overlappingOffsets(async (o, n) => {
@@ -175,6 +182,7 @@ describe('offsets without a total at their edges', () => {
       [0, 10],
       [9, 10],
       [18, 10],
+      [25, 10],
     ]);
   });
 
@@ -523,7 +531,7 @@ describe('paging on its rare paths', () => {
     );
     expect((await collect(read)).flat()).toEqual(ids(30, 0));
     expect(repeats).toEqual([twin.id]);
-    expect(requests).toBe(5);
+    expect(requests).toBe(6); // the sixth: the empty page past the short last one
   });
 
   it('reads a listing of more than twenty-one full pages through offsets, and stops one that stalls after exactly twenty-one reads', async () => {
@@ -550,7 +558,7 @@ describe('paging on its rare paths', () => {
       return l.page(o, n);
     }, opts(10));
     expect((await collect(read)).flat()).toEqual(ids(40, 0));
-    expect(asked).toEqual([0, 9, 0, 10, 24, 33, 42, 51]);
+    expect(asked).toEqual([0, 9, 0, 10, 24, 33, 42, 51, 55]); // 55: the empty page past the short last one
   });
 
   it('fails on three copies of one entry across a page seam read through offsets, naming it', async () => {
@@ -560,6 +568,342 @@ describe('paging on its rare paths', () => {
     const read = overlappingOffsets(async (o, n) => l.page(o, n), opts(10, { onRepeat: () => undefined }));
     expect(await failure(read)).toBe(
       'GET /test: the listing repeats entries it already listed (from entry e21), so it cannot be read exactly once',
+    );
+  });
+});
+
+/**
+ * A provider serving at most `cap` entries a page, whatever is asked: by offset (the items start where asked),
+ * or by page number (pages numbered in pages of the size served); `echo`: whether it says the size it served.
+ */
+function capped(l: ReturnType<typeof listing>, cap: number, echo: boolean) {
+  const asked: Array<[index: number, size: number]> = [];
+  return {
+    asked,
+    byOffset: async (i: number, size = 100) => {
+      asked.push([i, size]);
+      const served = Math.min(size, cap);
+      const page = { ...l.page(i * size, served), ...(echo ? { served } : {}) };
+      return () => page;
+    },
+    byPage: async (i: number, size = 100) => {
+      asked.push([i, size]);
+      const served = Math.min(size, cap);
+      const page = numberedPage(i, size, l.page(i * served, served).items, l.items.length, echo ? served : undefined);
+      return () => page;
+    },
+    offsets: async (o: number, n: number) => {
+      asked.push([o, n]);
+      const served = Math.min(n, cap);
+      return { ...l.page(o, served), ...(echo ? { served } : {}) };
+    },
+  };
+}
+
+describe('a provider that serves fewer entries a page than asked', () => {
+  it.each([
+    [30, true],
+    [30, false],
+    [50, false],
+    [1, true],
+    [1, false],
+  ])('counted pages by offset, capped at %i (echoing the size: %s), read every entry once', async (cap, echo) => {
+    const l = listing(250);
+    const p = capped(l, cap, echo);
+    expect((await collect(countedPages(p.byOffset, opts(100)))).flat()).toEqual(ids(250, 0));
+    // after the first page, every page is asked in the size served
+    expect(p.asked.slice(1).every(([, size]) => size === cap)).toBe(true);
+  });
+
+  it.each([
+    [30, true],
+    [30, false],
+    [7, true],
+    [1, true],
+    [1, false],
+  ])('counted pages by page number, capped at %i (echoing the size: %s), are asked again in the size served', async (cap, echo) => {
+    const l = listing(250);
+    const p = capped(l, cap, echo);
+    expect((await collect(countedPages(p.byPage, opts(100)))).flat()).toEqual(ids(250, 0));
+    expect(p.asked[1]).toEqual([1, cap]);
+    expect(p.asked.length).toBe(Math.ceil(250 / cap));
+  });
+
+  it('reads each entry once from a page-number listing capped at 30 while entries post between requests', async () => {
+    const l = listing(400);
+    let requests = 0;
+    const read = countedPages(
+      async (i, size = 100) => {
+        if (requests++ > 0) l.post(requests % 3);
+        const served = Math.min(size, 30);
+        const page = numberedPage(i, size, l.page(i * served, served).items, l.items.length, served);
+        return () => page;
+      },
+      opts(100, { concurrency: 3 }),
+    );
+    expect((await collect(read)).flat()).toEqual(ids(400, 0));
+  });
+
+  it('confirms a twin across a page boundary of pages of one entry with two single reads', async () => {
+    const l = listing(20);
+    l.items.splice(10, 0, { ...(l.items[9] as Item) });
+    const repeats: string[] = [];
+    const p = capped(l, 1, true);
+    const read = countedPages(p.byPage, opts(100, { onRepeat: (i) => repeats.push(i.id) }));
+    expect((await collect(read)).flat()).toEqual(ids(20, 0));
+    expect(repeats).toEqual(['e10']);
+  });
+
+  it('takes a page shorter than the size it echoes, short of the total, for entries missing, not for a cap', async () => {
+    const l = listing(250);
+    const read = countedPages(async (i, size = 100) => {
+      const page = { ...l.page(i * size, size), served: size };
+      return () => (i === 1 && size === 100 ? { ...page, items: page.items.slice(0, 60) } : page);
+    }, opts(100));
+    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (entries 160–199 of 250 went missing)');
+  });
+
+  it.each([
+    [30, true, 10],
+    [30, false, 11],
+    [7, true, 43],
+  ])('offsets capped at %i (echoing the size: %s) read every entry once, in %i requests', async (cap, echo, requests) => {
+    const l = listing(250);
+    const p = capped(l, cap, echo);
+    expect((await collect(overlappingOffsets(p.offsets, opts(100)))).flat()).toEqual(ids(250, 0));
+    // the last request is the empty page past the last entry
+    expect(p.asked.at(-1)).toEqual([250, 100]);
+    expect(p.asked.length).toBe(requests);
+  });
+
+  it.each([true, false])(
+    'offsets capped at one entry a page (echoing the size: %s) read each entry, then the one before it again',
+    async (echo) => {
+      const l = listing(12);
+      const p = capped(l, 1, echo);
+      expect((await collect(overlappingOffsets(p.offsets, opts(100)))).flat()).toEqual(ids(12, 0));
+      expect(p.asked.at(-1)).toEqual([12, 100]);
+    },
+  );
+
+  it('reads each entry once from offsets capped at one entry a page while entries post between requests', async () => {
+    const l = listing(30);
+    let requests = 0;
+    const read = overlappingOffsets(async (o, n) => {
+      requests++;
+      if (requests % 7 === 0) l.post(requests % 3);
+      return { ...l.page(o, Math.min(n, 1)), served: 1 };
+    }, opts(100));
+    expect((await collect(read)).flat()).toEqual(ids(30, 0));
+  });
+
+  it('finds a shift of more than a capped page by probing the head page by page as served', async () => {
+    const l = listing(200);
+    let requests = 0;
+    const read = overlappingOffsets(async (o, n) => {
+      if (++requests === 3) l.post(45);
+      return { ...l.page(o, Math.min(n, 20)), served: 20 };
+    }, opts(100));
+    expect((await collect(read)).flat()).toEqual(ids(200, 0));
+  });
+
+  it('fails naming the newest entry when a provider of one entry a page moves it further than twenty probes', async () => {
+    const l = listing(10);
+    let requests = 0;
+    const read = overlappingOffsets(async (o, n) => {
+      if (++requests === 3) l.post(25);
+      return { ...l.page(o, Math.min(n, 1)), served: 1 };
+    }, opts(100));
+    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (its newest entry e9 is gone)');
+  });
+});
+
+/** The listing with the entry at `again` replaced by a copy of the one at `first` (newest first): one id listed twice. */
+function farCopy(count: number, first: number, again: number, alter = false) {
+  const l = listing(count);
+  const original = l.items[first] as Item;
+  l.items[again] = alter ? { ...original, v: -1 } : { ...original };
+  return l;
+}
+
+/** Every id of a listing of `count` but the one at `again`, newest first. */
+const allBut = (count: number, again: number) => ids(count, 0).filter((_, k) => k !== again);
+
+describe('an entry listed again far from its first listing', () => {
+  it.each([
+    ['inside a page', 250],
+    ["at a page's first entry", 200],
+    ["at a page's last entry", 299],
+  ])('counted pages read it once and tell onRepeat, when the listing holds it at both places (%s)', async (_where, again) => {
+    const l = farCopy(450, 10, again);
+    const repeats: string[] = [];
+    const read = countedPages(
+      async (i, size = 100) =>
+        () =>
+          l.page(i * size, size),
+      opts(100, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(450, again));
+    expect(repeats).toEqual(['e439']);
+  });
+
+  it('counted pages capped at one entry a page confirm it with one read at each place', async () => {
+    const l = farCopy(40, 3, 30);
+    const repeats: string[] = [];
+    const asked: number[] = [];
+    const read = countedPages(
+      async (i, size = 100) => {
+        asked.push(i);
+        return () => numberedPage(i, size, l.page(i, 1).items, l.items.length, 1);
+      },
+      opts(100, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(40, 30));
+    expect(repeats).toEqual(['e36']);
+    expect(asked.length).toBe(40 + 2);
+  });
+
+  it('counted pages find it again where it stands after entries post during the re-read', async () => {
+    const l = farCopy(450, 10, 250);
+    let rereads = 0;
+    const read = countedPages(
+      async (i, size = 100) => {
+        if (size !== 100 && rereads++ === 0) l.post(3);
+        const page = l.page(i * size, size);
+        return () => page;
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(450, 250));
+  });
+
+  it('counted pages fail naming it when its content differs from its first listing', async () => {
+    const l = farCopy(450, 10, 250, true);
+    const read = countedPages(
+      async (i, size = 100) =>
+        () =>
+          l.page(i * size, size),
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(read)).toBe('GET /test: entry e439 was returned twice with different content');
+  });
+
+  it('counted pages fail when the listing read again does not hold it at both places (a page served wrong once)', async () => {
+    const l = listing(450);
+    let wrong = true;
+    const read = countedPages(
+      async (i, size = 100) => {
+        const page = l.page(i * size, size);
+        if (i !== 2 || !wrong) return () => page;
+        // page 2, as first served, lists e439 in place of e199
+        wrong = false;
+        return () => ({ ...page, items: page.items.map((e) => (e.id === 'e199' ? { id: 'e439', v: 439 } : e)) });
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e439), so it cannot be read exactly once',
+    );
+  });
+
+  it('counted pages fail on two in a row, a block listed again, without reading it again', async () => {
+    const l = farCopy(450, 10, 250);
+    l.items[251] = { ...(l.items[11] as Item) };
+    const sizes: number[] = [];
+    const read = countedPages(
+      async (i, size = 100) => {
+        sizes.push(size);
+        return () => l.page(i * size, size);
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e439), so it cannot be read exactly once',
+    );
+    expect(sizes.every((size) => size === 100)).toBe(true);
+  });
+
+  it('counted pages fail on it when nothing hears of repeats, so none is dropped unseen', async () => {
+    const l = farCopy(450, 10, 250);
+    const read = countedPages(
+      async (i, size = 100) =>
+        () =>
+          l.page(i * size, size),
+      opts(100),
+    );
+    expect(await failure(read)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e439), so it cannot be read exactly once',
+    );
+  });
+
+  it('offsets read it once and tell onRepeat, the later place read again first', async () => {
+    const l = farCopy(450, 10, 250);
+    const repeats: string[] = [];
+    const asked: Array<[number, number]> = [];
+    const read = overlappingOffsets(
+      async (o, n) => {
+        asked.push([o, n]);
+        return l.page(o, n);
+      },
+      opts(100, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(450, 250));
+    expect(repeats).toEqual(['e439']);
+    expect(asked.filter(([, n]) => n === 1)).toEqual([
+      [250, 1],
+      [10, 1],
+    ]);
+  });
+
+  it('offsets find it again where it stands after entries post while it is read again', async () => {
+    const l = farCopy(450, 10, 250);
+    let rereads = 0;
+    const read = overlappingOffsets(
+      async (o, n) => {
+        if (n === 1 && rereads++ === 0) l.post(4);
+        return l.page(o, n);
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(450, 250));
+  });
+
+  it('offsets of one entry a page read it once too', async () => {
+    const l = farCopy(30, 2, 20);
+    const repeats: string[] = [];
+    const read = overlappingOffsets(
+      async (o, n) => ({ ...l.page(o, Math.min(n, 1)), served: 1 }),
+      opts(100, { onRepeat: (i) => repeats.push(i.id) }),
+    );
+    expect((await collect(read)).flat()).toEqual(allBut(30, 20));
+    expect(repeats).toEqual(['e27']);
+  });
+
+  it('offsets fail naming it when its content differs, or when the listing read again does not hold it twice', async () => {
+    const altered = farCopy(450, 10, 250, true);
+    expect(await failure(overlappingOffsets(async (o, n) => altered.page(o, n), opts(100, { onRepeat: () => undefined })))).toBe(
+      'GET /test: entry e439 was returned twice with different content',
+    );
+    const l = listing(450);
+    let wrong = true;
+    const once = overlappingOffsets(
+      async (o, n) => {
+        const page = l.page(o, n);
+        if (!wrong || o > 250 || o + page.items.length <= 250) return page;
+        wrong = false;
+        return { items: page.items.map((e) => (e.id === 'e199' ? { id: 'e439', v: 439 } : e)) };
+      },
+      opts(100, { onRepeat: () => undefined }),
+    );
+    expect(await failure(once)).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e439), so it cannot be read exactly once',
+    );
+  });
+
+  it('an unpaginated listing, with no total to account for it, still fails on it', async () => {
+    const l = farCopy(50, 3, 40);
+    expect(await failure(singlePage(async () => ({ items: l.items }), opts(100, { onRepeat: () => undefined })))).toBe(
+      'GET /test: the listing repeats entries it already listed (from entry e46), so it cannot be read exactly once',
     );
   });
 });

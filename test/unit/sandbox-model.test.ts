@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FaultInjector, parseFaults } from '../../src/sandbox/faults.js';
+import { parseFailure } from '../helpers/in-process.js';
 import { LedgerModel, minorToJsonNumber } from '../../src/sandbox/ledger.js';
 
 const spec = (plants = {}) =>
@@ -63,5 +64,20 @@ describe('--faults', () => {
   });
   it('rejects unknown kinds', () => {
     expect(() => parseFaults('boom')).toThrow(/bad fault "boom"/);
+  });
+  it('caps every page at cap=N, beside the faults of single requests, which it never takes the turn of', () => {
+    const f = new FaultInjector('cap=50,500*1', 1);
+    expect(f.pageCap).toBe(50);
+    expect(f.next()?.kind).toBe('500');
+    expect(f.next()).toBeUndefined();
+    expect(f.pageCap).toBe(50);
+    f.set('shift*1');
+    expect(f.pageCap).toBeUndefined();
+    expect(new FaultInjector('503*1', 1).pageCap).toBeUndefined();
+  });
+  it.each(['cap', 'cap=0', 'cap*2=50', 'cap%50=10', 'cap@3=10'])('refuses %s: a cap is a page size for every page', async (bad) => {
+    const message = `bad fault "${bad}": cap takes the most entries a page, as cap=50, and applies to every page`;
+    expect(() => parseFaults(bad)).toThrow(message);
+    expect(await parseFailure(['sandbox', '--faults', `429*1,${bad}`])).toEqual({ code: 2, stderr: `tally: --faults: ${message}\n` });
   });
 });

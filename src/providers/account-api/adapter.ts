@@ -71,9 +71,11 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
         readLater(await ctx.http.getJsonDeferred(LEDGER, { ...filters, limit: size, offset: index * size }), (r, json) => {
           const body = r.object(json, 'body');
           const list = r.array(body.data, 'body.data');
+          // entries start at the offset asked; the limit it echoes is the page size it served
           return {
             items: list.map((raw, i) => mapAccountApiEntry(r, raw, `body.data[${i}]`, unit)),
             total: r.integer(body, 'total', 'body'),
+            served: r.optionalPageSize(body, 'limit', 'body'),
           };
         }),
       entryPaging(`GET ${LEDGER}`, PAGE, query),

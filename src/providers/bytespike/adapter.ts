@@ -1,6 +1,6 @@
 // ByteSpike API calls and their mapping to tally's models (seeds/bytespike.txt, SPEC §1 for /balance).
 import { describeEntry, entryPaging, pushableType, typeOf } from '../shared/entries.js';
-import { countedPages } from '../shared/paginate.js';
+import { countedPages, numberedPage } from '../shared/paginate.js';
 import { readLater, ShapeReader } from '../shared/shape.js';
 import { formatAmount } from '../../core/money.js';
 import { UsageAccumulator } from '../shared/usage.js';
@@ -66,7 +66,8 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
       readLater(await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, page_size: size, ...filters }), (r, json) => {
         const body = r.object(json, 'body');
         const list = r.array(body.items, 'body.items');
-        return { items: list.map((raw, i) => mapBytespikeEntry(r, raw, `body.items[${i}]`)), total: r.integer(body, 'total', 'body') };
+        const items = list.map((raw, i) => mapBytespikeEntry(r, raw, `body.items[${i}]`));
+        return numberedPage(index, size, items, r.integer(body, 'total', 'body'), r.optionalPageSize(body, 'page_size', 'body'));
       }),
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
   );
@@ -96,7 +97,7 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
             cost: r.decimal(u, 'cost_usd', field),
           };
         });
-        return { items, total: r.integer(body, 'total', 'body') };
+        return numberedPage(index, size, items, r.integer(body, 'total', 'body'), r.optionalPageSize(body, 'page_size', 'body'));
       }),
     {
       endpoint: `GET ${USAGE}`,

@@ -55,14 +55,19 @@ export function mapConduitEntry(r: ShapeReader, raw: unknown, field: string): Le
   };
 }
 
-/** Conduit filters nothing server-side and reports no total: overlapping offset pages, newest first. */
+/** Conduit filters nothing server-side and reports no total: overlapping offset pages, newest first, to an empty page. */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const pages = overlappingOffsets(
     async (offset, limit) => {
       const res = await ctx.http.getJson(LEDGER, { limit, offset });
       const r = new ShapeReader(res);
-      const list = r.array(r.object(res.body, 'body').entries, 'body.entries');
-      return { items: list.map((raw, i) => mapConduitEntry(r, raw, `body.entries[${i}]`)) };
+      const body = r.object(res.body, 'body');
+      const list = r.array(body.entries, 'body.entries');
+      // the limit it echoes is the page size it served, which may be less than asked
+      return {
+        items: list.map((raw, i) => mapConduitEntry(r, raw, `body.entries[${i}]`)),
+        served: r.optionalPageSize(body, 'limit', 'body'),
+      };
     },
     entryPaging(`GET ${LEDGER}`, PAGE, query),
   );

@@ -1,6 +1,6 @@
 // Indigenius API calls and their mapping to tally's models (seeds/indigenius.txt, SPEC §1).
 import { entryPaging, typeOf } from '../shared/entries.js';
-import { countedPages } from '../shared/paginate.js';
+import { countedPages, numberedPage, type Page } from '../shared/paginate.js';
 import { readLater, ShapeReader } from '../shared/shape.js';
 import { UsageError } from '../../core/errors.js';
 import { formatAmount } from '../../core/money.js';
@@ -67,6 +67,12 @@ async function balance(ctx: ProviderContext): Promise<Balance> {
   };
 }
 
+/** Page `index` of the envelope's pages: meta.totalCount, and pages numbered by the meta.pageSize served. */
+function envelopePage<T>(r: ShapeReader, env: Record<string, unknown>, index: number, size: number, items: T[]): Page<T> {
+  const meta = r.object(env.meta, 'body.meta');
+  return numberedPage(index, size, items, r.integer(meta, 'totalCount', 'body.meta'), r.optionalPageSize(meta, 'pageSize', 'body.meta'));
+}
+
 /** Page/pageSize with meta.totalCount; no server-side filters, so shifts are followed through the total. */
 function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
   const pages = countedPages(
@@ -74,11 +80,13 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
       readLater(await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, pageSize: size }), (r, json) => {
         const env = envelope(r, json);
         const list = r.array(env.data, 'body.data');
-        const meta = r.object(env.meta, 'body.meta');
-        return {
-          items: list.map((raw, i) => mapIndigeniusEntry(r, raw, `body.data[${i}]`)),
-          total: r.integer(meta, 'totalCount', 'body.meta'),
-        };
+        return envelopePage(
+          r,
+          env,
+          index,
+          size,
+          list.map((raw, i) => mapIndigeniusEntry(r, raw, `body.data[${i}]`)),
+        );
       }),
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
   );
@@ -110,7 +118,7 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
             cost: r.decimal(h, 'cost', field),
           };
         });
-        return { items, total: r.integer(r.object(env.meta, 'body.meta'), 'totalCount', 'body.meta') };
+        return envelopePage(r, env, index, size, items);
       }),
     {
       endpoint: `GET ${HISTORY}`,

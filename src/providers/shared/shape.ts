@@ -85,6 +85,14 @@ export class ShapeReader {
     return v;
   }
 
+  /** A page size the provider echoes (its limit, its page size): a positive integer, or undefined when it sends none. */
+  optionalPageSize(obj: Json, key: string, field: string): number | undefined {
+    if (obj[key] === undefined || obj[key] === null) return undefined;
+    const size = this.integer(obj, key, field);
+    if (size < 1) this.fail(`${field}.${key}`, `should be a page size of at least 1 but is ${size}`);
+    return size;
+  }
+
   /** An exact decimal from a JSON number (via its shortest string) or a numeric string. */
   decimal(obj: Json, key: string, field: string): Decimal {
     const v = obj[key];

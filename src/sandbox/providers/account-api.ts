@@ -5,6 +5,7 @@ import {
   iso,
   makeKey,
   nextMonthStart,
+  servedSize,
   type SandboxOptions,
   type SandboxProvider,
   type SandboxResponse,
@@ -100,7 +101,7 @@ export function createAccountApi(opts: SandboxOptions): SandboxProvider {
         };
       }
       if (req.method === 'GET' && req.path === '/auth/account/ledger') {
-        const limit = intParam(req.query, 'limit', 50, 1, 100);
+        const limit = servedSize(req, intParam(req.query, 'limit', 50, 1, 100));
         const offset = intParam(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
         const type = req.query.get('type');
         const from = timeParam(req.query, 'from');

@@ -4,6 +4,7 @@ import {
   intParam,
   iso,
   makeKey,
+  servedSize,
   type SandboxOptions,
   type SandboxProvider,
   type SandboxResponse,
@@ -110,7 +111,7 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
       }
       if (req.method === 'GET' && req.path === '/api/v1/me/billing/transactions') {
         const page = intParam(req.query, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
-        const pageSize = intParam(req.query, 'page_size', 50, 1, 200);
+        const pageSize = servedSize(req, intParam(req.query, 'page_size', 50, 1, 200));
         const kind = req.query.get('kind');
         if (kind !== null && !KINDS.includes(kind)) return error(400, `kind must be one of ${KINDS.join(', ')}`);
         const since = timeParam(req.query, 'since');
@@ -136,7 +137,7 @@ export function createBytespike(opts: SandboxOptions): SandboxProvider {
       if (req.method === 'GET' && req.path === '/api/v1/me/usage') {
         const calls = usage.get(account?.name ?? '') as LedgerModel;
         const page = intParam(req.query, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
-        const pageSize = intParam(req.query, 'page_size', 50, 1, 200);
+        const pageSize = servedSize(req, intParam(req.query, 'page_size', 50, 1, 200));
         const window = { sinceMs: timeParam(req.query, 'since'), untilMs: timeParam(req.query, 'until') };
         const items = [...calls.newestFirst((page - 1) * pageSize, pageSize, window)].map((e) => {
           const tokens = between(50, 4000, opts.seed, calls.salt, e.index, 7);

@@ -1,5 +1,14 @@
 // Conduit as documented in seeds/conduit.txt: cents, newest-first ledger, limit/offset, no total.
-import { bearerKey, intParam, iso, makeKey, type SandboxOptions, type SandboxProvider, type SandboxResponse } from '../common.js';
+import {
+  bearerKey,
+  intParam,
+  iso,
+  makeKey,
+  servedSize,
+  type SandboxOptions,
+  type SandboxProvider,
+  type SandboxResponse,
+} from '../common.js';
 import { type GeneratedMovement, LedgerModel } from '../ledger.js';
 import { between, unit } from '../rng.js';
 
@@ -106,7 +115,7 @@ export function createConduit(opts: SandboxOptions): SandboxProvider {
         return { status: 200, body: { balanceInCents: cents, balanceInDollars: cents / 100 } };
       }
       if (req.method === 'GET' && req.path === '/api/billing/ledger') {
-        const limit = intParam(req.query, 'limit', 10, 1, 100);
+        const limit = servedSize(req, intParam(req.query, 'limit', 10, 1, 100));
         const offset = intParam(req.query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
         const entries = [...ledger.newestFirst(offset, limit)].map((e) => ({
           id: `clx${ledger.salt.toString(36)}${e.index.toString(36).padStart(7, '0')}`,

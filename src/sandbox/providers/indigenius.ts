@@ -1,5 +1,14 @@
 // Indigenius as documented in seeds/indigenius.txt (transaction items per SPEC §1): X-API-Key, enveloped pages.
-import { intParam, iso, makeKey, nextMonthStart, type SandboxOptions, type SandboxProvider, type SandboxResponse } from '../common.js';
+import {
+  intParam,
+  iso,
+  makeKey,
+  nextMonthStart,
+  servedSize,
+  type SandboxOptions,
+  type SandboxProvider,
+  type SandboxResponse,
+} from '../common.js';
 import { type GeneratedMovement, LedgerModel, minorToJsonNumber } from '../ledger.js';
 import { between } from '../rng.js';
 
@@ -58,7 +67,7 @@ export function createIndigenius(opts: SandboxOptions): SandboxProvider {
       if (!ledger) return error(401, 'Invalid API key');
       if (req.method === 'GET' && req.path === '/v1/billing/transactions') {
         const page = intParam(req.query, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
-        const pageSize = intParam(req.query, 'pageSize', 10, 1, 100);
+        const pageSize = servedSize(req, intParam(req.query, 'pageSize', 10, 1, 100));
         const data = [...ledger.newestFirst((page - 1) * pageSize, pageSize)].map((e) => ({
           id: `665e${ledger.salt.toString(16).padStart(8, '0')}${e.index.toString(16).padStart(12, '0')}`,
           type: e.kind,
@@ -81,7 +90,7 @@ export function createIndigenius(opts: SandboxOptions): SandboxProvider {
       }
       if (req.method === 'GET' && req.path === '/v1/billing/history') {
         const page = intParam(req.query, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
-        const pageSize = intParam(req.query, 'pageSize', 10, 1, 100);
+        const pageSize = servedSize(req, intParam(req.query, 'pageSize', 10, 1, 100));
         const debits: Array<{ index: number; cost: number; at: number }> = [];
         for (const e of ledger.newestFirst(0, Number.MAX_SAFE_INTEGER))
           if (e.kind === 'debit') debits.push({ index: e.index, cost: -e.amount, at: e.createdAtMs });
