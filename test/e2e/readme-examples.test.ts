@@ -41,6 +41,7 @@ const EXPECT: Record<string, Expect> = {
   'tally profiles set home --min 500000 --min-days 14': { data: 'none' },
   'tally balance --all -q; case $? in 0) ;; 1) echo "a balance or runway is low" ;; 3) echo "a key was refused" ;; 4) echo "a provider failed; it may pass" ;; *) echo "tally failed: see stderr" ;; esac':
     { data: 'none' },
+  'tally balance --all -q --min-days 14 2>> alerts.log || tail -n 4 alerts.log': { lines: 1, shows: 'is below --min-days 14' },
   'tally ledger list': {},
   'tally ledger list --limit 500 --type usage --since 7d --json': {},
   'tally ledger export --out ledger.csv': { data: { file: 'ledger.csv' } },
