@@ -654,13 +654,27 @@ describe('a provider that serves fewer entries a page than asked', () => {
     expect(repeats).toEqual(['e10']);
   });
 
-  it('takes a page shorter than the size it echoes, short of the total, for entries missing, not for a cap', async () => {
+  it('takes a page shorter than the size asked, echoing that size, short of the total, for a cap: the echo is the limit parameter', async () => {
     const l = listing(250);
+    const asked: number[] = [];
     const read = countedPages(async (i, size = 100) => {
-      const page = { ...l.page(i * size, size), served: size };
-      return () => (i === 1 && size === 100 ? { ...page, items: page.items.slice(0, 60) } : page);
+      asked.push(size);
+      const page = { ...l.page(i * size, Math.min(size, 60)), served: size };
+      return () => page;
     }, opts(100));
-    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (entries 160–199 of 250 went missing)');
+    expect((await collect(read)).flat()).toEqual(ids(250, 0));
+    expect(asked.slice(1).every((size) => size === 60)).toBe(true);
+  });
+
+  it('fails on a listing that leaves an entry out of every page that holds it, whatever the size asked (entries missing, not a cap)', async () => {
+    const l = listing(250);
+    const missing = l.items[150] as Item;
+    const read = countedPages(async (i, size = 100) => {
+      const page = l.page(i * size, size);
+      const items = page.items.filter((item) => item !== missing);
+      return () => ({ ...page, items, served: size });
+    }, opts(100));
+    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (entry e51 is not where the listing had it)');
   });
 
   it.each([

@@ -299,11 +299,13 @@ class CountedRead<T> {
 
   /**
    * Whether the page shows that the provider serves fewer entries a page than asked (what it echoes, or else
-   * a page that holds fewer than asked and does not reach the listing's end): then `size` becomes that.
+   * a page that holds fewer than asked and does not reach the listing's end): then `size` becomes that. An echo
+   * of the very size asked says nothing: APIs echo their limit parameter back while serving fewer.
    */
   private learn(page: Page<T>, asked: number, start: number): boolean {
     const end = page.total ?? this.startTotal;
-    const served = page.served ?? (start + page.items.length < end ? page.items.length : asked);
+    const echoed = page.served === asked ? undefined : page.served;
+    const served = echoed ?? (start + page.items.length < end ? page.items.length : asked);
     if (served < 1 || served >= this.size) return false;
     this.size = served;
     this.capped = true;
@@ -502,8 +504,9 @@ class OffsetRead<T> {
         // a page shorter than the provider serves: the end, when the listing holds nothing past it
         const after = await this.read(this.cursor);
         if (after.items.length === 0) return this.distinct.flush();
-        // it does: the provider serves pages that long (or entries posted since, which the next read finds)
-        if (after.served === undefined) this.served = Math.max(1, Math.min(this.served, this.previous.length));
+        // it does: the provider serves pages that long (or entries posted since, which the next read finds),
+        // unless it said what it serves (an echo of the size asked says nothing: see read)
+        if (after.served === undefined || after.served >= this.size) this.served = Math.max(1, Math.min(this.served, this.previous.length));
       }
       const step = this.served > 1 ? await this.overlapping() : await this.oneByOne();
       if (!step) return this.distinct.flush();
@@ -512,10 +515,13 @@ class OffsetRead<T> {
     }
   }
 
-  /** The page at `offset`, taking in the page size it echoes. */
+  /**
+   * The page at `offset`, taking in the page size it echoes when that is less than asked: an echo of the very
+   * limit asked says nothing, since APIs echo their limit parameter back while serving fewer.
+   */
   private async read(offset: number, limit = this.size): Promise<Page<T>> {
     const page = await this.fetchAt(offset, limit);
-    if (page.served !== undefined && limit === this.size) this.served = Math.min(this.size, page.served);
+    if (page.served !== undefined && page.served < limit && limit === this.size) this.served = page.served;
     if (page.items.length > this.served) this.served = page.items.length;
     return page;
   }
