@@ -257,6 +257,51 @@ describe('a provider that echoes the page size asked for, not the one it served,
   );
 });
 
+describe('a total short of the entries listed is no proof of the end', () => {
+  // the newest 100 of 120 entries fill two pages of 50 exactly: only the page after them shows there is more
+  const cases = ['account-api', 'bytespike', 'indigenius'].flatMap((provider) => [
+    [provider, 50, ENTRIES - 20] as const,
+    [provider, 1, ENTRIES - 1] as const,
+  ]);
+  const refusal = (provider: string, total: number) =>
+    `tally: ${PROVIDERS[provider]!.endpoint}: the ledger changed while tally read it (it lists more entries than its total of ${total})\n` +
+    '  nothing was skipped or repeated silently; run the command again';
+
+  it.each(cases)(
+    '%s capped at %i with a total of %i for 120 entries: reconcile fails (exit 4), never a clean run on the newest',
+    async (provider, cap, total) => {
+      await withCappedProvider(provider, { cap, echo: true, total }, async (env) => {
+        const r = await tally(['reconcile'], { env, timeoutMs: 60_000 });
+        expect({ code: r.exitCode, stderr: r.stderr }).toEqual({ code: 4, stderr: refusal(provider, total) });
+      });
+    },
+  );
+
+  it.each(cases)(
+    '%s capped at %i with a total of %i for 120 entries: the statement fails (exit 4), never one whose opening is a later balance',
+    async (provider, cap, total) => {
+      await withCappedProvider(provider, { cap, echo: true, total }, async (env) => {
+        const r = await tally(['statement', '--month', '2026-03', '--json'], { env, timeoutMs: 60_000 });
+        expect({ code: r.exitCode, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 4, stdout: '', stderr: refusal(provider, total) });
+      });
+    },
+  );
+
+  it.each(['account-api', 'bytespike', 'indigenius'])(
+    '%s with a true total that fills its last page reads one page more, finds it empty, and exports every entry',
+    async (provider) => {
+      await withCappedProvider(provider, { cap: 40, echo: true }, async (env, requests) => {
+        const r = await tally(['ledger', 'export', '--ndjson'], { env, timeoutMs: 60_000 });
+        expect(r.stderr).toBe('');
+        expect(r.exitCode).toBe(0);
+        expect(parseNdjson(r.stdout)).toHaveLength(ENTRIES);
+        // three pages of 40, then the empty one past the total
+        expect(requests()).toBe(4);
+      });
+    },
+  );
+});
+
 describe('the sandbox caps its pages with --faults cap=N', () => {
   it('serves at most N entries a page on every paginated listing, echoing N where its API echoes a size, and numbering pages by it', async () => {
     const sandbox = await startSandbox({ port: 0, seed: 5, entries: 300, faults: 'cap=25' });

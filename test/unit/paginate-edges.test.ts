@@ -64,9 +64,11 @@ describe('counted pages at their edges', () => {
     expect(await failure(read)).toBe('GET /test: the response has no total to page by');
   });
 
-  it('reads a listing of exactly one page, and of a page and one entry, with one request a page', async () => {
+  it('reads a listing of exactly one page, and of a page and one entry, with one request a page, and one past a full last page', async () => {
+    // a full page that reaches the total does not show that nothing follows it (a total short of the listing):
+    // the page after it is asked for, and found empty; a page shorter than the size served ends the listing
     for (const [count, pages] of [
-      [5, 1],
+      [5, 2],
       [6, 2],
     ] as const) {
       const l = listing(count);
@@ -626,7 +628,8 @@ describe('a provider that serves fewer entries a page than asked', () => {
     const p = capped(l, cap, echo);
     expect((await collect(countedPages(p.byPage, opts(100)))).flat()).toEqual(ids(250, 0));
     expect(p.asked[1]).toEqual([1, cap]);
-    expect(p.asked.length).toBe(Math.ceil(250 / cap));
+    // a last page that is full (every page, at one entry a page) is followed by the empty page that ends it
+    expect(p.asked.length).toBe(Math.ceil(250 / cap) + (250 % cap === 0 ? 1 : 0));
   });
 
   it('reads each entry once from a page-number listing capped at 30 while entries post between requests', async () => {
@@ -774,7 +777,8 @@ describe('an entry listed again far from its first listing', () => {
     );
     expect((await collect(read)).flat()).toEqual(allBut(40, 30));
     expect(repeats).toEqual(['e36']);
-    expect(asked.length).toBe(40 + 2);
+    // 40 pages, two single reads, and the empty page past the last full one
+    expect(asked.length).toBe(40 + 2 + 1);
   });
 
   it('counted pages find it again where it stands after entries post during the re-read', async () => {

@@ -261,6 +261,8 @@ class CountedRead<T> {
     // the page holding the next position, in pages of the size the provider serves
     const resume = () => Math.floor((this.next + this.shiftSeen) / this.size);
     let i = this.learn(first, this.opts.pageSize, start0) ? resume() : 1;
+    /** whether the last page read was full: then the listing may go on past it, whatever its total says */
+    let full = first.items.length >= this.size;
     let requested = i;
     while (this.next < startTotal) {
       const planned = Math.max(1, Math.ceil(startTotal / this.size));
@@ -275,7 +277,9 @@ class CountedRead<T> {
       const start = page.start ?? i * asked;
       let taken = await this.settle(page, start);
       if (taken.fresh.length > 0) yield taken.fresh;
-      if (this.learn(page, asked, start)) {
+      const learnt = this.learn(page, asked, start);
+      full = page.items.length >= this.size;
+      if (learnt) {
         // the pages asked for ahead are of a size the provider does not serve: ask again, in its size
         inflight = new Map();
         i = requested = resume();
@@ -293,6 +297,14 @@ class CountedRead<T> {
         if (taken.fresh.length > 0) yield taken.fresh;
       }
       i++;
+    }
+    if (full) {
+      // a full page that ends at the total is no proof that nothing follows it: a total short of the listing (by
+      // whole pages; at one entry a page, by any number) would end the read with its oldest entries never read.
+      // The page after it must hold nothing of this read: accept fails on an entry past the total.
+      const at = resume();
+      const after = (await this.fetchPage(at, this.size))();
+      await this.settle(after, after.start ?? at * this.size);
     }
     this.distinct.flush();
   }
