@@ -153,6 +153,46 @@ describe('terminal escapes from a provider', () => {
   });
 });
 
+describe('terminal escapes in the error of one profile under --all', () => {
+  // a profile whose provider fails with a message that clears the screen and writes the clipboard (OSC 52)
+  const down: Routes = {
+    '/api/billing/balance': () => ({ status: 400, body: { error: { message: `down ${OSC52}${ESC}[2J now` } } }),
+    '/api/billing/ledger': () => ({ status: 400, body: { error: { message: `down ${OSC52}${ESC}[2J now` } } }),
+  };
+
+  it.each(
+    [
+      ['-q', 'balance', '--all'],
+      ['balance', '--all'],
+      ['--json', 'balance', '--all'],
+      ['statement', '--all'],
+      ['-q', 'statement', '--all'],
+      ['statement', '--all', '--json'],
+      ['statement', '--all', '--csv'],
+      ['reconcile', '--all'],
+      ['-q', 'reconcile', '--all'],
+      ['ledger', 'export', '--all'],
+    ].map((args) => [args.join(' '), args] as const),
+  )('never reach the terminal: %s', async (_, args) => {
+    await withHttpServer(handler(down), async (base) => {
+      const config = tempConfigDir();
+      const profile = { provider: 'conduit', baseUrl: base, key: KEY };
+      writeFileSync(join(config.dir, 'config.json'), JSON.stringify({ profiles: { one: profile, two: profile } }));
+      try {
+        const r = await tally(['--retries', '0', ...args], { configDir: config.dir });
+        expect(r.exitCode).toBe(4);
+        expect(r.stderr).not.toMatch(CONTROL);
+        // a CSV's lines end in CR LF, as RFC 4180 has them
+        expect(r.stdout.replaceAll('\r\n', '\n')).not.toMatch(CONTROL);
+        // the failure is still said
+        expect(`${r.stderr}${r.stdout}`).toContain('HTTP 400: down');
+      } finally {
+        config.cleanup();
+      }
+    });
+  });
+});
+
 describe('units', () => {
   it('refuses an account-api currency that is not an ISO 4217 code, naming the endpoint and field', async () => {
     const routes: Routes = {
