@@ -33,9 +33,10 @@ interface Cap {
   cap: number;
   /**
    * Whether the provider echoes the page size it served (the seeds' responses do), or leaves it out; `asked`:
-   * it echoes the size asked for (its request parameter), not the one it served.
+   * it echoes the size asked for (its request parameter), not the one it served; `count`: the entries on the
+   * page (0 on an empty one).
    */
-  echo: boolean | 'asked';
+  echo: boolean | 'asked' | 'count';
   /** The total (count) the provider reports, where it reports one: ENTRIES unless a test makes it lie. */
   total?: number;
 }
@@ -43,7 +44,8 @@ interface Cap {
 /** The entries a request for `asked` entries from `offset` gets, and how many the provider served (or says it did). */
 function slice(asked: number, cap: number, offset: number, echo: Cap['echo'] = true) {
   const served = Math.min(asked, cap);
-  return { served, echoed: echo === 'asked' ? asked : served, entries: NEWEST_FIRST.slice(offset, offset + served) };
+  const entries = NEWEST_FIRST.slice(offset, offset + served);
+  return { served, echoed: echo === 'asked' ? asked : echo === 'count' ? entries.length : served, entries };
 }
 
 type Route = (q: URLSearchParams, c: Cap) => unknown;
@@ -255,6 +257,18 @@ describe('a provider that echoes the page size asked for, not the one it served,
       });
     },
   );
+});
+
+describe('a provider whose page size says the entries on the page, 0 on an empty one', () => {
+  // 120 entries in three full pages of 40: the page after them, empty, says it holds 0
+  it.each(['conduit', 'account-api', 'bytespike', 'indigenius'])('%s: export writes every entry once (exit 0)', async (provider) => {
+    await withCappedProvider(provider, { cap: 40, echo: 'count' }, async (env) => {
+      const r = await tally(['ledger', 'export', '--ndjson'], { env, timeoutMs: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(parseNdjson(r.stdout)).toHaveLength(ENTRIES);
+    });
+  });
 });
 
 describe('a total short of the entries listed is no proof of the end', () => {

@@ -193,6 +193,51 @@ describe('terminal escapes in the error of one profile under --all', () => {
   });
 });
 
+describe('an empty ledger whose page size says the entries on the page: 0', () => {
+  const empty: Record<string, Routes> = {
+    conduit: {
+      '/api/billing/balance': () => ({ body: { balanceInCents: 0, balanceInDollars: 0 } }),
+      '/api/billing/ledger': () => ({ body: { entries: [], limit: 0, offset: 0, count: 0 } }),
+    },
+    'account-api': {
+      '/auth/account/credits': () => ({ body: { balance: 0, reserved: 0, available: 0, currency: 'USD' } }),
+      '/auth/account/ledger': () => ({ body: { data: [], total: 0, limit: 0, offset: 0 } }),
+    },
+    bytespike: {
+      '/api/v1/balance': () => ({ body: { balance_usd: 0, currency: 'USD' } }),
+      '/api/v1/me/billing/transactions': () => ({ body: { items: [], total: 0, page: 1, page_size: 0 } }),
+    },
+    indigenius: {
+      '/v1/billing/transactions': () => ({
+        body: { status: true, message: 'ok', data: [], meta: { page: 1, pageSize: 0, totalPages: 0, totalCount: 0 } },
+      }),
+    },
+  };
+
+  it.each(Object.keys(empty))('%s: reconcile finds it empty and clean (exit 0), not a response of the wrong shape', async (provider) => {
+    await withHttpServer(handler(empty[provider]!), async (base) => {
+      const r = await tally(['reconcile', '--json'], { env: env(provider, base) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ checked: 0, ok: true, issues: [] });
+    });
+  });
+
+  it('still refuses a page of entries that says it holds 0 (exit 4)', async () => {
+    const routes: Routes = {
+      '/api/v1/balance': () => ({ body: { balance_usd: 31.4, currency: 'USD' } }),
+      '/api/v1/me/billing/transactions': () => ({ body: { items: [spikeEntry(null)], total: 1, page: 1, page_size: 0 } }),
+    };
+    await withHttpServer(handler(routes), async (base) => {
+      const r = await tally(['reconcile'], { env: env('bytespike', base) });
+      expect(r.stderr.split('\n')[0]).toBe(
+        'tally: unexpected response from GET /api/v1/me/billing/transactions: body.page_size should be a page size of at least 1 but is 0',
+      );
+      expect(r.exitCode).toBe(4);
+    });
+  });
+});
+
 describe('units', () => {
   it('refuses an account-api currency that is not an ISO 4217 code, naming the endpoint and field', async () => {
     const routes: Routes = {

@@ -67,7 +67,13 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
         const body = r.object(json, 'body');
         const list = r.array(body.items, 'body.items');
         const items = list.map((raw, i) => mapBytespikeEntry(r, raw, `body.items[${i}]`));
-        return numberedPage(index, size, items, r.integer(body, 'total', 'body'), r.optionalPageSize(body, 'page_size', 'body'));
+        return numberedPage(
+          index,
+          size,
+          items,
+          r.integer(body, 'total', 'body'),
+          r.optionalPageSize(body, 'page_size', 'body', items.length),
+        );
       }),
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
   );
@@ -97,7 +103,13 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
             cost: r.decimal(u, 'cost_usd', field),
           };
         });
-        return numberedPage(index, size, items, r.integer(body, 'total', 'body'), r.optionalPageSize(body, 'page_size', 'body'));
+        return numberedPage(
+          index,
+          size,
+          items,
+          r.integer(body, 'total', 'body'),
+          r.optionalPageSize(body, 'page_size', 'body', items.length),
+        );
       }),
     {
       endpoint: `GET ${USAGE}`,

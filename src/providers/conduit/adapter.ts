@@ -66,7 +66,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
       // the limit it echoes is the page size it served, which may be less than asked
       return {
         items: list.map((raw, i) => mapConduitEntry(r, raw, `body.entries[${i}]`)),
-        served: r.optionalPageSize(body, 'limit', 'body'),
+        served: r.optionalPageSize(body, 'limit', 'body', list.length),
       };
     },
     entryPaging(`GET ${LEDGER}`, PAGE, query),
