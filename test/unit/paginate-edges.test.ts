@@ -82,6 +82,17 @@ describe('counted pages at their edges', () => {
     }
   });
 
+  it.each([
+    [150, 150],
+    [150, undefined],
+    [250, undefined],
+  ])('reads %i entries once from a provider that answers every page with all of them (echoing %s), its total true', async (count, echo) => {
+    // it pages by no size of tally's: the page after a full one lists the same entries again, nothing past the total
+    const l = listing(count);
+    const read = countedPages(async () => () => ({ ...l.page(0, count), served: echo }), opts(100));
+    expect((await collect(read)).flat()).toEqual(ids(count, 0));
+  });
+
   it('asks for four pages ahead by default, as many as told, and at least one', async () => {
     for (const [concurrency, ahead] of [
       [undefined, 4],

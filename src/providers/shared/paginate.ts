@@ -261,8 +261,12 @@ class CountedRead<T> {
     // the page holding the next position, in pages of the size the provider serves
     const resume = () => Math.floor((this.next + this.shiftSeen) / this.size);
     let i = this.learn(first, this.opts.pageSize, start0) ? resume() : 1;
-    /** whether the last page read was full: then the listing may go on past it, whatever its total says */
-    let full = first.items.length >= this.size;
+    /**
+     * Whether the last page read was full: then the listing may go on past it, whatever its total says. A page
+     * of more entries than asked is not: the provider pages by no size of tally's, and lists on no further.
+     */
+    const fills = (page: Page<T>, asked: number) => page.items.length >= this.size && page.items.length <= asked;
+    let full = fills(first, this.opts.pageSize);
     let requested = i;
     while (this.next < startTotal) {
       const planned = Math.max(1, Math.ceil(startTotal / this.size));
@@ -278,7 +282,7 @@ class CountedRead<T> {
       let taken = await this.settle(page, start);
       if (taken.fresh.length > 0) yield taken.fresh;
       const learnt = this.learn(page, asked, start);
-      full = page.items.length >= this.size;
+      full = fills(page, asked);
       if (learnt) {
         // the pages asked for ahead are of a size the provider does not serve: ask again, in its size
         inflight = new Map();
@@ -298,15 +302,25 @@ class CountedRead<T> {
       }
       i++;
     }
-    if (full) {
-      // a full page that ends at the total is no proof that nothing follows it: a total short of the listing (by
-      // whole pages; at one entry a page, by any number) would end the read with its oldest entries never read.
-      // The page after it must hold nothing of this read: accept fails on an entry past the total.
-      const at = resume();
-      const after = (await this.fetchPage(at, this.size))();
-      await this.settle(after, after.start ?? at * this.size);
-    }
+    if (full) await this.endAfter(resume());
     this.distinct.flush();
+  }
+
+  /**
+   * A full page that ends at the total is no proof that nothing follows it: a total short of the listing (by
+   * whole pages; at one entry a page, by any number) would end the read with its oldest entries never read.
+   * The page after it (`index`) must list no entry past the total that the read has not seen; one it has seen
+   * is a provider that answers every page with the same entries, which its total accounts for.
+   */
+  private async endAfter(index: number): Promise<void> {
+    const page = (await this.fetchPage(index, this.size))();
+    const shift = this.shiftOf(page);
+    const start = page.start ?? index * this.size;
+    page.items.forEach((item, k) => {
+      if (start + k - shift >= this.startTotal && !this.distinct.has(this.opts.idOf(item))) {
+        throw changed(this.endpoint, `it lists more entries than its total of ${this.startTotal}`);
+      }
+    });
   }
 
   /**
