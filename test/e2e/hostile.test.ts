@@ -238,6 +238,70 @@ describe('an empty ledger whose page size says the entries on the page: 0', () =
   });
 });
 
+describe('a provider that ignores the period it is sent (since, until) or reads its end as inclusive', () => {
+  // ten entries two days apart from 2026-01-26: three in January, then one at the very start of February
+  // (2026-02-01T00:00:00Z, where an inclusive `until` would take it in) and five more; the API filters nothing
+  const START = Date.parse('2026-01-26T00:00:00Z');
+  const entries = Array.from({ length: 10 }, (_, i) => ({ i, amount: i % 2 === 0 ? 10 : -1, at: new Date(START + i * 2 * 86_400_000) }));
+  let balance = 0;
+  const rows = entries.map((e) => ({ ...e, balance: (balance += e.amount) })).reverse();
+  const routes: Record<string, Routes> = {
+    bytespike: {
+      '/api/v1/balance': () => ({ body: { balance_usd: balance, currency: 'USD' } }),
+      '/api/v1/me/billing/transactions': (url) => {
+        const page = Number(url.searchParams.get('page') ?? '1');
+        const items = rows.map((e) => ({
+          id: 900_000 + e.i,
+          created_at: e.at.toISOString(),
+          kind: e.amount > 0 ? 'topup' : 'admin_debit',
+          amount_usd: e.amount,
+          balance_after_usd: e.balance,
+          source: {},
+          note: null,
+        }));
+        return { body: { items: page === 1 ? items : [], total: items.length, page, page_size: 200 } };
+      },
+    },
+    'account-api': {
+      '/auth/account/credits': () => ({ body: { balance, reserved: 0, available: balance, currency: 'USD' } }),
+      '/auth/account/ledger': (url) => {
+        const offset = Number(url.searchParams.get('offset') ?? '0');
+        const data = rows.map((e) => ({
+          id: 1000 + e.i,
+          type: e.amount > 0 ? 'credit' : 'debit',
+          amount: Math.abs(e.amount),
+          balance_after: e.balance,
+          description: 'x',
+          created_at: e.at.toISOString(),
+        }));
+        return { body: { data: data.slice(offset, offset + 100), total: data.length, limit: 100, offset } };
+      },
+    },
+  };
+
+  it.each(Object.keys(routes))('%s: ledger export --month 2026-01 writes January only', async (provider) => {
+    await withHttpServer(handler(routes[provider]!), async (base) => {
+      const r = await tally(['ledger', 'export', '--ndjson', '--month', '2026-01'], { env: env(provider, base) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      const dates = r.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { createdAt: string }).createdAt);
+      expect(dates).toEqual(['2026-01-30T00:00:00.000Z', '2026-01-28T00:00:00.000Z', '2026-01-26T00:00:00.000Z']);
+    });
+  });
+
+  it.each(Object.keys(routes))("%s: statement --month 2026-01 closes at January's last balance, not February's", async (provider) => {
+    await withHttpServer(handler(routes[provider]!), async (base) => {
+      const r = await tally(['statement', '--month', '2026-01', '--json'], { env: env(provider, base) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ opening: '0.00', closing: '19.00', entries: 3, ok: true });
+    });
+  });
+});
+
 describe('units', () => {
   it('refuses an account-api currency that is not an ISO 4217 code, naming the endpoint and field', async () => {
     const routes: Routes = {
