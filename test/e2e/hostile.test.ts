@@ -261,6 +261,19 @@ describe('a provider that ignores the period it is sent (since, until) or reads 
         }));
         return { body: { items: page === 1 ? items : [], total: items.length, page, page_size: 200 } };
       },
+      '/api/v1/me/usage': (url) => {
+        const page = Number(url.searchParams.get('page') ?? '1');
+        const items = rows.map((e) => ({
+          id: `u${e.i}`,
+          created_at: e.at.toISOString(),
+          model: 'gpt-4',
+          input_tokens: 100,
+          output_tokens: 10,
+          cost_usd: 0.25,
+          key_id: 'k1',
+        }));
+        return { body: { items: page === 1 ? items : [], total: items.length, page, page_size: 200 } };
+      },
     },
     'account-api': {
       '/auth/account/credits': () => ({ body: { balance, reserved: 0, available: balance, currency: 'USD' } }),
@@ -289,6 +302,15 @@ describe('a provider that ignores the period it is sent (since, until) or reads 
         .split('\n')
         .map((line) => (JSON.parse(line) as { createdAt: string }).createdAt);
       expect(dates).toEqual(['2026-01-30T00:00:00.000Z', '2026-01-28T00:00:00.000Z', '2026-01-26T00:00:00.000Z']);
+    });
+  });
+
+  it("bytespike: usage of January counts January's calls only", async () => {
+    await withHttpServer(handler(routes.bytespike!), async (base) => {
+      const r = await tally(['--json', 'usage', '--since', '2026-01-01', '--until', '2026-02-01'], { env: env('bytespike', base) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ totals: { requests: 3, cost: '0.75' } });
     });
   });
 
