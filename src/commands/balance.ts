@@ -2,7 +2,7 @@
 import type { ConfigData } from '../core/config.js';
 import type { Context } from '../core/context.js';
 import { formatInZone } from '../core/dates.js';
-import { ExitCode, exitCodeOf, type TallyError, worstCode } from '../core/errors.js';
+import { ExitCode, exitCodeOf, messageLine, type TallyError, worstCode } from '../core/errors.js';
 import { Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { profilesDone, startProgress } from '../output/progress.js';
@@ -110,7 +110,7 @@ function toJson(row: BalanceRow): Record<string, unknown> {
     burnPerDay: b && row.burn ? formatAmount(row.burn.perDay, b.unit) : null,
     runwayDays: runwayOf(row),
     source: b?.source ?? null,
-    ...(row.error ? { error: { code: exitCodeOf(row.error), message: row.error.message } } : {}),
+    ...(row.error ? { error: { code: exitCodeOf(row.error), message: messageLine(row.error) } } : {}),
   };
 }
 
@@ -141,7 +141,7 @@ export async function report(
     if (row.error) {
       code = worstCode(code, exitCodeOf(row.error));
       // with --quiet no table says why a profile failed: stderr does (cron mails it)
-      if (ctx.options.quiet && many) lines.push(`${label}: ${row.error.message}`);
+      if (ctx.options.quiet && many) lines.push(`${label}: ${messageLine(row.error)}`);
       continue;
     }
     const b = row.balance;
@@ -165,7 +165,7 @@ export async function report(
       const named = `${opts.minDays ? '--min-days' : "the profile's minDays"} ${minDays.toString(minDays.scale)}`;
       if (row.burnError) {
         code = worstCode(code, exitCodeOf(row.burnError));
-        failed.push(`no runway to compare with ${named}: ${row.burnError.message}`);
+        failed.push(`no runway to compare with ${named}: ${messageLine(row.burnError)}`);
       } else if (amount === null || !row.burn) {
         below = true;
         failed.push(`no runway to compare with ${named}`);

@@ -47,7 +47,7 @@ export async function chainBurn(open: OpenRead, now: Date, unit: string): Promis
   const since = new Date(now.getTime() - BURN_WINDOW_MS);
   const read = open(since);
   let spent = Decimal.ZERO;
-  for await (const page of applyFilter(read.pages, { since }, read.applied)) {
+  for await (const page of applyFilter(read.pages, { since })) {
     for (const e of page) {
       if (!SPENDING.has(e.type) || !e.amount.isNegative()) continue;
       if (e.unit !== unit) {

@@ -1,7 +1,7 @@
 // `tally reconcile`: prove a ledger adds up — live, from an exported file, or incrementally from a checkpoint.
 import type { Context } from '../core/context.js';
 import { formatInZone, formatSpanInZone } from '../core/dates.js';
-import { ExitCode, exitCodeOf, worstCode } from '../core/errors.js';
+import { ExitCode, exitCodeOf, messageLine, worstCode } from '../core/errors.js';
 import { capYoungGeneration, RECONCILE_YOUNG_GENERATION_CAP } from '../core/memory.js';
 import { type Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
@@ -105,7 +105,7 @@ async function output(
             closing: null,
             currentBalance: null,
             issues: [],
-            error: { code: exitCodeOf(r.error), message: r.error.message },
+            error: { code: exitCodeOf(r.error), message: messageLine(r.error) },
           }
         : reportJson(r, opts.tolerance),
     );
@@ -131,7 +131,7 @@ async function output(
       ],
       shown.map((r) =>
         isFailure(r)
-          ? [r.profile ?? '(env)', r.provider, '', '', '', '', { text: `error: ${r.error.message}`, tone: 'error' as const }]
+          ? [r.profile ?? '(env)', r.provider, '', '', '', '', { text: `error: ${messageLine(r.error)}`, tone: 'error' as const }]
           : [
               r.profile ?? '(env)',
               r.provider ?? '',

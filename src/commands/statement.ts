@@ -1,7 +1,7 @@
 // `tally statement`: a profile's period rolled forward — opening, movements by type, closing — or every profile's.
 import type { Context } from '../core/context.js';
 import { formatInZone, formatSpanInZone } from '../core/dates.js';
-import { ExitCode, exitCodeOf, worstCode } from '../core/errors.js';
+import { ExitCode, exitCodeOf, messageLine, worstCode } from '../core/errors.js';
 import { Decimal, formatAmount } from '../core/money.js';
 import { writeJson } from '../output/json.js';
 import { profilesDone, startProgress } from '../output/progress.js';
@@ -107,7 +107,7 @@ function failureLines(r: Row, opts: StatementOptions): [string, string] {
 }
 
 function jsonOf(r: Row | ProfileFailure, opts: StatementOptions): StatementJson {
-  return isFailure(r) ? failedStatementJson(r, opts, { code: exitCodeOf(r.error), message: r.error.message }) : statementJson(r);
+  return isFailure(r) ? failedStatementJson(r, opts, { code: exitCodeOf(r.error), message: messageLine(r.error) }) : statementJson(r);
 }
 
 async function report(ctx: Context, rows: Array<Row | ProfileFailure>, opts: StatementOptions, many: boolean): Promise<number> {
@@ -134,7 +134,7 @@ async function report(ctx: Context, rows: Array<Row | ProfileFailure>, opts: Sta
   // with --quiet no table says why a profile failed: stderr does (cron mails it)
   if (many && (ctx.options.quiet || opts.format !== 'table')) {
     // the error names the provider and profile already, as in balance
-    for (const r of rows) if (isFailure(r)) ctx.io.err(`tally: ${r.profile ?? r.provider}: ${r.error.message}\n`);
+    for (const r of rows) if (isFailure(r)) ctx.io.err(`tally: ${r.profile ?? r.provider}: ${messageLine(r.error)}\n`);
   }
   return code;
 }

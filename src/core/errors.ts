@@ -167,6 +167,14 @@ const MESSAGE_LIMIT = 2000;
  */
 const line = (text: string) => clipEcho(terminalSafe(maskKeysInUse(text)), undefined, MESSAGE_LIMIT);
 
+/**
+ * An error's message as a line of tally's own output may carry it ("work: <message>", for a profile that failed
+ * under --all): as every error line is, with no key, no control character (a provider's text), bounded.
+ */
+export function messageLine(error: unknown): string {
+  return line(error instanceof Error ? error.message : String(error));
+}
+
 /** Renders an error as one or two lines for stderr; the stack only when verbose. */
 export function formatError(error: unknown, verbose: boolean): string {
   if (error instanceof TallyError) {

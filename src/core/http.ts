@@ -175,6 +175,9 @@ interface BodyDecoder {
   written: boolean;
 }
 
+/** A body that came but cannot be read: past the cap, in an encoding tally cannot undo, or not decompressing. */
+type BodyFailure = ResponseTooLarge | UnreadableEncoding | UndecodableBody;
+
 /** What one request brought back: all of the body, as bytes. */
 interface RawResponse {
   status: number;
@@ -183,6 +186,11 @@ interface RawResponse {
   date: string | undefined;
   headersAt: number;
   body: Buffer;
+  /**
+   * Why the body (then empty) could not be read, where it could not: the status still stands, so a 401 is a
+   * refused key and a 503 may pass, whatever its body; a 2xx with such a body fails (http.ts bodyFailure).
+   */
+  unreadable?: BodyFailure;
 }
 
 /**
@@ -243,12 +251,13 @@ class CollectBody implements Dispatcher.DispatchHandler {
         const codings = codingsOf(encoding);
         if (codings.length > 0) this.decoder = this.decoding(codings);
       } catch (error) {
+        if (error instanceof UnreadableEncoding) return this.unreadable(error);
         return this.fail(error as Error);
       }
     }
     // a compressed body's length says nothing of what it decompresses to, which the cap is for
     const length = Number(headers['content-length']);
-    if (!this.decoder && length > this.maxBytes) this.fail(new ResponseTooLarge(length));
+    if (!this.decoder && length > this.maxBytes) this.unreadable(new ResponseTooLarge(length));
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -284,7 +293,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
   private decoding(codings: string[]): BodyDecoder {
     const all = codings.map((coding) => {
       const stream = (decoderOf(coding) as () => Transform)();
-      stream.on('error', (error) => this.fail(new UndecodableBody(coding, error.message)));
+      stream.on('error', (error) => this.unreadable(new UndecodableBody(coding, error.message)));
       return stream;
     });
     for (let i = 1; i < all.length; i++) (all[i - 1] as Transform).pipe(all[i] as Transform);
@@ -298,7 +307,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
 
   /** A chunk of the body (as decompressed, if it was compressed), within the cap. */
   private take(chunk: Buffer, decoded = false): void {
-    if (this.size + chunk.length > this.maxBytes) return this.fail(new ResponseTooLarge(undefined, decoded));
+    if (this.size + chunk.length > this.maxBytes) return this.unreadable(new ResponseTooLarge(undefined, decoded));
     this.chunks.push(chunk);
     this.size += chunk.length;
   }
@@ -311,6 +320,22 @@ class CollectBody implements Dispatcher.DispatchHandler {
     const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
     this.chunks = [];
     this.resolve({ status: this.status, retryAfter: this.retryAfter, date: this.date, headersAt: this.headersAt, body });
+  }
+
+  /**
+   * The answer came but its body cannot be read: the connection is dropped (nothing more is read), and the
+   * response is given with its status and no body, saying why.
+   */
+  private unreadable(why: BodyFailure): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.failure = why;
+    clearTimeout(this.timer);
+    this.chunks = [];
+    this.dropDecoder();
+    this.controller?.abort(why);
+    const { status, retryAfter, date, headersAt } = this;
+    this.resolve({ status, retryAfter, date, headersAt, body: Buffer.alloc(0), unreadable: why });
   }
 
   private dropDecoder(): void {
@@ -749,6 +774,7 @@ export class HttpClient {
     let status: number;
     let body: Buffer;
     let retryAfter: string | undefined;
+    let unreadable: BodyFailure | undefined;
     try {
       const res = await send(
         dispatcher,
@@ -759,22 +785,32 @@ export class HttpClient {
       status = res.status;
       retryAfter = res.retryAfter;
       body = res.body;
+      unreadable = res.unreadable;
       this.checkClock(res);
     } catch (error) {
-      throw this.networkFailure(error, method, url, endpoint);
+      throw this.networkFailure(error, method, url);
     }
     const ms = Math.round(performance.now() - started);
     if (tracing) this.trace(`< ${status} ${endpoint} (${ms} ms, ${body.length} bytes)`);
 
-    if (status >= 200 && status < 300) return { status, endpoint, bytes: body };
-    const text = decodeUtf8(body);
-    let errorBody: unknown = text;
-    try {
-      errorBody = JSON.parse(text);
-    } catch {
-      // a non-JSON error page: the status says enough
+    if (status >= 200 && status < 300) {
+      if (unreadable) throw this.bodyFailure(endpoint, method, unreadable);
+      return { status, endpoint, bytes: body };
     }
-    const said = this.providerSaid(errorBody, body.length);
+    let said: string;
+    if (unreadable) {
+      // the status is the answer: its body would only have said it in words
+      said = ` (${unreadableBody(unreadable, this.opts.maxResponseBytes)})`;
+    } else {
+      const text = decodeUtf8(body);
+      let errorBody: unknown = text;
+      try {
+        errorBody = JSON.parse(text);
+      } catch {
+        // a non-JSON error page: the status says enough
+      }
+      said = this.providerSaid(errorBody, body.length);
+    }
     if (status === 401) {
       throw new AuthError(
         `${this.opts.providerName} refused the key (401) on ${endpoint}${said}`,
@@ -818,12 +854,29 @@ export class HttpClient {
     return new Date(this.opts.now() + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
 
-  private tooLarge(endpoint: string, error: ResponseTooLarge): ProviderError {
-    const mib = (bytes: number) => `${Math.ceil((bytes / MIB) * 10) / 10} MiB`;
+  /**
+   * A successful answer whose body cannot be read. A request that changes something (a checkout) was made all
+   * the same, for all tally can tell: the advice is then to check before trying again, whatever the body was.
+   */
+  private bodyFailure(endpoint: string, method: string, error: BodyFailure): ProviderError {
+    const who = `${this.opts.providerName}: ${endpoint}`;
+    const advice = (hint: string) => (isIdempotent(method) ? hint : NOT_REPEATED);
+    if (error instanceof UnreadableEncoding) {
+      return new ProviderError(
+        `${who} sent its body in an encoding tally cannot read (${error.coding})`,
+        advice(`tally reads ${readableCodings()}; report it to the provider, or to tally if the provider documents this encoding`),
+      );
+    }
+    if (error instanceof UndecodableBody) {
+      return new ProviderError(
+        `${who} sent a body marked ${error.coding} that does not decompress (${error.reason})`,
+        advice('the provider sent a damaged answer; try again later, and report it to the provider if it persists'),
+      );
+    }
     const announced = error.announced === undefined ? '' : ` (it announced ${mib(error.announced)})`;
     return new ProviderError(
-      `${this.opts.providerName}: ${endpoint} sent a response larger than ${mib(this.opts.maxResponseBytes)}${announced}${error.decoded ? ' (decompressed)' : ''}`,
-      'raise the cap with --response-limit <MiB> if the answer is meant to be this large',
+      `${who} sent a response larger than ${mib(this.opts.maxResponseBytes)}${announced}${error.decoded ? ' (decompressed)' : ''}`,
+      advice('raise the cap with --response-limit <MiB> if the answer is meant to be this large'),
     );
   }
 
@@ -831,21 +884,8 @@ export class HttpClient {
    * What a request that got no usable answer becomes: a ProviderError, or a RetryableFailure (carrying that
    * error, for when no attempt is left) when isRetryable says the attempt may be made again.
    */
-  private networkFailure(error: unknown, method: string, url: URL, endpoint: string): Error {
+  private networkFailure(error: unknown, method: string, url: URL): Error {
     if (error instanceof TallyError) return error;
-    if (error instanceof ResponseTooLarge) return this.tooLarge(endpoint, error);
-    if (error instanceof UnreadableEncoding) {
-      return new ProviderError(
-        `${this.opts.providerName}: ${endpoint} sent its body in an encoding tally cannot read (${error.coding})`,
-        `tally reads ${readableCodings()}; report it to the provider, or to tally if the provider documents this encoding`,
-      );
-    }
-    if (error instanceof UndecodableBody) {
-      return new ProviderError(
-        `${this.opts.providerName}: ${endpoint} sent a body marked ${error.coding} that does not decompress (${error.reason})`,
-        'the provider sent a damaged answer; try again later, and report it to the provider if it persists',
-      );
-    }
     const code = errorCode(error);
     const name = (error as { name?: string }).name;
     const seconds = this.opts.timeoutMs / 1000;
@@ -903,6 +943,15 @@ export class HttpClient {
     }
     return new ProviderError(`${this.opts.providerName}: ${method} ${url.origin}${url.pathname} failed: ${detail}`);
   }
+}
+
+const mib = (bytes: number) => `${Math.ceil((bytes / MIB) * 10) / 10} MiB`;
+
+/** What an error answer's body was, where it could not be read: "its body is larger than 64 MiB". */
+function unreadableBody(error: BodyFailure, maxBytes: number): string {
+  if (error instanceof UnreadableEncoding) return `its body is in an encoding tally cannot read: ${error.coding}`;
+  if (error instanceof UndecodableBody) return `its body, marked ${error.coding}, does not decompress: ${error.reason}`;
+  return `its body is larger than ${mib(maxBytes)}`;
 }
 
 /** A message from the common error shapes: {"error": {"message"}}, {"error": "..."}, {"message"}. */

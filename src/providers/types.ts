@@ -91,7 +91,7 @@ export interface LedgerQuery {
 export interface LedgerRead {
   /** Newest first, each entry exactly once, a page at a time (per-entry promises cost more than the work). */
   pages: AsyncIterable<LedgerEntry[]>;
-  /** Filters the provider applied itself; the rest are applied locally. */
+  /** Filters sent to the provider (applied locally all the same: providers/shared/filter.ts); progress counts by them. */
   applied: { type: boolean; since: boolean; until: boolean };
 }
 

@@ -168,7 +168,7 @@ async function check(
   let head: LedgerEntry | null = null;
   let anchor: LedgerEntry | null = null;
   let gone = false;
-  reading: for await (const page of applyFilter(read.pages, { since: opts.since, until: opts.until }, read.applied)) {
+  reading: for await (const page of applyFilter(read.pages, { since: opts.since, until: opts.until })) {
     for (const e of page) {
       if (checkpoint && !full) {
         if (e.id === checkpoint.id) {

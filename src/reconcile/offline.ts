@@ -17,10 +17,24 @@ export interface FileOptions {
 /** Entries buffered until two timestamps differ: that tells a newest-first file from an oldest-first one. */
 const DIRECTION_PROBE = 1000;
 
+/**
+ * The provider whose export the file is, where the user names it (--provider, TALLY_PROVIDER, or a profile with -p
+ * or TALLY_PROFILE): an export does not say it. Undefined when nothing names it.
+ */
+function namedProvider(ctx: Context): string | undefined {
+  const provider = ctx.options.provider ?? (ctx.env.TALLY_PROVIDER || undefined);
+  if (provider !== undefined) return provider;
+  const profile = ctx.options.profile ?? (ctx.env.TALLY_PROFILE || undefined);
+  return profile === undefined ? undefined : ctx.config().profiles[profile]?.provider;
+}
+
 export async function reconcileFile(ctx: Context, opts: FileOptions, path: string): Promise<Report> {
   const format = detectFormat(path);
-  const provider = ctx.options.provider ?? (ctx.env.TALLY_PROVIDER || undefined);
-  const purchases = provider !== undefined && findProvider(provider)?.ledgerKind === 'purchases';
+  const provider = namedProvider(ctx);
+  // a provider whose ledger is a chain is checked as one, whatever the file holds: a file of top-ups only would
+  // otherwise be judged as a purchases-only history, where a balance that drops is consumption, not a break;
+  // with no provider named, a file of purchases only is taken as one (conflux's, or an export --type purchase)
+  const mode = provider === undefined ? 'auto' : findProvider(provider)?.ledgerKind === 'purchases' ? 'purchases' : 'chain';
   const batches = readExportFile(path, format);
   const buffered: CheckEntry[] = [];
   let checker: ChainChecker | undefined;
@@ -30,7 +44,7 @@ export async function reconcileFile(ctx: Context, opts: FileOptions, path: strin
     new ChainChecker({
       direction,
       tolerance: opts.tolerance,
-      mode: purchases ? 'purchases' : 'auto',
+      mode,
       fromZero: !opts.since,
       expectedEntries,
     });

@@ -31,14 +31,21 @@ const usd = (cents: number) => cents / 100;
 interface Cap {
   /** The most entries the provider serves a page, whatever tally asks for. */
   cap: number;
-  /** Whether the provider echoes the page size it served (the seeds' responses do), or leaves it out. */
-  echo: boolean;
+  /**
+   * Whether the provider echoes the page size it served (the seeds' responses do), or leaves it out; `asked`:
+   * it echoes the size asked for (its request parameter), not the one it served; `count`: the entries on the
+   * page (0 on an empty one).
+   */
+  echo: boolean | 'asked' | 'count';
+  /** The total (count) the provider reports, where it reports one: ENTRIES unless a test makes it lie. */
+  total?: number;
 }
 
-/** The entries a request for `asked` entries from `offset` gets, and how many the provider served. */
-function slice(asked: number, cap: number, offset: number) {
+/** The entries a request for `asked` entries from `offset` gets, and how many the provider served (or says it did). */
+function slice(asked: number, cap: number, offset: number, echo: Cap['echo'] = true) {
   const served = Math.min(asked, cap);
-  return { served, entries: NEWEST_FIRST.slice(offset, offset + served) };
+  const entries = NEWEST_FIRST.slice(offset, offset + served);
+  return { served, echoed: echo === 'asked' ? asked : echo === 'count' ? entries.length : served, entries };
 }
 
 type Route = (q: URLSearchParams, c: Cap) => unknown;
@@ -51,7 +58,7 @@ const PROVIDERS: Record<string, { endpoint: string; routes: Record<string, Route
       '/api/billing/balance': () => ({ balanceInCents: BALANCE, balanceInDollars: usd(BALANCE) }),
       '/api/billing/ledger': (q, { cap, echo }) => {
         const offset = Number(q.get('offset') ?? 0);
-        const { served, entries } = slice(Number(q.get('limit') ?? 10), cap, offset);
+        const { echoed, entries } = slice(Number(q.get('limit') ?? 10), cap, offset, echo);
         return {
           entries: entries.map((e) => ({
             id: `clx${e.i}`,
@@ -61,7 +68,7 @@ const PROVIDERS: Record<string, { endpoint: string; routes: Record<string, Route
             metadata: e.i === 0 ? { stripePaymentId: 'pi_1' } : { model: 'gpt-4', tokens: 100 },
             createdAt: e.at,
           })),
-          ...(echo ? { limit: served, offset, count: entries.length } : {}),
+          ...(echo ? { limit: echoed, offset, count: entries.length } : {}),
         };
       },
     },
@@ -70,9 +77,9 @@ const PROVIDERS: Record<string, { endpoint: string; routes: Record<string, Route
     endpoint: 'GET /auth/account/ledger',
     routes: {
       '/auth/account/credits': () => ({ balance: usd(BALANCE), reserved: 0, available: usd(BALANCE), currency: 'USD' }),
-      '/auth/account/ledger': (q, { cap, echo }) => {
+      '/auth/account/ledger': (q, { cap, echo, total }) => {
         const offset = Number(q.get('offset') ?? 0);
-        const { served, entries } = slice(Number(q.get('limit') ?? 50), cap, offset);
+        const { echoed, entries } = slice(Number(q.get('limit') ?? 50), cap, offset, echo);
         return {
           data: entries.map((e) => ({
             id: 1000 + e.i,
@@ -83,8 +90,8 @@ const PROVIDERS: Record<string, { endpoint: string; routes: Record<string, Route
             reference: e.i === 0 ? 'pay_1' : null,
             created_at: e.at,
           })),
-          total: ENTRIES,
-          ...(echo ? { limit: served, offset } : {}),
+          total: total ?? ENTRIES,
+          ...(echo ? { limit: echoed, offset } : {}),
         };
       },
     },
@@ -94,10 +101,11 @@ const PROVIDERS: Record<string, { endpoint: string; routes: Record<string, Route
     routes: {
       '/api/v1/balance': () => ({ balance_usd: usd(BALANCE), currency: 'USD' }),
       // pages are numbered in pages of the size served: page 2 of pages capped at 50 starts at entry 50
-      '/api/v1/me/billing/transactions': (q, { cap, echo }) => {
+      '/api/v1/me/billing/transactions': (q, { cap, echo, total }) => {
         const page = Number(q.get('page') ?? 1);
-        const served = Math.min(Number(q.get('page_size') ?? 50), cap);
-        const { entries } = slice(served, cap, (page - 1) * served);
+        const asked = Number(q.get('page_size') ?? 50);
+        const served = Math.min(asked, cap);
+        const { echoed, entries } = slice(asked, cap, (page - 1) * served, echo);
         return {
           items: entries.map((e) => ({
             id: 900_000 + e.i,
@@ -108,8 +116,8 @@ const PROVIDERS: Record<string, { endpoint: string; routes: Record<string, Route
             source: {},
             note: null,
           })),
-          total: ENTRIES,
-          ...(echo ? { page, page_size: served } : {}),
+          total: total ?? ENTRIES,
+          ...(echo ? { page, page_size: echoed } : {}),
         };
       },
     },
@@ -117,10 +125,11 @@ const PROVIDERS: Record<string, { endpoint: string; routes: Record<string, Route
   indigenius: {
     endpoint: 'GET /v1/billing/transactions',
     routes: {
-      '/v1/billing/transactions': (q, { cap, echo }) => {
+      '/v1/billing/transactions': (q, { cap, echo, total = ENTRIES }) => {
         const page = Number(q.get('page') ?? 1);
-        const served = Math.min(Number(q.get('pageSize') ?? 10), cap);
-        const { entries } = slice(served, cap, (page - 1) * served);
+        const asked = Number(q.get('pageSize') ?? 10);
+        const served = Math.min(asked, cap);
+        const { echoed, entries } = slice(asked, cap, (page - 1) * served, echo);
         return {
           status: true,
           message: 'Billing transactions fetched',
@@ -133,7 +142,7 @@ const PROVIDERS: Record<string, { endpoint: string; routes: Record<string, Route
             createdAt: e.at,
             description: e.i === 0 ? 'Plan top-up' : 'Agent minutes',
           })),
-          meta: echo ? { page, pageSize: served, totalPages: Math.ceil(ENTRIES / served), totalCount: ENTRIES } : { totalCount: ENTRIES },
+          meta: echo ? { page, pageSize: echoed, totalPages: Math.ceil(total / echoed), totalCount: total } : { totalCount: total },
         };
       },
     },
@@ -215,6 +224,96 @@ describe('a provider that serves smaller pages than tally asks for is read whole
       expect(requests()).toBe(3);
     });
   });
+});
+
+describe('a provider that echoes the page size asked for, not the one it served, is read by what it served', () => {
+  // an API that echoes its limit parameter while serving at most 50: the page itself shows the size served
+  it.each([
+    ['account-api', 3],
+    ['bytespike', 3],
+    ['indigenius', 3],
+    ['conduit', 5],
+  ] as const)('%s capped at 50, echoing the size asked: export writes every entry once in %i requests', async (provider, expected) => {
+    await withCappedProvider(provider, { cap: 50, echo: 'asked' }, async (env, requests) => {
+      const r = await tally(['ledger', 'export', '--ndjson'], { env, timeoutMs: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      const entries = parseNdjson(r.stdout);
+      expect(entries).toHaveLength(ENTRIES);
+      expectWholeChain(entries);
+      // pages of 50 once the first page showed it: no page asked again, none asked twice over
+      expect(requests()).toBe(expected);
+    });
+  });
+
+  it.each(['account-api', 'bytespike', 'indigenius'])(
+    '%s capped at 50, echoing the size asked: reconcile checks every entry',
+    async (provider) => {
+      await withCappedProvider(provider, { cap: 50, echo: 'asked' }, async (env) => {
+        const r = await tally(['reconcile', '--json'], { env, timeoutMs: 60_000 });
+        expect(r.stderr).toBe('');
+        expect(r.exitCode).toBe(0);
+        expect(JSON.parse(r.stdout)).toMatchObject({ checked: ENTRIES, ok: true, opening: '0.00', issues: [] });
+      });
+    },
+  );
+});
+
+describe('a provider whose page size says the entries on the page, 0 on an empty one', () => {
+  // 120 entries in three full pages of 40: the page after them, empty, says it holds 0
+  it.each(['conduit', 'account-api', 'bytespike', 'indigenius'])('%s: export writes every entry once (exit 0)', async (provider) => {
+    await withCappedProvider(provider, { cap: 40, echo: 'count' }, async (env) => {
+      const r = await tally(['ledger', 'export', '--ndjson'], { env, timeoutMs: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(parseNdjson(r.stdout)).toHaveLength(ENTRIES);
+    });
+  });
+});
+
+describe('a total short of the entries listed is no proof of the end', () => {
+  // the newest 100 of 120 entries fill two pages of 50 exactly: only the page after them shows there is more
+  const cases = ['account-api', 'bytespike', 'indigenius'].flatMap((provider) => [
+    [provider, 50, ENTRIES - 20] as const,
+    [provider, 1, ENTRIES - 1] as const,
+  ]);
+  const refusal = (provider: string, total: number) =>
+    `tally: ${PROVIDERS[provider]!.endpoint}: the ledger changed while tally read it (it lists more entries than its total of ${total})\n` +
+    '  nothing was skipped or repeated silently; run the command again';
+
+  it.each(cases)(
+    '%s capped at %i with a total of %i for 120 entries: reconcile fails (exit 4), never a clean run on the newest',
+    async (provider, cap, total) => {
+      await withCappedProvider(provider, { cap, echo: true, total }, async (env) => {
+        const r = await tally(['reconcile'], { env, timeoutMs: 60_000 });
+        expect({ code: r.exitCode, stderr: r.stderr }).toEqual({ code: 4, stderr: refusal(provider, total) });
+      });
+    },
+  );
+
+  it.each(cases)(
+    '%s capped at %i with a total of %i for 120 entries: the statement fails (exit 4), never one whose opening is a later balance',
+    async (provider, cap, total) => {
+      await withCappedProvider(provider, { cap, echo: true, total }, async (env) => {
+        const r = await tally(['statement', '--month', '2026-03', '--json'], { env, timeoutMs: 60_000 });
+        expect({ code: r.exitCode, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 4, stdout: '', stderr: refusal(provider, total) });
+      });
+    },
+  );
+
+  it.each(['account-api', 'bytespike', 'indigenius'])(
+    '%s with a true total that fills its last page reads one page more, finds it empty, and exports every entry',
+    async (provider) => {
+      await withCappedProvider(provider, { cap: 40, echo: true }, async (env, requests) => {
+        const r = await tally(['ledger', 'export', '--ndjson'], { env, timeoutMs: 60_000 });
+        expect(r.stderr).toBe('');
+        expect(r.exitCode).toBe(0);
+        expect(parseNdjson(r.stdout)).toHaveLength(ENTRIES);
+        // three pages of 40, then the empty one past the total
+        expect(requests()).toBe(4);
+      });
+    },
+  );
 });
 
 describe('the sandbox caps its pages with --faults cap=N', () => {

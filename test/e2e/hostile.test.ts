@@ -153,6 +153,177 @@ describe('terminal escapes from a provider', () => {
   });
 });
 
+describe('terminal escapes in the error of one profile under --all', () => {
+  // a profile whose provider fails with a message that clears the screen and writes the clipboard (OSC 52)
+  const down: Routes = {
+    '/api/billing/balance': () => ({ status: 400, body: { error: { message: `down ${OSC52}${ESC}[2J now` } } }),
+    '/api/billing/ledger': () => ({ status: 400, body: { error: { message: `down ${OSC52}${ESC}[2J now` } } }),
+  };
+
+  it.each(
+    [
+      ['-q', 'balance', '--all'],
+      ['balance', '--all'],
+      ['--json', 'balance', '--all'],
+      ['statement', '--all'],
+      ['-q', 'statement', '--all'],
+      ['statement', '--all', '--json'],
+      ['statement', '--all', '--csv'],
+      ['reconcile', '--all'],
+      ['-q', 'reconcile', '--all'],
+      ['ledger', 'export', '--all'],
+    ].map((args) => [args.join(' '), args] as const),
+  )('never reach the terminal: %s', async (_, args) => {
+    await withHttpServer(handler(down), async (base) => {
+      const config = tempConfigDir();
+      const profile = { provider: 'conduit', baseUrl: base, key: KEY };
+      writeFileSync(join(config.dir, 'config.json'), JSON.stringify({ profiles: { one: profile, two: profile } }));
+      try {
+        const r = await tally(['--retries', '0', ...args], { configDir: config.dir });
+        expect(r.exitCode).toBe(4);
+        expect(r.stderr).not.toMatch(CONTROL);
+        // a CSV's lines end in CR LF, as RFC 4180 has them
+        expect(r.stdout.replaceAll('\r\n', '\n')).not.toMatch(CONTROL);
+        // the failure is still said
+        expect(`${r.stderr}${r.stdout}`).toContain('HTTP 400: down');
+      } finally {
+        config.cleanup();
+      }
+    });
+  });
+});
+
+describe('an empty ledger whose page size says the entries on the page: 0', () => {
+  const empty: Record<string, Routes> = {
+    conduit: {
+      '/api/billing/balance': () => ({ body: { balanceInCents: 0, balanceInDollars: 0 } }),
+      '/api/billing/ledger': () => ({ body: { entries: [], limit: 0, offset: 0, count: 0 } }),
+    },
+    'account-api': {
+      '/auth/account/credits': () => ({ body: { balance: 0, reserved: 0, available: 0, currency: 'USD' } }),
+      '/auth/account/ledger': () => ({ body: { data: [], total: 0, limit: 0, offset: 0 } }),
+    },
+    bytespike: {
+      '/api/v1/balance': () => ({ body: { balance_usd: 0, currency: 'USD' } }),
+      '/api/v1/me/billing/transactions': () => ({ body: { items: [], total: 0, page: 1, page_size: 0 } }),
+    },
+    indigenius: {
+      '/v1/billing/transactions': () => ({
+        body: { status: true, message: 'ok', data: [], meta: { page: 1, pageSize: 0, totalPages: 0, totalCount: 0 } },
+      }),
+    },
+  };
+
+  it.each(Object.keys(empty))('%s: reconcile finds it empty and clean (exit 0), not a response of the wrong shape', async (provider) => {
+    await withHttpServer(handler(empty[provider]!), async (base) => {
+      const r = await tally(['reconcile', '--json'], { env: env(provider, base) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ checked: 0, ok: true, issues: [] });
+    });
+  });
+
+  it('still refuses a page of entries that says it holds 0 (exit 4)', async () => {
+    const routes: Routes = {
+      '/api/v1/balance': () => ({ body: { balance_usd: 31.4, currency: 'USD' } }),
+      '/api/v1/me/billing/transactions': () => ({ body: { items: [spikeEntry(null)], total: 1, page: 1, page_size: 0 } }),
+    };
+    await withHttpServer(handler(routes), async (base) => {
+      const r = await tally(['reconcile'], { env: env('bytespike', base) });
+      expect(r.stderr.split('\n')[0]).toBe(
+        'tally: unexpected response from GET /api/v1/me/billing/transactions: body.page_size should be a page size of at least 1 but is 0',
+      );
+      expect(r.exitCode).toBe(4);
+    });
+  });
+});
+
+describe('a provider that ignores the period it is sent (since, until) or reads its end as inclusive', () => {
+  // ten entries two days apart from 2026-01-26: three in January, then one at the very start of February
+  // (2026-02-01T00:00:00Z, where an inclusive `until` would take it in) and five more; the API filters nothing
+  const START = Date.parse('2026-01-26T00:00:00Z');
+  const entries = Array.from({ length: 10 }, (_, i) => ({ i, amount: i % 2 === 0 ? 10 : -1, at: new Date(START + i * 2 * 86_400_000) }));
+  let balance = 0;
+  const rows = entries.map((e) => ({ ...e, balance: (balance += e.amount) })).reverse();
+  const routes: Record<string, Routes> = {
+    bytespike: {
+      '/api/v1/balance': () => ({ body: { balance_usd: balance, currency: 'USD' } }),
+      '/api/v1/me/billing/transactions': (url) => {
+        const page = Number(url.searchParams.get('page') ?? '1');
+        const items = rows.map((e) => ({
+          id: 900_000 + e.i,
+          created_at: e.at.toISOString(),
+          kind: e.amount > 0 ? 'topup' : 'admin_debit',
+          amount_usd: e.amount,
+          balance_after_usd: e.balance,
+          source: {},
+          note: null,
+        }));
+        return { body: { items: page === 1 ? items : [], total: items.length, page, page_size: 200 } };
+      },
+      '/api/v1/me/usage': (url) => {
+        const page = Number(url.searchParams.get('page') ?? '1');
+        const items = rows.map((e) => ({
+          id: `u${e.i}`,
+          created_at: e.at.toISOString(),
+          model: 'gpt-4',
+          input_tokens: 100,
+          output_tokens: 10,
+          cost_usd: 0.25,
+          key_id: 'k1',
+        }));
+        return { body: { items: page === 1 ? items : [], total: items.length, page, page_size: 200 } };
+      },
+    },
+    'account-api': {
+      '/auth/account/credits': () => ({ body: { balance, reserved: 0, available: balance, currency: 'USD' } }),
+      '/auth/account/ledger': (url) => {
+        const offset = Number(url.searchParams.get('offset') ?? '0');
+        const data = rows.map((e) => ({
+          id: 1000 + e.i,
+          type: e.amount > 0 ? 'credit' : 'debit',
+          amount: Math.abs(e.amount),
+          balance_after: e.balance,
+          description: 'x',
+          created_at: e.at.toISOString(),
+        }));
+        return { body: { data: data.slice(offset, offset + 100), total: data.length, limit: 100, offset } };
+      },
+    },
+  };
+
+  it.each(Object.keys(routes))('%s: ledger export --month 2026-01 writes January only', async (provider) => {
+    await withHttpServer(handler(routes[provider]!), async (base) => {
+      const r = await tally(['ledger', 'export', '--ndjson', '--month', '2026-01'], { env: env(provider, base) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      const dates = r.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { createdAt: string }).createdAt);
+      expect(dates).toEqual(['2026-01-30T00:00:00.000Z', '2026-01-28T00:00:00.000Z', '2026-01-26T00:00:00.000Z']);
+    });
+  });
+
+  it("bytespike: usage of January counts January's calls only", async () => {
+    await withHttpServer(handler(routes.bytespike!), async (base) => {
+      const r = await tally(['--json', 'usage', '--since', '2026-01-01', '--until', '2026-02-01'], { env: env('bytespike', base) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ totals: { requests: 3, cost: '0.75' } });
+    });
+  });
+
+  it.each(Object.keys(routes))("%s: statement --month 2026-01 closes at January's last balance, not February's", async (provider) => {
+    await withHttpServer(handler(routes[provider]!), async (base) => {
+      const r = await tally(['statement', '--month', '2026-01', '--json'], { env: env(provider, base) });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ opening: '0.00', closing: '19.00', entries: 3, ok: true });
+    });
+  });
+});
+
 describe('units', () => {
   it('refuses an account-api currency that is not an ISO 4217 code, naming the endpoint and field', async () => {
     const routes: Routes = {

@@ -669,6 +669,65 @@ describe('compressed bodies (Content-Encoding)', () => {
   });
 });
 
+describe('an error status whose body tally cannot read: the status decides, the body is said to be unreadable', () => {
+  /** Every request answered `status` with a body tally cannot read (`how`); `hits` counts them. */
+  const unreadable = (status: number, how: 'encoding' | 'damaged' | 'too large') => {
+    const hits = { count: 0 };
+    const listener: RequestListener = (_req, res) => {
+      hits.count++;
+      if (how === 'too large') {
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(65 * 1024 * 1024) });
+        res.end();
+        return;
+      }
+      res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': how === 'encoding' ? 'xyz' : 'gzip' });
+      res.end('\u0000\u0001 not what it says');
+    };
+    return { hits, listener };
+  };
+  const REFUSED_HINT =
+    '  the key came from TALLY_API_KEY and the base URL from TALLY_BASE_URL ({url}): set TALLY_API_KEY to a key bytespike accepts, or check TALLY_BASE_URL';
+
+  it.each([
+    ['encoding', 'its body is in an encoding tally cannot read: xyz'],
+    ['damaged', 'its body, marked gzip, does not decompress: incorrect header check'],
+    ['too large', 'its body is larger than 64 MiB'],
+  ] as const)('a 401 whose body is %s is a refused key (exit 3), not a provider failing', async (how, said) => {
+    const { listener } = unreadable(401, how);
+    await withHttpServer(listener, async (baseUrl) => {
+      const r = await tally(['balance'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr).toBe(
+        `tally: bytespike refused the key (401) on GET /api/v1/balance (${said})\n${REFUSED_HINT.replace('{url}', baseUrl)}`,
+      );
+      expect(r.exitCode).toBe(3);
+    });
+  });
+
+  it('a 403 whose body is in an encoding tally cannot read is access denied (exit 3)', async () => {
+    const { listener } = unreadable(403, 'encoding');
+    await withHttpServer(listener, async (baseUrl) => {
+      const r = await tally(['balance'], { env: providerEnv('bytespike', baseUrl) });
+      expect(r.stderr.split('\n')[0]).toBe(
+        'tally: bytespike denied access (403) to GET /api/v1/balance (its body is in an encoding tally cannot read: xyz)',
+      );
+      expect(r.exitCode).toBe(3);
+    });
+  });
+
+  it('a GET answered 503 with a damaged body is sent again, as any 503 is', async () => {
+    const { hits, listener } = unreadable(503, 'damaged');
+    await withHttpServer(listener, async (baseUrl) => {
+      const r = await tally(['balance', '--retries', '2'], { env: providerEnv('bytespike', baseUrl) });
+      expect(hits.count).toBe(3);
+      expect(r.stderr).toBe(
+        'tally: bytespike: GET /api/v1/balance failed after 3 attempts: HTTP 503 (its body, marked gzip, does not decompress: incorrect header check)\n' +
+          '  the provider is having trouble; try again later, or raise --retries',
+      );
+      expect(r.exitCode).toBe(4);
+    });
+  });
+});
+
 describe('a POST is sent once: `checkout` is never repeated once it may have reached the provider', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
@@ -703,6 +762,30 @@ describe('a POST is sent once: `checkout` is never repeated once it may have rea
       'a 429 without Retry-After',
       answer(429),
       'tally: conflux: POST /v1/billing/checkout answered HTTP 429: upstream trouble\n  the provider is rate limiting; try again in a minute',
+    ],
+    [
+      'a 502 whose body does not decompress',
+      ((_req, res) => {
+        res.writeHead(502, { 'content-encoding': 'gzip' });
+        res.end('not gzip');
+      }) as RequestListener,
+      `tally: conflux: POST /v1/billing/checkout answered HTTP 502 (its body, marked gzip, does not decompress: incorrect header check)\n${NOT_REPEATED}`,
+    ],
+    [
+      'a 200 in an encoding tally cannot read (the checkout may have been made)',
+      ((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'xyz' });
+        res.end('{"url": "https://checkout.stripe.com/c/pay/cs_test_1"}');
+      }) as RequestListener,
+      `tally: conflux: POST /v1/billing/checkout sent its body in an encoding tally cannot read (xyz)\n${NOT_REPEATED}`,
+    ],
+    [
+      'a 200 that does not decompress (the checkout may have been made)',
+      ((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end('not gzip');
+      }) as RequestListener,
+      `tally: conflux: POST /v1/billing/checkout sent a body marked gzip that does not decompress (incorrect header check)\n${NOT_REPEATED}`,
     ],
     [
       'a connection reset before any answer',

@@ -269,3 +269,50 @@ describe('an export of every profile (ledger export --all)', () => {
     });
   });
 });
+
+describe('an export of top-ups only, from a provider whose ledger is a chain', () => {
+  // bytespike's wallet: three top-ups, and 5.00 gone between the second and the third with no entry for it
+  const header = 'created_at,id,type,provider_type,amount,balance_after,unit,description,reference';
+  const rows = [
+    '2026-01-01T00:02:00.000Z,900002,purchase,topup,10.00,25.00,USD,,ch_3',
+    '2026-01-01T00:01:00.000Z,900001,purchase,topup,10.00,20.00,USD,,ch_2',
+    '2026-01-01T00:00:00.000Z,900000,purchase,topup,10.00,10.00,USD,,ch_1',
+  ];
+  const write = () => {
+    const path = join(dir, 'topups.csv');
+    writeFileSync(path, `${[header, ...rows].join('\r\n')}\r\n`);
+    return path;
+  };
+  const BREAK = [['chain_break', '900002', '-5.00']];
+
+  it.each([
+    ['--provider bytespike', ['--provider', 'bytespike'], {}],
+    ['TALLY_PROVIDER=bytespike', [], { TALLY_PROVIDER: 'bytespike' }],
+  ])('finds the 5.00 that vanished as a chain_break (exit 1) with %s, as the live check does', async (_, flags, env) => {
+    const r = await tally([...flags, 'reconcile', '--json', '--file', write()], { env });
+    expect(r.exitCode, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as ReportJson;
+    expect(report.issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(BREAK);
+  });
+
+  it('finds it with -p naming a saved bytespike profile', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'tally-file-profile-'));
+    try {
+      writeFileSync(
+        join(config, 'config.json'),
+        JSON.stringify({ profiles: { spike: { provider: 'bytespike', key: 'sk-unused-0123456789' } } }),
+      );
+      const r = await tally(['-p', 'spike', 'reconcile', '--json', '--file', write()], { configDir: config });
+      expect(r.exitCode, r.stderr).toBe(1);
+      expect((JSON.parse(r.stdout) as ReportJson).issues.map((i) => [i.kind, i.entryId, i.delta])).toEqual(BREAK);
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
+  });
+
+  it('judges it as a purchases-only history, and says so, when nothing names the provider (a conflux export, or a --type purchase one)', async () => {
+    const r = await tally(['reconcile', '--file', write()]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: every entry is a purchase, so it was checked as a purchases-only history');
+  });
+});

@@ -64,9 +64,11 @@ describe('counted pages at their edges', () => {
     expect(await failure(read)).toBe('GET /test: the response has no total to page by');
   });
 
-  it('reads a listing of exactly one page, and of a page and one entry, with one request a page', async () => {
+  it('reads a listing of exactly one page, and of a page and one entry, with one request a page, and one past a full last page', async () => {
+    // a full page that reaches the total does not show that nothing follows it (a total short of the listing):
+    // the page after it is asked for, and found empty; a page shorter than the size served ends the listing
     for (const [count, pages] of [
-      [5, 1],
+      [5, 2],
       [6, 2],
     ] as const) {
       const l = listing(count);
@@ -78,6 +80,17 @@ describe('counted pages at their edges', () => {
       expect((await collect(read)).flat()).toEqual(ids(count, 0));
       expect(asked).toEqual(Array.from({ length: pages }, (_, i) => i));
     }
+  });
+
+  it.each([
+    [150, 150],
+    [150, undefined],
+    [250, undefined],
+  ])('reads %i entries once from a provider that answers every page with all of them (echoing %s), its total true', async (count, echo) => {
+    // it pages by no size of tally's: the page after a full one lists the same entries again, nothing past the total
+    const l = listing(count);
+    const read = countedPages(async () => () => ({ ...l.page(0, count), served: echo }), opts(100));
+    expect((await collect(read)).flat()).toEqual(ids(count, 0));
   });
 
   it('asks for four pages ahead by default, as many as told, and at least one', async () => {
@@ -626,7 +639,8 @@ describe('a provider that serves fewer entries a page than asked', () => {
     const p = capped(l, cap, echo);
     expect((await collect(countedPages(p.byPage, opts(100)))).flat()).toEqual(ids(250, 0));
     expect(p.asked[1]).toEqual([1, cap]);
-    expect(p.asked.length).toBe(Math.ceil(250 / cap));
+    // a last page that is full (every page, at one entry a page) is followed by the empty page that ends it
+    expect(p.asked.length).toBe(Math.ceil(250 / cap) + (250 % cap === 0 ? 1 : 0));
   });
 
   it('reads each entry once from a page-number listing capped at 30 while entries post between requests', async () => {
@@ -654,13 +668,27 @@ describe('a provider that serves fewer entries a page than asked', () => {
     expect(repeats).toEqual(['e10']);
   });
 
-  it('takes a page shorter than the size it echoes, short of the total, for entries missing, not for a cap', async () => {
+  it('takes a page shorter than the size asked, echoing that size, short of the total, for a cap: the echo is the limit parameter', async () => {
     const l = listing(250);
+    const asked: number[] = [];
     const read = countedPages(async (i, size = 100) => {
-      const page = { ...l.page(i * size, size), served: size };
-      return () => (i === 1 && size === 100 ? { ...page, items: page.items.slice(0, 60) } : page);
+      asked.push(size);
+      const page = { ...l.page(i * size, Math.min(size, 60)), served: size };
+      return () => page;
     }, opts(100));
-    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (entries 160–199 of 250 went missing)');
+    expect((await collect(read)).flat()).toEqual(ids(250, 0));
+    expect(asked.slice(1).every((size) => size === 60)).toBe(true);
+  });
+
+  it('fails on a listing that leaves an entry out of every page that holds it, whatever the size asked (entries missing, not a cap)', async () => {
+    const l = listing(250);
+    const missing = l.items[150] as Item;
+    const read = countedPages(async (i, size = 100) => {
+      const page = l.page(i * size, size);
+      const items = page.items.filter((item) => item !== missing);
+      return () => ({ ...page, items, served: size });
+    }, opts(100));
+    expect(await failure(read)).toBe('GET /test: the ledger changed while tally read it (entry e51 is not where the listing had it)');
   });
 
   it.each([
@@ -760,7 +788,8 @@ describe('an entry listed again far from its first listing', () => {
     );
     expect((await collect(read)).flat()).toEqual(allBut(40, 30));
     expect(repeats).toEqual(['e36']);
-    expect(asked.length).toBe(40 + 2);
+    // 40 pages, two single reads, and the empty page past the last full one
+    expect(asked.length).toBe(40 + 2 + 1);
   });
 
   it('counted pages find it again where it stands after entries post during the re-read', async () => {

@@ -51,7 +51,7 @@ export function readPages(ctx: Context, open: OpenLedger, upTo?: number): AsyncG
   };
   const onPage = ctx.activity.read({ total: counted, upTo });
   const read = ledger(open.session.pctx, { ...filter, startedAt: ctx.now(), onPage, onRepeat });
-  return applyFilter(read.pages, open.filter, read.applied);
+  return applyFilter(read.pages, open.filter);
 }
 
 /** --type takes a normalised type or the provider's own word (any case); anything else is exit 2. */

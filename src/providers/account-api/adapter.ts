@@ -75,7 +75,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
           return {
             items: list.map((raw, i) => mapAccountApiEntry(r, raw, `body.data[${i}]`, unit)),
             total: r.integer(body, 'total', 'body'),
-            served: r.optionalPageSize(body, 'limit', 'body'),
+            served: r.optionalPageSize(body, 'limit', 'body', list.length),
           };
         }),
       entryPaging(`GET ${LEDGER}`, PAGE, query),

@@ -67,7 +67,13 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
         const body = r.object(json, 'body');
         const list = r.array(body.items, 'body.items');
         const items = list.map((raw, i) => mapBytespikeEntry(r, raw, `body.items[${i}]`));
-        return numberedPage(index, size, items, r.integer(body, 'total', 'body'), r.optionalPageSize(body, 'page_size', 'body'));
+        return numberedPage(
+          index,
+          size,
+          items,
+          r.integer(body, 'total', 'body'),
+          r.optionalPageSize(body, 'page_size', 'body', items.length),
+        );
       }),
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
   );
@@ -97,7 +103,13 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
             cost: r.decimal(u, 'cost_usd', field),
           };
         });
-        return numberedPage(index, size, items, r.integer(body, 'total', 'body'), r.optionalPageSize(body, 'page_size', 'body'));
+        return numberedPage(
+          index,
+          size,
+          items,
+          r.integer(body, 'total', 'body'),
+          r.optionalPageSize(body, 'page_size', 'body', items.length),
+        );
       }),
     {
       endpoint: `GET ${USAGE}`,
@@ -108,8 +120,12 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
       onRepeat: () => undefined, // a call listed twice in a row was made once: counted once
     },
   );
-  for await (const page of pages) for (const u of page) acc.add(u);
-  return acc.report('USD', query.since?.toISOString() ?? null, query.until?.toISOString() ?? null);
+  // the period is applied to what comes back too: calls outside it, from an API that ignores it, are not the period's
+  const { since, until } = filters;
+  for await (const page of pages) {
+    for (const u of page) if ((since === undefined || u.at >= since) && (until === undefined || u.at < until)) acc.add(u);
+  }
+  return acc.report('USD', since ?? null, until ?? null);
 }
 
 /** The wallet balance with its per-key roll-up. */

@@ -66,7 +66,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
       // the limit it echoes is the page size it served, which may be less than asked
       return {
         items: list.map((raw, i) => mapConduitEntry(r, raw, `body.entries[${i}]`)),
-        served: r.optionalPageSize(body, 'limit', 'body'),
+        served: r.optionalPageSize(body, 'limit', 'body', list.length),
       };
     },
     entryPaging(`GET ${LEDGER}`, PAGE, query),
@@ -80,7 +80,7 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
  */
 async function* entriesIn(ctx: ProviderContext, since?: Date, until?: Date, onPage?: LedgerQuery['onPage']): AsyncGenerator<LedgerEntry> {
   const read = ledger(ctx, { startedAt: ctx.now(), onRepeat: () => undefined, onPage });
-  for await (const page of applyFilter(read.pages, { since, until }, read.applied)) yield* page;
+  for await (const page of applyFilter(read.pages, { since, until })) yield* page;
 }
 
 /** Conduit has no usage endpoint: usage is the ledger's USAGE_DEBIT entries, with model and tokens from their metadata. */

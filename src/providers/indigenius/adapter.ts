@@ -70,7 +70,13 @@ async function balance(ctx: ProviderContext): Promise<Balance> {
 /** Page `index` of the envelope's pages: meta.totalCount, and pages numbered by the meta.pageSize served. */
 function envelopePage<T>(r: ShapeReader, env: Record<string, unknown>, index: number, size: number, items: T[]): Page<T> {
   const meta = r.object(env.meta, 'body.meta');
-  return numberedPage(index, size, items, r.integer(meta, 'totalCount', 'body.meta'), r.optionalPageSize(meta, 'pageSize', 'body.meta'));
+  return numberedPage(
+    index,
+    size,
+    items,
+    r.integer(meta, 'totalCount', 'body.meta'),
+    r.optionalPageSize(meta, 'pageSize', 'body.meta', items.length),
+  );
 }
 
 /** Page/pageSize with meta.totalCount; no server-side filters, so shifts are followed through the total. */

@@ -1,4 +1,5 @@
-// The part of a ledger filter the provider did not apply (type, since, until), applied page by page.
+// A ledger filter (type, since, until) applied page by page to what the provider returns, whether or not it was
+// sent: a provider that ignores a filter, or reads `until` as inclusive, never brings an entry outside it.
 import type { LedgerEntry } from '../types.js';
 
 export interface LedgerFilter {
@@ -22,15 +23,15 @@ function ofTypes(e: LedgerEntry, types: readonly string[] | undefined): boolean 
 /** Entries older than --since for this many in a row end a newest-first read that the API did not filter. */
 const PAST_SINCE_RUN = 200;
 
-/** Applies what the provider did not: type, since, until, a page at a time. Stops early once well past --since. */
-export async function* applyFilter(
-  pages: AsyncIterable<LedgerEntry[]>,
-  filter: LedgerFilter,
-  applied: { type: boolean; since: boolean; until: boolean },
-): AsyncGenerator<LedgerEntry[]> {
-  const types = applied.type ? undefined : filter.types;
-  const since = applied.since ? undefined : filter.since?.toISOString();
-  const until = applied.until ? undefined : filter.until?.toISOString();
+/**
+ * Applies the filter, a page at a time, also where the provider was sent it (`LedgerRead.applied`): a period or a
+ * type the API ignores, or an end it takes in, would otherwise put other entries in a period's export and
+ * statement (February's in January's), with nothing to show it. Stops early once well past --since.
+ */
+export async function* applyFilter(pages: AsyncIterable<LedgerEntry[]>, filter: LedgerFilter): AsyncGenerator<LedgerEntry[]> {
+  const types = filter.types;
+  const since = filter.since?.toISOString();
+  const until = filter.until?.toISOString();
   if (types === undefined && since === undefined && until === undefined) {
     yield* pages;
     return;

@@ -261,6 +261,12 @@ class CountedRead<T> {
     // the page holding the next position, in pages of the size the provider serves
     const resume = () => Math.floor((this.next + this.shiftSeen) / this.size);
     let i = this.learn(first, this.opts.pageSize, start0) ? resume() : 1;
+    /**
+     * Whether the last page read was full: then the listing may go on past it, whatever its total says. A page
+     * of more entries than asked is not: the provider pages by no size of tally's, and lists on no further.
+     */
+    const fills = (page: Page<T>, asked: number) => page.items.length >= this.size && page.items.length <= asked;
+    let full = fills(first, this.opts.pageSize);
     let requested = i;
     while (this.next < startTotal) {
       const planned = Math.max(1, Math.ceil(startTotal / this.size));
@@ -275,7 +281,9 @@ class CountedRead<T> {
       const start = page.start ?? i * asked;
       let taken = await this.settle(page, start);
       if (taken.fresh.length > 0) yield taken.fresh;
-      if (this.learn(page, asked, start)) {
+      const learnt = this.learn(page, asked, start);
+      full = fills(page, asked);
+      if (learnt) {
         // the pages asked for ahead are of a size the provider does not serve: ask again, in its size
         inflight = new Map();
         i = requested = resume();
@@ -294,16 +302,36 @@ class CountedRead<T> {
       }
       i++;
     }
+    if (full) await this.endAfter(resume());
     this.distinct.flush();
   }
 
   /**
+   * A full page that ends at the total is no proof that nothing follows it: a total short of the listing (by
+   * whole pages; at one entry a page, by any number) would end the read with its oldest entries never read.
+   * The page after it (`index`) must list no entry past the total that the read has not seen; one it has seen
+   * is a provider that answers every page with the same entries, which its total accounts for.
+   */
+  private async endAfter(index: number): Promise<void> {
+    const page = (await this.fetchPage(index, this.size))();
+    const shift = this.shiftOf(page);
+    const start = page.start ?? index * this.size;
+    page.items.forEach((item, k) => {
+      if (start + k - shift >= this.startTotal && !this.distinct.has(this.opts.idOf(item))) {
+        throw changed(this.endpoint, `it lists more entries than its total of ${this.startTotal}`);
+      }
+    });
+  }
+
+  /**
    * Whether the page shows that the provider serves fewer entries a page than asked (what it echoes, or else
-   * a page that holds fewer than asked and does not reach the listing's end): then `size` becomes that.
+   * a page that holds fewer than asked and does not reach the listing's end): then `size` becomes that. An echo
+   * of the very size asked says nothing: APIs echo their limit parameter back while serving fewer.
    */
   private learn(page: Page<T>, asked: number, start: number): boolean {
     const end = page.total ?? this.startTotal;
-    const served = page.served ?? (start + page.items.length < end ? page.items.length : asked);
+    const echoed = page.served === asked ? undefined : page.served;
+    const served = echoed ?? (start + page.items.length < end ? page.items.length : asked);
     if (served < 1 || served >= this.size) return false;
     this.size = served;
     this.capped = true;
@@ -502,8 +530,9 @@ class OffsetRead<T> {
         // a page shorter than the provider serves: the end, when the listing holds nothing past it
         const after = await this.read(this.cursor);
         if (after.items.length === 0) return this.distinct.flush();
-        // it does: the provider serves pages that long (or entries posted since, which the next read finds)
-        if (after.served === undefined) this.served = Math.max(1, Math.min(this.served, this.previous.length));
+        // it does: the provider serves pages that long (or entries posted since, which the next read finds),
+        // unless it said what it serves (an echo of the size asked says nothing: see read)
+        if (after.served === undefined || after.served >= this.size) this.served = Math.max(1, Math.min(this.served, this.previous.length));
       }
       const step = this.served > 1 ? await this.overlapping() : await this.oneByOne();
       if (!step) return this.distinct.flush();
@@ -512,10 +541,13 @@ class OffsetRead<T> {
     }
   }
 
-  /** The page at `offset`, taking in the page size it echoes. */
+  /**
+   * The page at `offset`, taking in the page size it echoes when that is less than asked: an echo of the very
+   * limit asked says nothing, since APIs echo their limit parameter back while serving fewer.
+   */
   private async read(offset: number, limit = this.size): Promise<Page<T>> {
     const page = await this.fetchAt(offset, limit);
-    if (page.served !== undefined && limit === this.size) this.served = Math.min(this.size, page.served);
+    if (page.served !== undefined && page.served < limit && limit === this.size) this.served = page.served;
     if (page.items.length > this.served) this.served = page.items.length;
     return page;
   }

@@ -85,10 +85,15 @@ export class ShapeReader {
     return v;
   }
 
-  /** A page size the provider echoes (its limit, its page size): a positive integer, or undefined when it sends none. */
-  optionalPageSize(obj: Json, key: string, field: string): number | undefined {
+  /**
+   * A page size the provider echoes (its limit, its page size) for a page of `entries`: a positive integer, or
+   * undefined when it sends none. An empty page may say 0 (an API that echoes the entries it served): that
+   * says nothing of the size it serves, and is no echo.
+   */
+  optionalPageSize(obj: Json, key: string, field: string, entries: number): number | undefined {
     if (obj[key] === undefined || obj[key] === null) return undefined;
     const size = this.integer(obj, key, field);
+    if (size === 0 && entries === 0) return undefined;
     if (size < 1) this.fail(`${field}.${key}`, `should be a page size of at least 1 but is ${size}`);
     return size;
   }
