@@ -1,6 +1,6 @@
 // ByteSpike API calls and their mapping to tally's models (seeds/bytespike.txt, SPEC §1 for /balance).
 import { describeEntry, entryPaging, pushableType, typeOf } from '../shared/entries.js';
-import { countedPages, numberedPage } from '../shared/paginate.js';
+import { countedPages, numberedPage, type Page } from '../shared/paginate.js';
 import { readLater, ShapeReader } from '../shared/shape.js';
 import { formatAmount } from '../../core/money.js';
 import { UsageAccumulator } from '../shared/usage.js';
@@ -54,6 +54,11 @@ export function mapBytespikeEntry(r: ShapeReader, raw: unknown, field: string): 
   };
 }
 
+/** Page `index` of a listing's pages: its total, and pages numbered by the page_size served. */
+function pageOf<T>(r: ShapeReader, body: Record<string, unknown>, index: number, size: number, items: T[]): Page<T> {
+  return numberedPage(index, size, items, r.integer(body, 'total', 'body'), r.optionalPageSize(body, 'page_size', 'body', items.length));
+}
+
 /**
  * Pages with a total. No `until` but the user's: the local clock may be behind the provider's, and would
  * cut off its newest entries; those posted during the read are left out by the total (countedPages).
@@ -66,13 +71,12 @@ function ledger(ctx: ProviderContext, query: LedgerQuery): LedgerRead {
       readLater(await ctx.http.getJsonDeferred(TRANSACTIONS, { page: index + 1, page_size: size, ...filters }), (r, json) => {
         const body = r.object(json, 'body');
         const list = r.array(body.items, 'body.items');
-        const items = list.map((raw, i) => mapBytespikeEntry(r, raw, `body.items[${i}]`));
-        return numberedPage(
+        return pageOf(
+          r,
+          body,
           index,
           size,
-          items,
-          r.integer(body, 'total', 'body'),
-          r.optionalPageSize(body, 'page_size', 'body', items.length),
+          list.map((raw, i) => mapBytespikeEntry(r, raw, `body.items[${i}]`)),
         );
       }),
     entryPaging(`GET ${TRANSACTIONS}`, PAGE, query),
@@ -103,13 +107,7 @@ async function usage(ctx: ProviderContext, query: UsageQuery): Promise<UsageRepo
             cost: r.decimal(u, 'cost_usd', field),
           };
         });
-        return numberedPage(
-          index,
-          size,
-          items,
-          r.integer(body, 'total', 'body'),
-          r.optionalPageSize(body, 'page_size', 'body', items.length),
-        );
+        return pageOf(r, body, index, size, items);
       }),
     {
       endpoint: `GET ${USAGE}`,
