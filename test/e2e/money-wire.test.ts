@@ -57,6 +57,30 @@ function bytespike(oldestFirst: Tx[], live: number): Routes {
   };
 }
 
+/** Indigenius' envelope (seeds/indigenius.txt), one page holding every transaction, newest first. */
+const indigenius = (newestFirst: unknown[]): Routes => ({
+  '/v1/billing/transactions': () => ({
+    status: 200,
+    text: JSON.stringify({
+      status: true,
+      message: 'ok',
+      data: newestFirst,
+      meta: { page: 1, pageSize: 100, totalPages: 1, totalCount: newestFirst.length },
+    }),
+  }),
+});
+
+/** An indigenius transaction in `currency`, `minute` minutes after 2026-11-01T10:00Z. */
+const currencyTx = (id: string, amount: number, balance: number, currency: string, minute: number) => ({
+  id,
+  type: amount < 0 ? 'debit' : 'credit',
+  amount,
+  balance_after: balance,
+  currency,
+  createdAt: new Date(Date.UTC(2026, 10, 1, 10, minute)).toISOString(),
+  description: 'x',
+});
+
 /** `count` entries of `step`, each balance the running sum in doubles, as a provider that adds floats writes it. */
 function runningSum(count: number, step: number, start = 0): Tx[] {
   const out: Tx[] = [];
@@ -215,18 +239,6 @@ describe('decimal strings', () => {
     createdAt: new Date(Date.UTC(2026, 10, 1, 0, minute)).toISOString(),
     description: 'x',
   });
-  /** Indigenius' envelope (seeds/indigenius.txt), one page holding every transaction, newest first. */
-  const indigenius = (newestFirst: unknown[]): Routes => ({
-    '/v1/billing/transactions': () => ({
-      status: 200,
-      text: JSON.stringify({
-        status: true,
-        message: 'ok',
-        data: newestFirst,
-        meta: { page: 1, pageSize: 100, totalPages: 1, totalCount: newestFirst.length },
-      }),
-    }),
-  });
 
   it('reads a decimal string digit for digit, beyond what a double holds', async () => {
     const ledger = [tx('t2', '-0.01', '12345678901234567.88', 1), tx('t1', '12345678901234567.89', '12345678901234567.89', 0)];
@@ -254,23 +266,8 @@ describe('decimal strings', () => {
 });
 
 describe('a ledger whose unit changes', () => {
-  const tx = (id: string, amount: number, balance: number, currency: string, minute: number) => ({
-    id,
-    type: amount < 0 ? 'debit' : 'credit',
-    amount,
-    balance_after: balance,
-    currency,
-    createdAt: new Date(Date.UTC(2026, 10, 1, 10, minute)).toISOString(),
-    description: 'x',
-  });
   // 50 USD, 50 USD, then a 5 EUR debit leaving 95: the sum is meaningless across the change
-  const ledger = [tx('e3', -5, 95, 'EUR', 2), tx('u2', 50, 100, 'USD', 1), tx('u1', 50, 50, 'USD', 0)];
-  const routes: Routes = {
-    '/v1/billing/transactions': () => ({
-      status: 200,
-      text: JSON.stringify({ status: true, message: 'ok', data: ledger, meta: { page: 1, pageSize: 100, totalPages: 1, totalCount: 3 } }),
-    }),
-  };
+  const routes = indigenius([currencyTx('e3', -5, 95, 'EUR', 2), currencyTx('u2', 50, 100, 'USD', 1), currencyTx('u1', 50, 50, 'USD', 0)]);
   const dir = mkdtempSync(join(tmpdir(), 'tally-units-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const period = ['--since', '2026-11-01', '--until', '2026-11-02'];
@@ -366,22 +363,11 @@ describe('a ledger whose unit changes', () => {
 
 describe('a burn rate over spending in two units', () => {
   it('is not known, and says why, rather than summed', async () => {
-    const tx = (id: string, amount: number, balance: number, currency: string, minute: number) => ({
-      id,
-      type: amount < 0 ? 'debit' : 'credit',
-      amount,
-      balance_after: balance,
-      currency,
-      createdAt: new Date(Date.UTC(2026, 10, 1, 10, minute)).toISOString(),
-      description: 'x',
-    });
-    const ledger = [tx('e3', -5, 35, 'EUR', 2), tx('u2', -10, 40, 'USD', 1), tx('u1', 50, 50, 'USD', 0)];
-    const routes: Routes = {
-      '/v1/billing/transactions': () => ({
-        status: 200,
-        text: JSON.stringify({ status: true, message: 'ok', data: ledger, meta: { page: 1, pageSize: 100, totalPages: 1, totalCount: 3 } }),
-      }),
-    };
+    const routes = indigenius([
+      currencyTx('e3', -5, 35, 'EUR', 2),
+      currencyTx('u2', -10, 40, 'USD', 1),
+      currencyTx('u1', 50, 50, 'USD', 0),
+    ]);
     await withHttpServer(handler(routes), async (base) => {
       const now = new Date('2026-11-02T00:00:00Z');
       const r = await tally(['--json', 'balance'], { env: env('indigenius', base), now });
