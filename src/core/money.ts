@@ -31,10 +31,12 @@ export class Decimal {
   readonly #digits: string | undefined;
 
   /** value = units / 10^scale; give units, or the digit string they are parsed from on first use. */
-  protected constructor(
+  private constructor(
     units: bigint | undefined,
     readonly scale: number,
     digits?: string,
+    /** Whether this came from a JSON number (a double), or from arithmetic one took part in: see `withinDoubleNoise`. */
+    readonly fromDouble = false,
   ) {
     this.#units = units;
     this.#digits = digits;
@@ -108,15 +110,16 @@ export class Decimal {
     if (n < CENTS_EXACT_BELOW && n > -CENTS_EXACT_BELOW) {
       const k = Math.round(n * 100);
       if (k / 100 === n) {
-        return k % 10 === 0 ? new DoubleRead(undefined, 1, String(k / 10)) : new DoubleRead(undefined, 2, String(k));
+        return k % 10 === 0 ? new Decimal(undefined, 1, String(k / 10), true) : new Decimal(undefined, 2, String(k), true);
       }
     }
     const text = withoutNoise(n);
     const dot = text.indexOf('.');
     // plain notation (the usual case) needs no regex: the digits without the point, scaled
-    if (dot > 0 && !text.includes('e')) return new DoubleRead(undefined, text.length - dot - 1, text.slice(0, dot) + text.slice(dot + 1));
+    if (dot > 0 && !text.includes('e'))
+      return new Decimal(undefined, text.length - dot - 1, text.slice(0, dot) + text.slice(dot + 1), true);
     const parsed = Decimal.parse(text);
-    return new DoubleRead(parsed.units, parsed.scale);
+    return new Decimal(parsed.units, parsed.scale, undefined, true);
   }
 
   /**
@@ -125,18 +128,21 @@ export class Decimal {
    * rule of doubles, as it was when read live; it is read exactly, digit for digit, either way.
    */
   static parseExported(text: string): Decimal {
+    if (significantDigits(text) > 17) return Decimal.parse(text);
+    // plain "-12.50", as tally writes its figures: digits kept, bigint made on first use, as in parse
+    if (PLAIN_DECIMAL_RE.test(text)) {
+      const dot = text.indexOf('.');
+      return dot < 0
+        ? new Decimal(undefined, 0, text, true)
+        : new Decimal(undefined, text.length - dot - 1, text.slice(0, dot) + text.slice(dot + 1), true);
+    }
     const d = Decimal.parse(text);
-    return significantDigits(text) <= 17 ? new DoubleRead(d.units, d.scale) : d;
-  }
-
-  /** Whether this came from a JSON number (a double), or from arithmetic one took part in: see `withinDoubleNoise`. */
-  get fromDouble(): boolean {
-    return false;
+    return new Decimal(d.units, d.scale, undefined, true);
   }
 
   /** A result of arithmetic on this and `other`: from a double when either is. */
   private result(units: bigint, scale: number, other?: Decimal): Decimal {
-    return this.fromDouble || other?.fromDouble === true ? new DoubleRead(units, scale) : new Decimal(units, scale);
+    return new Decimal(units, scale, undefined, this.fromDouble || other?.fromDouble === true);
   }
 
   private align(other: Decimal): [bigint, bigint, number] {
@@ -181,7 +187,7 @@ export class Decimal {
     const d = this.#digits;
     if (d !== undefined) {
       const digits = d.startsWith('-') ? d.slice(1) : /^0+$/.test(d) ? d : `-${d}`;
-      return this.fromDouble ? new DoubleRead(undefined, this.scale, digits) : new Decimal(undefined, this.scale, digits);
+      return new Decimal(undefined, this.scale, digits, this.fromDouble);
     }
     return this.result(-this.units, this.scale);
   }
@@ -263,13 +269,6 @@ export class Decimal {
 
   toJSON(): string {
     return this.toString();
-  }
-}
-
-/** A Decimal read from a JSON number (Decimal.fromNumber), or a sum one took part in. */
-class DoubleRead extends Decimal {
-  override get fromDouble(): boolean {
-    return true;
   }
 }
 

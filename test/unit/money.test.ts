@@ -209,3 +209,15 @@ describe('the noise of a provider that sums doubles (SPEC §2)', () => {
     expect(withinDoubleNoise(Decimal.parse('0.0000000001'), d(100), 200, 200)).toBe(true);
   });
 });
+
+describe('a figure an export wrote (reconcile --file)', () => {
+  it('is read digit for digit, and held to the noise rule where a double could have carried it', () => {
+    for (const text of ['-12.50', '0.1', '7', '500.00000000005', '1e-7', '-0.0001']) {
+      const d = Decimal.parseExported(text);
+      expect([text, d.toString(), d.fromDouble]).toEqual([text, Decimal.parse(text).toString(), true]);
+      expect(d.eq(Decimal.parse(text))).toBe(true);
+    }
+    const long = Decimal.parseExported('12345678901234567.89');
+    expect([long.toString(), long.fromDouble]).toEqual(['12345678901234567.89', false]);
+  });
+});
