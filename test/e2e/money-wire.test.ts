@@ -286,7 +286,7 @@ describe('a ledger whose unit changes', () => {
           message: 'entry e3 is in EUR, the entry before it (u2) in USD: amounts in different units are never summed',
         }),
       ]);
-      const text = await tally(['reconcile'], { env: env('indigenius', base) });
+      const text = await tally(['--tz', 'UTC', 'reconcile'], { env: env('indigenius', base) });
       expect(text.exitCode).toBe(1);
       expect(text.stderr.split('\n')[0]).toBe(
         'indigenius: 3 entries checked, 2026-11-01 10:00:00 → 2026-11-01 10:02:00 (UTC), opening 0.00 USD → closing 95.00 EUR; 1 issue',

@@ -36,7 +36,7 @@ describe('reconcile of a ledger that lists no entries', () => {
           },
         ]),
       );
-      const text = await tally(['reconcile'], { env: env(baseUrl) });
+      const text = await tally(['--tz', 'UTC', 'reconcile'], { env: env(baseUrl) });
       expect(text).toEqual({
         exitCode: 1,
         stdout: [
@@ -66,7 +66,7 @@ describe('reconcile --since past the newest entry', () => {
     const account = new ConduitAccount(30);
     const newest = account.entries.at(-1)!;
     await withHttpServer(account.handler, async (baseUrl) => {
-      const r = await tally(['reconcile', '--since', since], { env: env(baseUrl) });
+      const r = await tally(['--tz', 'UTC', 'reconcile', '--since', since], { env: env(baseUrl) });
       const live = (newest.balanceAfterInCents / 100).toFixed(2);
       expect(r).toEqual({
         exitCode: 0,
