@@ -113,8 +113,10 @@ export async function reconcileLive(ctx: Context, target: Target, opts: LiveOpti
           if (!(error instanceof PurchasedDuringRead) || attempt >= STABLE_ATTEMPTS) throw error;
         }
       }
-      // a checkpoint in another unit than the account's now anchors nothing read here: a bad file, not a verdict
-      if (store && checkpoint && outcome.report.unit !== null) store.assertUnit(checkpoint, outcome.report.unit);
+      // a checkpoint in another unit than the account's now anchors nothing read here: a bad file, not a verdict —
+      // unless the ledger itself changed unit since (a unit_change this run reports, exit 1)
+      const unitChanged = outcome.report.issues.some((i) => i.kind === 'unit_change');
+      if (store && checkpoint && outcome.report.unit !== null && !unitChanged) store.assertUnit(checkpoint, outcome.report.unit);
       // only a clean run moves the checkpoint forward
       if (store && outcome.report.issueCount === 0 && outcome.newest) store.write(outcome.newest);
       return outcome.report;

@@ -399,3 +399,27 @@ describe('a live balance in another unit than the ledger', () => {
     });
   });
 });
+
+describe('a ledger whose unit changes after its checkpoint', () => {
+  it('is a unit_change (exit 1) on the next --checkpoint run, not a checkpoint file refused as bad (exit 2)', async () => {
+    const ledger = [currencyTx('u2', 50, 100, 'USD', 1), currencyTx('u1', 50, 50, 'USD', 0)];
+    const cfg = mkdtempSync(join(tmpdir(), 'tally-units-checkpoint-'));
+    try {
+      await withHttpServer(
+        handler({ '/v1/billing/transactions': (url) => (indigenius(ledger)['/v1/billing/transactions'] as Routes[string])(url) }),
+        async (base) => {
+          const first = await tally(['reconcile', '--checkpoint', '-q'], { env: env('indigenius', base), configDir: cfg });
+          expect([first.exitCode, first.stderr]).toEqual([0, '']);
+          // the account is billed in EUR from now on
+          ledger.unshift(currencyTx('e3', -5, 95, 'EUR', 2));
+          const next = await json<ReconcileJson>(['reconcile', '--checkpoint'], { ...env('indigenius', base), TALLY_CONFIG_DIR: cfg });
+          expect(next.stderr).toBe('');
+          expect(next.code).toBe(1);
+          expect(next.value.issues).toEqual([expect.objectContaining({ kind: 'unit_change', entryId: 'e3', previousId: 'u2' })]);
+        },
+      );
+    } finally {
+      rmSync(cfg, { recursive: true, force: true });
+    }
+  });
+});
