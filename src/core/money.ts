@@ -331,6 +331,16 @@ export function withinDoubleNoise(difference: Decimal, magnitude: Decimal, figur
   return Math.abs(Number(difference.toString())) <= bound;
 }
 
+/**
+ * Whether `a` and `b` are the same figure: equal, or, where either came as a JSON number (or from arithmetic one
+ * took part in), apart by no more than that noise (`withinDoubleNoise`, the larger of the two as the magnitude).
+ */
+export function sameFigure(a: Decimal, b: Decimal, figures: number, additions: number): boolean {
+  if (a.eq(b)) return true;
+  const difference = a.sub(b);
+  return difference.fromDouble && withinDoubleNoise(difference, a.abs().cmp(b.abs()) >= 0 ? a : b, figures, additions);
+}
+
 /** n / d (d > 0) to the nearest whole number, halves away from zero. */
 function divideHalfAway(n: bigint, d: bigint): bigint {
   const negative = n < 0n;

@@ -13,7 +13,7 @@
 // the next purchase's starting point is consumption, never negative, summed for the identities.
 // The opening, closing and movements are the statement's roll-forward (rollforward.ts), run over the
 // entries checked, so reconcile and a statement of the same entries cannot disagree.
-import { Decimal, formatAmount, withinDoubleNoise } from '../core/money.js';
+import { Decimal, formatAmount, sameFigure } from '../core/money.js';
 import { IdSet } from '../providers/shared/id-set.js';
 import { consumptionBetween, RollForward, type RollForwardResult } from './rollforward.js';
 
@@ -206,12 +206,8 @@ class ChainRule {
   private agrees(older: CheckEntry, newer: CheckEntry, moved: Decimal, steps: number, tolerated?: ToleratedLog): boolean {
     const actual = newer.balanceAfter as Decimal;
     const expected = (older.balanceAfter as Decimal).add(moved);
-    if (actual.eq(expected)) return true;
+    if (sameFigure(actual, expected, 2 + steps, steps)) return true;
     const difference = actual.sub(expected);
-    if (difference.fromDouble) {
-      const magnitude = actual.abs().cmp(expected.abs()) >= 0 ? actual : expected;
-      if (withinDoubleNoise(difference, magnitude, 2 + steps, steps)) return true;
-    }
     if (difference.abs().cmp(this.tolerance) > 0) return false;
     tolerated?.add(difference);
     return true;

@@ -2,7 +2,7 @@
 // balance, the provider's identities, and the checkpoint a clean run anchors the next one to.
 import type { Context } from '../core/context.js';
 import { ProviderError } from '../core/errors.js';
-import { Decimal, formatAmount, withinDoubleNoise } from '../core/money.js';
+import { Decimal, formatAmount, sameFigure } from '../core/money.js';
 import { assertOffers, openProvider, type ProviderSession, unsupported } from '../providers/session.js';
 import type { Target } from '../providers/target.js';
 import { applyFilter, inFilter } from '../providers/shared/filter.js';
@@ -46,9 +46,8 @@ const toCheck = (e: LedgerEntry): CheckEntry => e;
  * let pass is counted in `tolerated`.
  */
 function within(a: Decimal, b: Decimal, tolerance: Decimal, tolerated: ToleratedLog, figures = 2, additions = 0): boolean {
-  if (a.eq(b)) return true;
+  if (sameFigure(a, b, figures, additions)) return true;
   const difference = a.sub(b);
-  if (difference.fromDouble && withinDoubleNoise(difference, a.abs().cmp(b.abs()) >= 0 ? a : b, figures, additions)) return true;
   if (difference.abs().cmp(tolerance) > 0) return false;
   tolerated.add(difference);
   return true;

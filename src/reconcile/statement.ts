@@ -10,7 +10,7 @@
 // the next purchase's starting balance is consumption, known only when the next purchase shows it, and so
 // counted in that purchase's period (the drop from the last purchase before the period included). Consumption
 // after a period's last purchase shows in the period of the next.
-import { Decimal } from '../core/money.js';
+import { Decimal, sameFigure } from '../core/money.js';
 import { closes, consumptionBetween, type Movement, OneUnit, type RollEntry, RollForward, totalMovement } from './rollforward.js';
 
 /** An entry as a statement reads it. */
@@ -113,7 +113,7 @@ export class StatementBuilder {
       // a rise between purchases: no consumption explains it
       else if (p?.balanceAfter)
         boundary = { entryId: p.id, createdAt: p.createdAt, carried: opening, startedFrom: p.balanceAfter.sub(p.amount) };
-    } else if (r.opening && !closes(r.opening.sub(opening), { opening, movements, entries: 1, doubles: r.doubles || opening.fromDouble })) {
+    } else if (r.opening && !sameFigure(r.opening, opening, 3, 1)) {
       boundary = { entryId: first.id, createdAt: first.createdAt, carried: opening, startedFrom: r.opening };
     }
     const difference = r.closing ? r.closing.sub(opening.add(totalMovement(movements))) : null;

@@ -164,6 +164,13 @@ describe('a provider that sums doubles', () => {
       const live = await json<ReconcileJson>(['reconcile'], env('bytespike', base));
       expect(live.value.issues).toEqual([]);
       expect(live.code).toBe(0);
+      // a period that opens inside the drift, its opening carried from the entry before it, rolls forward too
+      const middle = await json<{ ok: boolean; entries: number }>(
+        ['statement', '--since', '2026-11-02T12:00:00Z', '--until', '2026-11-05'],
+        env('bytespike', base),
+      );
+      expect(middle.stderr).toBe('');
+      expect([middle.code, middle.value.ok, middle.value.entries]).toEqual([0, true, 5000 - 2160]);
       // offline, from an export of it: the file does not say the figures were doubles
       for (const format of ['csv', 'ndjson', 'json']) {
         const file = join(dir, `doubles.${format}`);
