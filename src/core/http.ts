@@ -327,13 +327,7 @@ class CollectBody implements Dispatcher.DispatchHandler {
    * response is given with its status and no body, saying why.
    */
   private unreadable(why: BodyFailure): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.failure = why;
-    clearTimeout(this.timer);
-    this.chunks = [];
-    this.dropDecoder();
-    this.controller?.abort(why);
+    if (!this.stop(why)) return;
     const { status, retryAfter, date, headersAt } = this;
     this.resolve({ status, retryAfter, date, headersAt, body: Buffer.alloc(0), unreadable: why });
   }
@@ -344,14 +338,22 @@ class CollectBody implements Dispatcher.DispatchHandler {
   }
 
   private fail(error: Error): void {
-    if (this.settled) return;
+    if (this.stop(error)) this.reject(error);
+  }
+
+  /**
+   * Settles the request once, for `why`: the timer stopped, what was collected and the decoders dropped, the
+   * connection aborted. False when it was settled already.
+   */
+  private stop(why: Error): boolean {
+    if (this.settled) return false;
     this.settled = true;
-    this.failure = error;
+    this.failure = why;
     clearTimeout(this.timer);
     this.chunks = [];
     this.dropDecoder();
-    this.controller?.abort(error);
-    this.reject(error);
+    this.controller?.abort(why);
+    return true;
   }
 }
 
