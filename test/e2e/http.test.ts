@@ -148,7 +148,7 @@ function streamingBalance(total: number, stats: { sent: number; closed: boolean 
 
 describe('a response larger than the cap (--response-limit, 64 MiB by default)', () => {
   it('exits 4 as soon as a Content-Length announces more than 64 MiB, naming the endpoint and the cap', async () => {
-    const stats = { sent: 0, closed: false };
+    const stats = { sent: 0, closed: false, finished: false };
     const announce: RequestListener = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(200 * 1024 * 1024) });
       res.write('{"balance_usd": 1.0, "pad": "');
@@ -168,7 +168,7 @@ describe('a response larger than the cap (--response-limit, 64 MiB by default)',
   });
 
   it('stops reading a streamed body as soon as it passes a lowered cap (exit 4), and the sender sees the connection close', async () => {
-    const stats = { sent: 0, closed: false };
+    const stats = { sent: 0, closed: false, finished: false };
     await withHttpServer(streamingBalance(256 * 1024 * 1024, stats), async (baseUrl) => {
       // the binary: the sender is to see the connection close when tally stops reading, not at some later exit
       const r = await tallyBinary(['balance', '--response-limit', '2', '--retries', '0'], { env: providerEnv('bytespike', baseUrl) });
@@ -184,7 +184,7 @@ describe('a response larger than the cap (--response-limit, 64 MiB by default)',
   });
 
   it('reads a body under a raised cap (exit 0)', async () => {
-    const stats = { sent: 0, closed: false };
+    const stats = { sent: 0, closed: false, finished: false };
     await withHttpServer(streamingBalance(3 * 1024 * 1024, stats), async (baseUrl) => {
       const r = await tally(['balance', '--response-limit', '4', '--json'], { env: providerEnv('bytespike', baseUrl) });
       expect(r.stderr).toBe('');
@@ -607,7 +607,7 @@ describe('compressed bodies (Content-Encoding)', () => {
     // 16,384 gzip members of 1 MiB of spaces each: what gunzip reads as one body of 16 GiB
     const member = gzipSync(Buffer.alloc(1024 * 1024, 0x20), { level: 9 });
     const head = gzipSync('{"balance_usd": 1.0, "pad": "');
-    const stats = { sent: 0, closed: false };
+    const stats = { sent: 0, closed: false, finished: false };
     const bomb: RequestListener = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
       res.on('close', () => (stats.closed = true));
@@ -619,7 +619,10 @@ describe('compressed bodies (Content-Encoding)', () => {
           stats.sent += member.length;
           if (!res.write(member)) return void res.once('drain', pump);
         }
-        if (!res.destroyed) res.end(gzipSync('"}'));
+        if (!res.destroyed) {
+          stats.finished = true;
+          res.end(gzipSync('"}'));
+        }
       };
       pump();
     };
@@ -643,8 +646,11 @@ describe('compressed bodies (Content-Encoding)', () => {
         expect(peakMiB).toBeGreaterThan(20); // the report is the process's, not empty
         expect(peakMiB).toBeLessThan(120);
         expect(stats.closed).toBe(true);
-        // tally hung up near the cap: what sat in socket buffers then, not the 16 MiB of gzip on offer
-        expect(stats.sent).toBeLessThan(member.length * 4 * 1024);
+        // tally hung up near the cap: the server never got to the end of the 16 MiB of gzip on offer, and what it
+        // wrote is what the cap took plus what loopback's socket buffers held then (they grow to several MiB, more on
+        // some kernels and Node versions: a bound of 4 MiB failed once on Node 24 at 4.5 MiB)
+        expect(stats.finished).toBe(false);
+        expect(stats.sent).toBeLessThan(member.length * 8 * 1024);
       });
     } finally {
       rmSync(dir, { recursive: true, force: true });
